@@ -1,0 +1,124 @@
+import type { Goal } from "./goal.js";
+import { assertNever } from "./result.js";
+
+/** How a finished turn went. `progress` and `no_progress` are turns that ended normally. */
+export type TurnOutcome = "progress" | "no_progress" | "error" | "aborted";
+
+export type ContinuationPolicy = {
+  /** Pause after this many continuation turns in a row without progress. */
+  stallTurns: number;
+  /** Block after this many failed turns in a row. */
+  errorTurns: number;
+  /** First backoff delay after a turn without progress or a failed turn; doubles each time. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+};
+
+export const DEFAULT_CONTINUATION_POLICY: ContinuationPolicy = {
+  stallTurns: 3,
+  errorTurns: 3,
+  backoffBaseMs: 2_000,
+  backoffMaxMs: 60_000,
+};
+
+/** What the host knows about the session right now. */
+export type SessionFacts = {
+  idle: boolean;
+  /** A user message waits to be processed: it always pre-empts a continuation. */
+  queuedUserMessage: boolean;
+  /** A permission request or a question waits on a person. */
+  waitingOnPerson: boolean;
+};
+
+/** What the engine remembers between turns to decide the next continuation. */
+export type ContinuationState = {
+  lastOutcome?: TurnOutcome;
+  lastTurnEndedAt?: number;
+  /** Continuation turns in a row that made no progress. */
+  noProgressStreak: number;
+  /** Turns in a row that failed (provider or runtime error). */
+  errorStreak: number;
+  lastError?: string;
+  /** The provider's Retry-After for the last failure, in milliseconds. */
+  retryAfterMs?: number;
+};
+
+export const initialContinuationState = (): ContinuationState => ({ noProgressStreak: 0, errorStreak: 0 });
+
+export type ContinuationDecision =
+  | { kind: "continue"; at: number }
+  | { kind: "pause"; reason: string }
+  | { kind: "block"; reason: string }
+  | { kind: "none"; why: string };
+
+/** Streaks after a turn. A user turn resets the stall streak: new input from a person is a fresh start. */
+export function recordTurn(
+  state: ContinuationState,
+  turn: { outcome: TurnOutcome; continuation: boolean; endedAt: number; error?: string; retryAfterMs?: number },
+): ContinuationState {
+  const base = { lastOutcome: turn.outcome, lastTurnEndedAt: turn.endedAt };
+  switch (turn.outcome) {
+    case "progress":
+      return { ...base, noProgressStreak: 0, errorStreak: 0 };
+    case "no_progress":
+      return { ...base, noProgressStreak: turn.continuation ? state.noProgressStreak + 1 : 0, errorStreak: 0 };
+    case "error":
+      return {
+        ...base,
+        noProgressStreak: state.noProgressStreak,
+        errorStreak: state.errorStreak + 1,
+        ...(turn.error !== undefined ? { lastError: turn.error } : {}),
+        ...(turn.retryAfterMs !== undefined ? { retryAfterMs: turn.retryAfterMs } : {}),
+      };
+    case "aborted":
+      return { ...base, noProgressStreak: 0, errorStreak: 0 };
+    default:
+      return assertNever(turn.outcome, "turn outcome");
+  }
+}
+
+/** `base * 2^(n-1)`, capped: 2 s, 4 s, 8 s ... 60 s with the defaults. */
+export function backoffDelay(streak: number, policy: ContinuationPolicy): number {
+  if (streak <= 0) return 0;
+  return Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** (streak - 1));
+}
+
+/**
+ * The continuation policy as one pure decision: continue now or at a time, pause, block, or do nothing.
+ * Only an active goal on an idle session with nobody waiting continues.
+ */
+export function decideContinuation(
+  goal: Goal | undefined,
+  facts: SessionFacts,
+  state: ContinuationState,
+  now: number,
+  policy: ContinuationPolicy = DEFAULT_CONTINUATION_POLICY,
+): ContinuationDecision {
+  if (!goal) return { kind: "none", why: "no goal" };
+  if (goal.status !== "active") return { kind: "none", why: `goal is ${goal.status}` };
+  if (state.lastOutcome === "aborted") return { kind: "pause", reason: "aborted by the user" };
+  if (!facts.idle) return { kind: "none", why: "session is busy" };
+  if (facts.queuedUserMessage) return { kind: "none", why: "a user message is queued" };
+  if (facts.waitingOnPerson) return { kind: "none", why: "waiting on a person" };
+  const endedAt = state.lastTurnEndedAt ?? now;
+  switch (state.lastOutcome) {
+    case undefined:
+    case "progress":
+      return { kind: "continue", at: now };
+    case "no_progress":
+      if (state.noProgressStreak >= policy.stallTurns) {
+        return { kind: "pause", reason: `no progress in ${state.noProgressStreak} continuation turns in a row` };
+      }
+      return { kind: "continue", at: Math.max(now, endedAt + backoffDelay(state.noProgressStreak, policy)) };
+    case "error": {
+      if (state.errorStreak >= policy.errorTurns) {
+        const last = state.lastError ? `; last error: ${state.lastError}` : "";
+        return { kind: "block", reason: `${state.errorStreak} turns in a row failed${last}` };
+      }
+      const delay = Math.max(state.retryAfterMs ?? 0, backoffDelay(state.errorStreak, policy));
+      return { kind: "continue", at: Math.max(now, endedAt + delay) };
+    }
+    default:
+      return assertNever(state.lastOutcome, "turn outcome");
+  }
+}

@@ -1,0 +1,455 @@
+import { type ModelPrices, type StepUsage, stepCharge, turnCharge } from "./accounting.js";
+import {
+  budgetNoticeMessage,
+  type ContextMessage,
+  continuationMessage,
+  goalSetMessage,
+  objectiveEditedMessage,
+} from "./context.js";
+import {
+  type ContinuationDecision,
+  type ContinuationPolicy,
+  DEFAULT_CONTINUATION_POLICY,
+  decideContinuation,
+  initialContinuationState,
+  recordTurn,
+  type SessionFacts,
+} from "./continuation.js";
+import type { Goal, GoalLimits } from "./goal.js";
+import type { GoalHistoryEntry } from "./history.js";
+import { KeyedLock } from "./keyed-lock.js";
+import { tokensLeft } from "./limits.js";
+import type { Clock, GoalEventSink, GoalStore, IdSource, VerifyRunner } from "./ports.js";
+import { madeProgress, type ToolResultFact } from "./progress.js";
+import { err, ok, type Result } from "./result.js";
+import { newSessionRuntime, type SessionRuntime } from "./session-runtime.js";
+import { executeGoalTool, type GoalToolOutcome } from "./tool-execution.js";
+import { type GoalCommand, type GoalRefusal, transition } from "./transition.js";
+import type { LimitsPatch } from "./validation.js";
+
+export type GoalPolicy = ContinuationPolicy & {
+  /** Output cap of the single wrap-up step allowed after a limit is crossed mid-turn; 0 disables it. */
+  wrapUpMaxOutputTokens: number;
+  /** How many recent turns' tool results count as already seen when judging progress. */
+  progressWindowTurns: number;
+};
+
+export const DEFAULT_GOAL_POLICY: GoalPolicy = {
+  ...DEFAULT_CONTINUATION_POLICY,
+  wrapUpMaxOutputTokens: 256,
+  progressWindowTurns: 3,
+};
+
+export type GoalEngineOptions = {
+  store: GoalStore;
+  clock: Clock;
+  ids: IdSource;
+  events?: GoalEventSink;
+  verify?: VerifyRunner;
+  policy?: Partial<GoalPolicy>;
+  /** Limits applied to new goals that name none (from configuration). */
+  defaultLimits?: GoalLimits;
+};
+
+export type GoalInput = { objective: string; limits?: unknown; verify?: unknown };
+
+/** A user's change to a goal; fields are applied together or not at all (edits first, then status). */
+export type GoalPatch = {
+  objective?: string;
+  status?: "active" | "paused" | "blocked" | "complete";
+  limits?: LimitsPatch;
+  verify?: string | null;
+  reason?: string;
+  evidence?: string;
+};
+
+/** A goal change and the context messages the host must append to the conversation. */
+export type GoalOutcome = { goal: Goal; append: ContextMessage[] };
+
+/** Whether and how the next model step may run. */
+export type StepAllowance =
+  | { kind: "run"; maxOutputTokens?: number }
+  | { kind: "wrap_up"; maxOutputTokens: number; append: ContextMessage[] }
+  | { kind: "stop"; reason: string };
+
+export type StepReport = {
+  stepID: string;
+  usage: StepUsage;
+  prices?: ModelPrices;
+  /** Summary or compaction steps the runtime makes for itself are recorded but not charged. */
+  uncharged?: boolean;
+  toolResults?: ToolResultFact[];
+};
+
+export type TurnEnd = { outcome: "completed" | "error" | "aborted"; error?: string; retryAfterMs?: number };
+
+/**
+ * The goal engine hosts drive through a handful of calls. It owns the rules (via the pure transition
+ * table, accounting and continuation policy) and talks to the world only through its ports; it never
+ * starts timers or turns itself, it tells the host what to do.
+ */
+export class GoalEngine {
+  readonly policy: GoalPolicy;
+  private readonly lock = new KeyedLock();
+  private readonly sessions = new Map<string, SessionRuntime>();
+
+  constructor(private readonly options: GoalEngineOptions) {
+    this.policy = { ...DEFAULT_GOAL_POLICY, ...options.policy };
+  }
+
+  private get store(): GoalStore {
+    return this.options.store;
+  }
+
+  private now(): number {
+    return this.options.clock.now();
+  }
+
+  runtime(sessionID: string): SessionRuntime {
+    let runtime = this.sessions.get(sessionID);
+    if (!runtime) {
+      runtime = newSessionRuntime();
+      this.sessions.set(sessionID, runtime);
+    }
+    return runtime;
+  }
+
+  getGoal(sessionID: string): Promise<Goal | undefined> {
+    return this.store.get(sessionID);
+  }
+
+  listGoals(filter?: { status?: Goal["status"] }): Promise<Goal[]> {
+    return this.store.list(filter);
+  }
+
+  history(sessionID: string): Promise<GoalHistoryEntry[]> {
+    return this.store.history(sessionID);
+  }
+
+  /**
+   * Applies commands in order inside one store transaction; any refusal leaves everything unchanged.
+   * Emits the matching event once the change is committed.
+   */
+  async apply(
+    sessionID: string,
+    commands: readonly GoalCommand[],
+    actor: "user" | "model" | "runtime",
+  ): Promise<Result<Goal | null, GoalRefusal>> {
+    const now = this.now();
+    type Applied = Result<{ goal: Goal | null; changed: boolean }, GoalRefusal>;
+    const outcome = await this.store.update<Applied>(sessionID, (current, charged) => {
+      let goal: Goal | undefined = current;
+      let cleared = false;
+      const history: GoalHistoryEntry[] = [];
+      for (const command of commands) {
+        if (command.type === "charge" && goal && charged(command.key)) continue;
+        const step = transition(goal, command, actor, now);
+        if (!step.ok) return { result: err(step.error) };
+        history.push(...step.value.history);
+        cleared = step.value.goal === null;
+        goal = step.value.goal ?? undefined;
+      }
+      if (history.length === 0) return { result: ok({ goal: current ?? null, changed: false }) };
+      return {
+        change: { goal: cleared ? null : (goal ?? null), history },
+        result: ok({ goal: goal ?? null, changed: true }),
+      };
+    });
+    if (!outcome.ok) return outcome;
+    if (outcome.value.changed) this.announce(sessionID, outcome.value.goal);
+    return ok(outcome.value.goal);
+  }
+
+  private announce(sessionID: string, goal: Goal | null): void {
+    if (goal === null) this.options.events?.emit({ type: "session.goal.cleared", properties: { sessionID } });
+    else this.options.events?.emit({ type: "session.goal.updated", properties: { sessionID, goal } });
+  }
+
+  // ---- what people (HTTP API, CLI, TUI) ask ----
+
+  async createGoal(
+    sessionID: string,
+    input: GoalInput,
+    actor: "user" | "model" = "user",
+  ): Promise<Result<GoalOutcome, GoalRefusal>> {
+    return this.lock.run(sessionID, async () => {
+      const command: GoalCommand = {
+        type: "create",
+        id: this.options.ids.next("goal"),
+        sessionID,
+        objective: input.objective,
+        limits: input.limits ?? this.options.defaultLimits,
+        verify: input.verify,
+      };
+      const result = await this.apply(sessionID, [command], actor);
+      if (!result.ok) return result;
+      const goal = result.value as Goal;
+      // A new goal starts with fresh streaks; a turn already running works for it from now on.
+      const turn = this.runtime(sessionID).turn;
+      this.sessions.set(sessionID, { ...newSessionRuntime(), turn });
+      if (turn) turn.goalID = goal.id;
+      return ok({ goal, append: [goalSetMessage(goal)] });
+    });
+  }
+
+  async updateGoal(sessionID: string, patch: GoalPatch): Promise<Result<GoalOutcome, GoalRefusal>> {
+    return this.lock.run(sessionID, async () => {
+      const before = await this.store.get(sessionID);
+      const commands: GoalCommand[] = [];
+      if (patch.objective !== undefined || patch.limits !== undefined || patch.verify !== undefined) {
+        commands.push({
+          type: "edit",
+          ...(patch.objective !== undefined ? { objective: patch.objective } : {}),
+          ...(patch.limits !== undefined ? { limits: patch.limits } : {}),
+          ...(patch.verify !== undefined ? { verify: patch.verify } : {}),
+        });
+      }
+      switch (patch.status) {
+        case undefined:
+          break;
+        case "active":
+          commands.push({ type: "resume" });
+          break;
+        case "paused":
+          commands.push({ type: "pause", ...(patch.reason ? { reason: patch.reason } : {}) });
+          break;
+        case "blocked":
+          commands.push({ type: "block", ...(patch.reason ? { reason: patch.reason } : {}) });
+          break;
+        case "complete":
+          commands.push({ type: "complete", ...(patch.evidence ? { evidence: patch.evidence } : {}) });
+          break;
+      }
+      if (commands.length === 0) {
+        return before
+          ? ok({ goal: before, append: [] })
+          : err({ code: "not_found" as const, message: "this session has no goal" });
+      }
+      const result = await this.apply(sessionID, commands, "user");
+      if (!result.ok) return result;
+      const goal = result.value as Goal;
+      // A person touched the goal: stall and error streaks start over.
+      if (goal.status === "active" && before?.status !== "active")
+        this.runtime(sessionID).continuation = initialContinuationState();
+      const append = before && goal.objective !== before.objective ? [objectiveEditedMessage(goal)] : [];
+      return ok({ goal, append });
+    });
+  }
+
+  async clearGoal(sessionID: string): Promise<Result<{ cleared: true }, GoalRefusal>> {
+    return this.lock.run(sessionID, async () => {
+      const result = await this.apply(sessionID, [{ type: "clear" }], "user");
+      if (!result.ok) return result;
+      const turn = this.runtime(sessionID).turn;
+      this.sessions.set(sessionID, {
+        ...newSessionRuntime(),
+        ...(turn ? { turn: { ...turn, goalID: undefined } } : {}),
+      });
+      return ok({ cleared: true as const });
+    });
+  }
+
+  // ---- what the model asks, through its tools ----
+
+  executeTool(sessionID: string, name: string, args: unknown): Promise<GoalToolOutcome> {
+    return executeGoalTool(this, this.options.verify, sessionID, name, args);
+  }
+
+  /** Called by tool execution when the model created a goal: the running turn now works for it. */
+  adoptGoalInTurn(sessionID: string, goalID: string): void {
+    const turn = this.runtime(sessionID).turn;
+    if (turn) turn.goalID = goalID;
+  }
+
+  // ---- what the host loop reports ----
+
+  async turnStarted(
+    sessionID: string,
+    turn: { turnID: string; continuation: boolean },
+  ): Promise<{ goalTurn: boolean }> {
+    const goal = await this.store.get(sessionID);
+    const goalID = goal?.status === "active" ? goal.id : undefined;
+    this.runtime(sessionID).turn = {
+      id: turn.turnID,
+      continuation: turn.continuation,
+      startedAt: this.now(),
+      ...(goalID ? { goalID } : {}),
+      results: [],
+      limitCrossed: false,
+      wrapUpUsed: false,
+    };
+    return { goalTurn: goalID !== undefined };
+  }
+
+  /**
+   * Before each model step: no step starts once a limit is reached (except one short wrap-up step right
+   * after the crossing), and the step's output is capped by the tokens left. `estimatedInputTokens` is the
+   * host's estimate of the step's uncharged-by-cache input, reserved out of that cap to bound overshoot.
+   */
+  async beforeStep(sessionID: string, estimate: { estimatedInputTokens?: number } = {}): Promise<StepAllowance> {
+    const runtime = this.runtime(sessionID);
+    const turn = runtime.turn;
+    if (!turn?.goalID) return { kind: "run" };
+    let goal = await this.store.get(sessionID);
+    if (!goal || goal.id !== turn.goalID) {
+      return turn.continuation ? { kind: "stop", reason: "the goal was cleared" } : { kind: "run" };
+    }
+    let notice: ContextMessage[] = [];
+    if (goal.status === "active" && goal.limits.seconds !== undefined) {
+      const elapsed = (this.now() - turn.startedAt) / 1000;
+      if (goal.usage.seconds + elapsed >= goal.limits.seconds) {
+        const limited = await this.apply(sessionID, [{ type: "limit", limit: "seconds" }], "runtime");
+        if (limited.ok && limited.value) goal = limited.value;
+        turn.limitCrossed = true;
+        notice = [budgetNoticeMessage(goal, "seconds", elapsed)];
+      }
+    }
+    switch (goal.status) {
+      case "active": {
+        const left = tokensLeft(goal.limits, goal.usage);
+        if (left === undefined) return { kind: "run" };
+        return { kind: "run", maxOutputTokens: Math.max(1, left - Math.max(0, estimate.estimatedInputTokens ?? 0)) };
+      }
+      case "budget_limited":
+        if (turn.limitCrossed && !turn.wrapUpUsed && this.policy.wrapUpMaxOutputTokens > 0) {
+          turn.wrapUpUsed = true;
+          return { kind: "wrap_up", maxOutputTokens: this.policy.wrapUpMaxOutputTokens, append: notice };
+        }
+        return { kind: "stop", reason: `the goal's ${goal.limit ?? "budget"} limit is reached` };
+      case "paused":
+        return turn.continuation ? { kind: "stop", reason: "the goal was paused" } : { kind: "run" };
+      case "blocked":
+      case "complete":
+        // The model may finish its answer after completing or blocking; no continuation follows.
+        return { kind: "run" };
+    }
+  }
+
+  /** Charges one step (idempotent by step id) and returns the budget notice when this step crossed a limit. */
+  async stepFinished(sessionID: string, step: StepReport): Promise<{ goal?: Goal; append: ContextMessage[] }> {
+    const turn = this.runtime(sessionID).turn;
+    if (turn && step.toolResults) turn.results.push(...step.toolResults);
+    if (!turn?.goalID || step.uncharged) return { append: [] };
+    return this.chargeTurnGoal(sessionID, turn.goalID, `step:${step.stepID}`, stepCharge(step.usage, step.prices));
+  }
+
+  private async chargeTurnGoal(
+    sessionID: string,
+    goalID: string,
+    key: string,
+    charge: ReturnType<typeof stepCharge>,
+  ): Promise<{ goal?: Goal; append: ContextMessage[] }> {
+    const before = await this.store.get(sessionID);
+    if (!before || before.id !== goalID) return { append: [] };
+    const result = await this.apply(sessionID, [{ type: "charge", key, charge }], "runtime");
+    if (!result.ok || !result.value) return { append: [] };
+    const goal = result.value;
+    const turn = this.runtime(sessionID).turn;
+    if (before.status === "active" && goal.status === "budget_limited" && goal.limit) {
+      if (turn) turn.limitCrossed = true;
+      return { goal, append: [budgetNoticeMessage(goal, goal.limit)] };
+    }
+    return { goal, append: [] };
+  }
+
+  /** Charges the turn (one turn, its busy seconds), judges progress and remembers the outcome. */
+  async turnEnded(sessionID: string, end: TurnEnd): Promise<{ goal?: Goal; append: ContextMessage[] }> {
+    const runtime = this.runtime(sessionID);
+    const turn = runtime.turn;
+    runtime.turn = undefined;
+    if (!turn) return { append: [] };
+    const now = this.now();
+    let charged: { goal?: Goal; append: ContextMessage[] } = { append: [] };
+    if (turn.goalID) {
+      const seconds = Math.max(0, now - turn.startedAt) / 1000;
+      charged = await this.chargeTurnGoal(sessionID, turn.goalID, `turn:${turn.id}`, turnCharge(seconds));
+    }
+    const outcome =
+      end.outcome === "completed"
+        ? madeProgress(turn.results, runtime.recentResults)
+          ? ("progress" as const)
+          : ("no_progress" as const)
+        : end.outcome;
+    runtime.continuation = recordTurn(runtime.continuation, {
+      outcome,
+      continuation: turn.continuation,
+      endedAt: now,
+      ...(end.error !== undefined ? { error: end.error } : {}),
+      ...(end.retryAfterMs !== undefined ? { retryAfterMs: end.retryAfterMs } : {}),
+    });
+    runtime.recentResults = [...runtime.recentResults, turn.results.map((result) => result.fingerprint)].slice(
+      -this.policy.progressWindowTurns,
+    );
+    if (end.outcome === "aborted") {
+      const paused = await this.aborted(sessionID);
+      return { ...(paused ? { goal: paused } : charged.goal ? { goal: charged.goal } : {}), append: charged.append };
+    }
+    return charged;
+  }
+
+  /** A person aborted the session: an active goal pauses, so nothing continues behind their back. */
+  async aborted(sessionID: string): Promise<Goal | undefined> {
+    return this.lock.run(sessionID, async () => {
+      const result = await this.apply(sessionID, [{ type: "pause", reason: "aborted by the user" }], "runtime");
+      return result.ok && result.value ? result.value : undefined;
+    });
+  }
+
+  /**
+   * The session went idle: decide what comes next. Stall and error limits are applied here (the goal is
+   * paused or blocked); a `continue` decision tells the host when to call `startContinuation`.
+   */
+  async sessionIdle(sessionID: string, facts: SessionFacts): Promise<ContinuationDecision> {
+    return this.lock.run(sessionID, async () => {
+      const goal = await this.store.get(sessionID);
+      const decision = decideContinuation(goal, facts, this.runtime(sessionID).continuation, this.now(), this.policy);
+      switch (decision.kind) {
+        case "pause":
+          await this.apply(sessionID, [{ type: "pause", reason: decision.reason }], "runtime");
+          break;
+        case "block":
+          await this.apply(sessionID, [{ type: "block", reason: decision.reason }], "runtime");
+          break;
+        case "continue":
+        case "none":
+          break;
+      }
+      return decision;
+    });
+  }
+
+  /**
+   * Starts a continuation if it is still due: reads the goal and the session's facts and calls `start`
+   * under the session lock, so a pause, clear or user message that races with it wins. `start` must mark
+   * the session busy before it returns.
+   */
+  async startContinuation(
+    sessionID: string,
+    host: { facts: () => SessionFacts; start: (message: ContextMessage, goal: Goal) => void },
+  ): Promise<{ started: true; goal: Goal } | { started: false; decision: ContinuationDecision }> {
+    return this.lock.run(sessionID, async () => {
+      const goal = await this.store.get(sessionID);
+      const now = this.now();
+      const decision = decideContinuation(goal, host.facts(), this.runtime(sessionID).continuation, now, this.policy);
+      if (decision.kind !== "continue" || decision.at > now || !goal) return { started: false, decision };
+      const recorded = await this.apply(sessionID, [{ type: "continue", turn: goal.usage.turns + 1 }], "runtime");
+      if (!recorded.ok || !recorded.value) return { started: false, decision: { kind: "none", why: "goal changed" } };
+      const current = recorded.value;
+      this.options.events?.emit({ type: "session.goal.continued", properties: { sessionID, goal: current } });
+      host.start(continuationMessage(current), current);
+      return { started: true, goal: current };
+    });
+  }
+
+  /** After a restart: the active goals whose sessions should be offered a continuation (fresh counters). */
+  async recover(): Promise<Goal[]> {
+    const active = await this.store.list({ status: "active" });
+    for (const goal of active) this.sessions.set(goal.sessionID, newSessionRuntime());
+    return active;
+  }
+
+  /** Drops the in-memory state of a session (deleted, or its host is gone). */
+  forget(sessionID: string): void {
+    this.sessions.delete(sessionID);
+  }
+}

@@ -1,0 +1,28 @@
+import type { Actor, Goal, GoalLimits, GoalStatus, GoalUsage, LimitName } from "./goal.js";
+
+/**
+ * The append-only goal history. Rows are written in the same transaction as the goal change they describe,
+ * and outlive the goal (clearing deletes the goal, never its history).
+ */
+export type GoalHistoryEvent =
+  | { kind: "created"; objective: string; limits: GoalLimits; verify?: string }
+  | { kind: "status"; from: GoalStatus; to: GoalStatus; reason?: string; limit?: LimitName }
+  | { kind: "edited"; objective?: string; limits?: GoalLimits; verify?: string | null }
+  | { kind: "charged"; key: string; charge: Charge }
+  | { kind: "continued"; turn: number }
+  | { kind: "cleared" };
+
+export type GoalHistoryKind = GoalHistoryEvent["kind"];
+
+export type GoalHistoryEntry = GoalHistoryEvent & {
+  goalID: string;
+  sessionID: string;
+  actor: Actor;
+  time: number;
+};
+
+/** What one charge adds to a goal's usage. `costUSD` is null when the step had no known prices. */
+export type Charge = Omit<GoalUsage, "costUSD"> & { costUSD: number | null };
+
+/** The result of a successful goal change: the goal afterwards (null once cleared) and its history rows. */
+export type GoalChange = { goal: Goal | null; history: GoalHistoryEntry[] };

@@ -1,0 +1,35 @@
+import type { Goal, GoalStatus } from "./goal.js";
+import type { GoalHistoryEntry } from "./history.js";
+import type { GoalStore, StoreUpdate } from "./ports.js";
+
+/** An in-memory GoalStore with the same contract as the SQLite one; for tests and embedding. */
+export function createMemoryGoalStore(): GoalStore {
+  const goals = new Map<string, Goal>();
+  const rows: GoalHistoryEntry[] = [];
+  const clone = <T>(value: T): T => structuredClone(value);
+  return {
+    async get(sessionID) {
+      const goal = goals.get(sessionID);
+      return goal ? clone(goal) : undefined;
+    },
+    async list(filter?: { status?: GoalStatus }) {
+      return [...goals.values()].filter((goal) => !filter?.status || goal.status === filter.status).map(clone);
+    },
+    async history(sessionID) {
+      return rows.filter((row) => row.sessionID === sessionID).map(clone);
+    },
+    async update<T>(sessionID: string, decide: Parameters<GoalStore["update"]>[1]) {
+      const current = goals.get(sessionID);
+      const charged = (key: string) =>
+        current !== undefined &&
+        rows.some((row) => row.goalID === current.id && row.kind === "charged" && row.key === key);
+      const outcome = decide(current ? clone(current) : undefined, charged) as StoreUpdate<T>;
+      if (outcome.change) {
+        if (outcome.change.goal === null) goals.delete(sessionID);
+        else goals.set(sessionID, clone(outcome.change.goal));
+        rows.push(...outcome.change.history.map(clone));
+      }
+      return outcome.result;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { Goal, GoalStatus } from "./goal.js";
+import type { GoalChange, GoalHistoryEntry } from "./history.js";
+
+/** Time enters the engine only through this port (epoch milliseconds), so tests drive a fake clock. */
+export interface Clock {
+  now(): number;
+}
+
+/** Unique ids for goals (and anything else the engine names). */
+export interface IdSource {
+  next(prefix: string): string;
+}
+
+/**
+ * What a store decides inside one atomic update: optionally a change to commit, and a value for the caller.
+ * `change.goal === null` deletes the session's goal; a goal whose id differs from the current one replaces it.
+ */
+export type StoreUpdate<T> = { change?: GoalChange; result: T };
+
+/**
+ * Persistence of goals and their append-only history. Implemented by @pursuit/store (SQLite, later Postgres)
+ * and by `createMemoryGoalStore` for tests.
+ */
+export interface GoalStore {
+  get(sessionID: string): Promise<Goal | undefined>;
+  list(filter?: { status?: GoalStatus }): Promise<Goal[]>;
+  /** Every history row of the session, oldest first, across all its goals (cleared ones included). */
+  history(sessionID: string): Promise<GoalHistoryEntry[]>;
+  /**
+   * Reads the session's goal, asks `decide` what to do, and commits the change (goal row plus history rows)
+   * in one transaction. `decide` must be pure: when another writer wins a race it is called again with the
+   * fresh goal, so no charge is ever lost or applied twice. `charged(key)` tells whether a `charged` history
+   * row with that key already exists for the current goal, which makes charges idempotent.
+   */
+  update<T>(
+    sessionID: string,
+    decide: (current: Goal | undefined, charged: (key: string) => boolean) => StoreUpdate<T>,
+  ): Promise<T>;
+}
+
+/** Goal events, shaped like OpenCode's bus events so its users feel at home. */
+export type GoalEvent =
+  | { type: "session.goal.updated"; properties: { sessionID: string; goal: Goal } }
+  | { type: "session.goal.cleared"; properties: { sessionID: string } }
+  | { type: "session.goal.continued"; properties: { sessionID: string; goal: Goal } };
+
+export interface GoalEventSink {
+  emit(event: GoalEvent): void;
+}
+
+/** Runs a goal's verify command in the session's directory, with a timeout; `output` is the tail to show. */
+export interface VerifyRunner {
+  run(sessionID: string, command: string): Promise<{ passed: boolean; exitCode: number | null; output: string }>;
+}

@@ -1,0 +1,29 @@
+import type { Clock, GoalEvent, GoalEventSink, IdSource } from "../ports.js";
+
+/** A clock tests move by hand. */
+export class FakeClock implements Clock {
+  constructor(public time = 1_700_000_000_000) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+/** Sequential ids: goal-1, goal-2, ... */
+export function sequentialIds(): IdSource {
+  let n = 0;
+  return { next: (prefix) => `${prefix}-${++n}` };
+}
+
+/** Collects emitted goal events. */
+export class EventLog implements GoalEventSink {
+  readonly events: GoalEvent[] = [];
+  emit(event: GoalEvent): void {
+    this.events.push(event);
+  }
+  types(): string[] {
+    return this.events.map((event) => event.type);
+  }
+}

@@ -1,0 +1,82 @@
+import { describeUsage, goalSetMessage } from "./context.js";
+import type { Goal } from "./goal.js";
+import type { GoalEngine } from "./goal-engine.js";
+import { parseGoalToolCall } from "./goal-tools.js";
+import type { VerifyRunner } from "./ports.js";
+import { assertNever } from "./result.js";
+import type { GoalRefusal } from "./transition.js";
+
+/** What a goal tool call returns to the model. Refusals are tool errors the model can read and act on. */
+export type GoalToolOutcome = { output: string; isError: boolean; goal?: Goal };
+
+const refused = (refusal: GoalRefusal): GoalToolOutcome => ({ output: `Refused: ${refusal.message}`, isError: true });
+
+/** Runs get_goal, create_goal or update_goal for the model, through the same transition table as everyone. */
+export async function executeGoalTool(
+  engine: GoalEngine,
+  verifier: VerifyRunner | undefined,
+  sessionID: string,
+  name: string,
+  args: unknown,
+): Promise<GoalToolOutcome> {
+  const call = parseGoalToolCall(name, args);
+  if (!call.ok) return refused(call.error);
+  switch (call.value.tool) {
+    case "get_goal": {
+      const goal = await engine.getGoal(sessionID);
+      return goal
+        ? { output: describeGoal(goal), isError: false, goal }
+        : { output: "This session has no goal.", isError: false };
+    }
+    case "create_goal": {
+      const created = await engine.createGoal(sessionID, { objective: call.value.objective }, "model");
+      if (!created.ok) return refused(created.error);
+      engine.adoptGoalInTurn(sessionID, created.value.goal.id);
+      return { output: goalSetMessage(created.value.goal).text, isError: false, goal: created.value.goal };
+    }
+    case "update_goal": {
+      const goal = await engine.getGoal(sessionID);
+      if (call.value.status === "blocked") {
+        const result = await engine.apply(sessionID, [{ type: "block", reason: call.value.reason }], "model");
+        if (!result.ok) return refused(result.error);
+        return {
+          output: "The goal is blocked. Explain to the user what you need.",
+          isError: false,
+          ...(result.value ? { goal: result.value } : {}),
+        };
+      }
+      // Verify outside the store transaction (it may take a while); the transition re-checks the goal.
+      let verification: { passed: boolean; output: string } | undefined;
+      if (goal?.verify !== undefined && goal.status === "active") {
+        if (!verifier)
+          return refused({ code: "verify_failed", message: "this host cannot run the goal's verify command" });
+        const run = await verifier.run(sessionID, goal.verify);
+        verification = { passed: run.passed, output: run.output };
+      }
+      const result = await engine.apply(
+        sessionID,
+        [{ type: "complete", evidence: call.value.evidence, ...(verification ? { verification } : {}) }],
+        "model",
+      );
+      if (!result.ok) return refused(result.error);
+      return {
+        output: "The goal is complete. Give the user a short summary.",
+        isError: false,
+        ...(result.value ? { goal: result.value } : {}),
+      };
+    }
+    default:
+      return assertNever(call.value, "goal tool call");
+  }
+}
+
+/** Compact text for get_goal: every byte is paid for on every later request. */
+function describeGoal(goal: Goal): string {
+  const lines = [
+    `Objective: ${goal.objective}`,
+    `Status: ${goal.status}${goal.reason ? ` (${goal.reason})` : ""}`,
+    `Used: ${describeUsage(goal)}`,
+  ];
+  if (goal.verify) lines.push(`Verify command: ${goal.verify}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,320 @@
+import { addCharge } from "./accounting.js";
+import { type Actor, emptyUsage, type Goal, type GoalStatus, isUnfinished, type LimitName } from "./goal.js";
+import type { Charge, GoalChange, GoalHistoryEntry, GoalHistoryEvent } from "./history.js";
+import { reachedLimit, usedOf } from "./limits.js";
+import { assertNever, err, ok, type Result } from "./result.js";
+import {
+  applyLimitsPatch,
+  type LimitsPatch,
+  validateLimits,
+  validateLimitsPatch,
+  validateObjective,
+  validateVerify,
+} from "./validation.js";
+
+/** Everything anyone can ask of a goal. Which actor may ask what is decided by `transition` alone. */
+export type GoalCommand =
+  | { type: "create"; id: string; sessionID: string; objective: string; limits?: unknown; verify?: unknown }
+  | { type: "edit"; objective?: string; limits?: LimitsPatch; verify?: string | null }
+  | { type: "pause"; reason?: string }
+  | { type: "resume" }
+  | { type: "complete"; evidence?: string; verification?: { passed: boolean; output: string } }
+  | { type: "block"; reason?: string }
+  | { type: "clear" }
+  | { type: "charge"; key: string; charge: Charge }
+  | { type: "limit"; limit: LimitName }
+  | { type: "continue"; turn: number };
+
+export type RefusalCode = "invalid" | "not_found" | "conflict" | "forbidden" | "verify_failed";
+
+/** A refused command, with a message a person or a model can act on. */
+export type GoalRefusal = { code: RefusalCode; message: string; field?: string };
+
+export type TransitionResult = Result<GoalChange, GoalRefusal>;
+
+const refuse = (code: RefusalCode, message: string, field?: string): { ok: false; error: GoalRefusal } =>
+  err(field === undefined ? { code, message } : { code, message, field });
+
+const onlyUser = (action: string) => refuse("forbidden", `only the user can ${action} a goal`);
+const noGoal = () => refuse("not_found", "this session has no goal");
+
+/**
+ * The goal transition table of DESIGN.md as one exhaustive function. Pure: the caller supplies the current
+ * goal, the actor and the time; it gets back the goal afterwards with its history rows, or a refusal.
+ * An unchanged result (same goal, no history) means "nothing to do", e.g. pausing a paused goal.
+ */
+export function transition(
+  current: Goal | undefined,
+  command: GoalCommand,
+  actor: Actor,
+  now: number,
+): TransitionResult {
+  switch (command.type) {
+    case "create":
+      return create(current, command, actor, now);
+    case "edit":
+      if (actor !== "user") return onlyUser("edit");
+      if (!current) return noGoal();
+      return edit(current, command, now);
+    case "pause":
+      if (actor === "model") return onlyUser("pause");
+      if (!current) return noGoal();
+      return pause(current, command.reason, actor, now);
+    case "resume":
+      if (actor !== "user") return onlyUser("resume");
+      if (!current) return noGoal();
+      return resume(current, now);
+    case "complete":
+      if (actor === "runtime") return refuse("forbidden", "the runtime never completes a goal");
+      if (!current) return noGoal();
+      return complete(current, command, actor, now);
+    case "block":
+      if (!current) return noGoal();
+      return block(current, command.reason, actor, now);
+    case "clear":
+      if (actor !== "user") return onlyUser("clear");
+      if (!current) return noGoal();
+      return ok({ goal: null, history: [entry(current, actor, now, { kind: "cleared" })] });
+    case "charge":
+      if (actor !== "runtime") return refuse("forbidden", "only the runtime charges usage");
+      if (!current) return noGoal();
+      return charge(current, command.key, command.charge, now);
+    case "limit":
+      if (actor !== "runtime") return refuse("forbidden", "only the runtime applies limits");
+      if (!current) return noGoal();
+      if (current.status !== "active") return unchanged(current);
+      return ok(withStatus(current, "budget_limited", actor, now, { limit: command.limit }));
+    case "continue":
+      if (actor !== "runtime") return refuse("forbidden", "only the runtime continues a goal");
+      if (!current) return noGoal();
+      if (current.status !== "active") return refuse("conflict", `the goal is ${current.status}, not active`);
+      return ok({ goal: current, history: [entry(current, actor, now, { kind: "continued", turn: command.turn })] });
+    default:
+      return assertNever(command, "goal command");
+  }
+}
+
+function create(
+  current: Goal | undefined,
+  command: Extract<GoalCommand, { type: "create" }>,
+  actor: Actor,
+  now: number,
+): TransitionResult {
+  if (actor === "runtime") return refuse("forbidden", "the runtime never creates a goal");
+  if (current && isUnfinished(current)) {
+    const who = actor === "model" ? "only the user can replace or clear it" : "complete or clear it first";
+    return refuse("conflict", `this session already has an unfinished goal (${current.status}); ${who}`);
+  }
+  const objective = validateObjective(command.objective);
+  if (!objective.ok) return refuse("invalid", objective.error.message, objective.error.field);
+  const limits = validateLimits(command.limits);
+  if (!limits.ok) return refuse("invalid", limits.error.message, limits.error.field);
+  const verify = command.verify === undefined || command.verify === null ? undefined : validateVerify(command.verify);
+  if (verify && !verify.ok) return refuse("invalid", verify.error.message, verify.error.field);
+  const goal: Goal = {
+    id: command.id,
+    sessionID: command.sessionID,
+    objective: objective.value,
+    status: "active",
+    limits: limits.value,
+    usage: emptyUsage(),
+    ...(verify ? { verify: verify.value } : {}),
+    createdBy: actor,
+    time: { created: now, updated: now },
+  };
+  const created: GoalHistoryEvent = {
+    kind: "created",
+    objective: goal.objective,
+    limits: goal.limits,
+    ...(goal.verify ? { verify: goal.verify } : {}),
+  };
+  return ok({ goal, history: [entry(goal, actor, now, created)] });
+}
+
+function edit(current: Goal, command: Extract<GoalCommand, { type: "edit" }>, now: number): TransitionResult {
+  if (current.status === "complete") return refuse("conflict", "the goal is complete; set a new goal instead");
+  let goal: Goal = { ...current };
+  const changed: Extract<GoalHistoryEvent, { kind: "edited" }> = { kind: "edited" };
+  if (command.objective !== undefined) {
+    const objective = validateObjective(command.objective);
+    if (!objective.ok) return refuse("invalid", objective.error.message, objective.error.field);
+    if (objective.value !== goal.objective) goal.objective = changed.objective = objective.value;
+  }
+  if (command.limits !== undefined) {
+    const patch = validateLimitsPatch(command.limits);
+    if (!patch.ok) return refuse("invalid", patch.error.message, patch.error.field);
+    goal.limits = changed.limits = applyLimitsPatch(goal.limits, patch.value);
+  }
+  if (command.verify !== undefined) {
+    if (command.verify === null) {
+      const { verify: _removed, ...rest } = goal;
+      goal = rest;
+      changed.verify = null;
+    } else {
+      const verify = validateVerify(command.verify);
+      if (!verify.ok) return refuse("invalid", verify.error.message, verify.error.field);
+      goal.verify = changed.verify = verify.value;
+    }
+  }
+  if (Object.keys(changed).length === 1) return unchanged(current);
+  goal.time = { ...goal.time, updated: now };
+  const history = [entry(goal, "user", now, changed)];
+  const reconciled = reconcileLimits(goal, "user", now);
+  return ok({ goal: reconciled.goal, history: [...history, ...reconciled.history] });
+}
+
+/** After limits change: an active goal over a limit becomes budget_limited; a budget_limited one under all limits resumes. */
+function reconcileLimits(goal: Goal, actor: Actor, now: number): GoalChange & { goal: Goal } {
+  const limit = reachedLimit(goal.limits, goal.usage);
+  if (goal.status === "active" && limit) return withStatus(goal, "budget_limited", actor, now, { limit });
+  if (goal.status === "budget_limited" && !limit) {
+    return withStatus(goal, "active", actor, now, { reason: "limit raised" });
+  }
+  if (goal.status === "budget_limited" && limit && limit !== goal.limit) {
+    return withStatus(goal, "budget_limited", actor, now, { limit });
+  }
+  return { goal, history: [] };
+}
+
+function pause(current: Goal, reason: string | undefined, actor: Actor, now: number): TransitionResult {
+  switch (current.status) {
+    case "paused":
+      return unchanged(current);
+    case "complete":
+      return refuse("conflict", "the goal is complete; there is nothing to pause");
+    case "blocked":
+    case "budget_limited":
+      // The runtime only pauses work in progress; a person may park any unfinished goal.
+      if (actor === "runtime") return unchanged(current);
+      return ok(withStatus(current, "paused", actor, now, { reason }));
+    case "active":
+      return ok(withStatus(current, "paused", actor, now, { reason }));
+    default:
+      return assertNever(current.status, "goal status");
+  }
+}
+
+function resume(current: Goal, now: number): TransitionResult {
+  switch (current.status) {
+    case "active":
+      return unchanged(current);
+    case "complete":
+      return refuse("conflict", "the goal is complete; set a new goal instead");
+    case "paused":
+    case "blocked":
+    case "budget_limited": {
+      const limit = reachedLimit(current.limits, current.usage);
+      if (limit && current.status === "budget_limited") {
+        const used = usedOf(limit, current.usage);
+        return refuse(
+          "conflict",
+          `the ${limit} limit is reached (${formatAmount(used)} of ${formatAmount(current.limits[limit] ?? 0)}); raise or remove it to resume`,
+          `limits.${limit}`,
+        );
+      }
+      if (limit) return ok(withStatus(current, "budget_limited", "user", now, { limit }));
+      return ok(withStatus(current, "active", "user", now, {}));
+    }
+    default:
+      return assertNever(current.status, "goal status");
+  }
+}
+
+function complete(
+  current: Goal,
+  command: Extract<GoalCommand, { type: "complete" }>,
+  actor: Actor,
+  now: number,
+): TransitionResult {
+  if (current.status === "complete") return unchanged(current);
+  const evidence = command.evidence?.trim();
+  if (actor === "model") {
+    if (current.status !== "active") {
+      return refuse("forbidden", `the goal is ${current.status}; only the user can change it now`);
+    }
+    if (!evidence) {
+      return refuse("invalid", "completing needs evidence: say what shows the objective is met", "evidence");
+    }
+    if (current.verify !== undefined) {
+      if (!command.verification) {
+        return refuse("verify_failed", `the verify command \`${current.verify}\` must pass before completing`);
+      }
+      if (!command.verification.passed) {
+        return refuse(
+          "verify_failed",
+          `the verify command \`${current.verify}\` failed, so the goal is not complete. Its output ends with:\n${command.verification.output}`,
+        );
+      }
+    }
+  }
+  const completed = withStatus(current, "complete", actor, now, {});
+  const goal: Goal = { ...completed.goal, time: { ...completed.goal.time, completed: now } };
+  if (evidence) goal.evidence = evidence;
+  return ok({ goal, history: completed.history });
+}
+
+function block(current: Goal, reason: string | undefined, actor: Actor, now: number): TransitionResult {
+  const why = reason?.trim();
+  if (actor === "model") {
+    if (current.status !== "active") {
+      return refuse("forbidden", `the goal is ${current.status}; only the user can change it now`);
+    }
+    if (!why) return refuse("invalid", "blocking needs a reason: say what stops the work", "reason");
+  }
+  switch (current.status) {
+    case "blocked":
+      return unchanged(current);
+    case "complete":
+      return refuse("conflict", "the goal is complete; there is nothing to block");
+    case "paused":
+    case "budget_limited":
+      if (actor === "runtime") return unchanged(current);
+      return ok(withStatus(current, "blocked", actor, now, { reason: why }));
+    case "active":
+      return ok(withStatus(current, "blocked", actor, now, { reason: why }));
+    default:
+      return assertNever(current.status, "goal status");
+  }
+}
+
+/** A charge accumulates whatever the status; it flips only an active goal, at the limit it crosses. */
+function charge(current: Goal, key: string, amount: Charge, now: number): TransitionResult {
+  const goal: Goal = { ...current, usage: addCharge(current.usage, amount), time: { ...current.time, updated: now } };
+  const history = [entry(goal, "runtime", now, { kind: "charged", key, charge: amount })];
+  const limit = goal.status === "active" ? reachedLimit(goal.limits, goal.usage) : undefined;
+  if (!limit) return ok({ goal, history });
+  const limited = withStatus(goal, "budget_limited", "runtime", now, { limit });
+  return ok({ goal: limited.goal, history: [...history, ...limited.history] });
+}
+
+function withStatus(
+  goal: Goal,
+  to: GoalStatus,
+  actor: Actor,
+  now: number,
+  detail: { reason?: string | undefined; limit?: LimitName },
+): GoalChange & { goal: Goal } {
+  const { reason: _reason, limit: _limit, ...rest } = goal;
+  const next: Goal = { ...rest, status: to, time: { ...goal.time, updated: now } };
+  if (detail.reason) next.reason = detail.reason;
+  if (to === "budget_limited" && detail.limit) next.limit = detail.limit;
+  const event: GoalHistoryEvent = {
+    kind: "status",
+    from: goal.status,
+    to,
+    ...(detail.reason ? { reason: detail.reason } : {}),
+    ...(next.limit ? { limit: next.limit } : {}),
+  };
+  return { goal: next, history: [entry(next, actor, now, event)] };
+}
+
+const unchanged = (goal: Goal): TransitionResult => ok({ goal, history: [] });
+
+function entry(goal: Goal, actor: Actor, time: number, event: GoalHistoryEvent): GoalHistoryEntry {
+  return { ...event, goalID: goal.id, sessionID: goal.sessionID, actor, time };
+}
+
+/** Numbers in messages: whole numbers as is, others with two decimals. */
+export function formatAmount(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}

@@ -105,7 +105,8 @@ export class GoalEngine {
     return this.options.clock.now();
   }
 
-  runtime(sessionID: string): SessionRuntime {
+  /** The in-memory state the engine keeps for a session (created on first use). */
+  sessionState(sessionID: string): SessionRuntime {
     let runtime = this.sessions.get(sessionID);
     if (!runtime) {
       runtime = newSessionRuntime();
@@ -185,7 +186,7 @@ export class GoalEngine {
       if (!result.ok) return result;
       const goal = result.value as Goal;
       // A new goal starts with fresh streaks; a turn already running works for it from now on.
-      const turn = this.runtime(sessionID).turn;
+      const turn = this.sessionState(sessionID).turn;
       this.sessions.set(sessionID, { ...newSessionRuntime(), turn });
       if (turn) turn.goalID = goal.id;
       return ok({ goal, append: [goalSetMessage(goal)] });
@@ -230,7 +231,7 @@ export class GoalEngine {
       const goal = result.value as Goal;
       // A person touched the goal: stall and error streaks start over.
       if (goal.status === "active" && before?.status !== "active")
-        this.runtime(sessionID).continuation = initialContinuationState();
+        this.sessionState(sessionID).continuation = initialContinuationState();
       const append = before && goal.objective !== before.objective ? [objectiveEditedMessage(goal)] : [];
       return ok({ goal, append });
     });
@@ -240,7 +241,7 @@ export class GoalEngine {
     return this.lock.run(sessionID, async () => {
       const result = await this.apply(sessionID, [{ type: "clear" }], "user");
       if (!result.ok) return result;
-      const turn = this.runtime(sessionID).turn;
+      const turn = this.sessionState(sessionID).turn;
       this.sessions.set(sessionID, {
         ...newSessionRuntime(),
         ...(turn ? { turn: { ...turn, goalID: undefined } } : {}),
@@ -257,7 +258,7 @@ export class GoalEngine {
 
   /** Called by tool execution when the model created a goal: the running turn now works for it. */
   adoptGoalInTurn(sessionID: string, goalID: string): void {
-    const turn = this.runtime(sessionID).turn;
+    const turn = this.sessionState(sessionID).turn;
     if (turn) turn.goalID = goalID;
   }
 
@@ -269,7 +270,7 @@ export class GoalEngine {
   ): Promise<{ goalTurn: boolean }> {
     const goal = await this.store.get(sessionID);
     const goalID = goal?.status === "active" ? goal.id : undefined;
-    this.runtime(sessionID).turn = {
+    this.sessionState(sessionID).turn = {
       id: turn.turnID,
       continuation: turn.continuation,
       startedAt: this.now(),
@@ -287,7 +288,7 @@ export class GoalEngine {
    * host's estimate of the step's uncharged-by-cache input, reserved out of that cap to bound overshoot.
    */
   async beforeStep(sessionID: string, estimate: { estimatedInputTokens?: number } = {}): Promise<StepAllowance> {
-    const runtime = this.runtime(sessionID);
+    const runtime = this.sessionState(sessionID);
     const turn = runtime.turn;
     if (!turn?.goalID) return { kind: "run" };
     let goal = await this.store.get(sessionID);
@@ -327,7 +328,7 @@ export class GoalEngine {
 
   /** Charges one step (idempotent by step id) and returns the budget notice when this step crossed a limit. */
   async stepFinished(sessionID: string, step: StepReport): Promise<{ goal?: Goal; append: ContextMessage[] }> {
-    const turn = this.runtime(sessionID).turn;
+    const turn = this.sessionState(sessionID).turn;
     if (turn && step.toolResults) turn.results.push(...step.toolResults);
     if (!turn?.goalID || step.uncharged) return { append: [] };
     return this.chargeTurnGoal(sessionID, turn.goalID, `step:${step.stepID}`, stepCharge(step.usage, step.prices));
@@ -344,7 +345,7 @@ export class GoalEngine {
     const result = await this.apply(sessionID, [{ type: "charge", key, charge }], "runtime");
     if (!result.ok || !result.value) return { append: [] };
     const goal = result.value;
-    const turn = this.runtime(sessionID).turn;
+    const turn = this.sessionState(sessionID).turn;
     if (before.status === "active" && goal.status === "budget_limited" && goal.limit) {
       if (turn) turn.limitCrossed = true;
       return { goal, append: [budgetNoticeMessage(goal, goal.limit)] };
@@ -354,7 +355,7 @@ export class GoalEngine {
 
   /** Charges the turn (one turn, its busy seconds), judges progress and remembers the outcome. */
   async turnEnded(sessionID: string, end: TurnEnd): Promise<{ goal?: Goal; append: ContextMessage[] }> {
-    const runtime = this.runtime(sessionID);
+    const runtime = this.sessionState(sessionID);
     const turn = runtime.turn;
     runtime.turn = undefined;
     if (!turn) return { append: [] };
@@ -402,7 +403,7 @@ export class GoalEngine {
   async sessionIdle(sessionID: string, facts: SessionFacts): Promise<ContinuationDecision> {
     return this.lock.run(sessionID, async () => {
       const goal = await this.store.get(sessionID);
-      const decision = decideContinuation(goal, facts, this.runtime(sessionID).continuation, this.now(), this.policy);
+      const decision = decideContinuation(goal, facts, this.sessionState(sessionID).continuation, this.now(), this.policy);
       switch (decision.kind) {
         case "pause":
           await this.apply(sessionID, [{ type: "pause", reason: decision.reason }], "runtime");
@@ -430,7 +431,7 @@ export class GoalEngine {
     return this.lock.run(sessionID, async () => {
       const goal = await this.store.get(sessionID);
       const now = this.now();
-      const decision = decideContinuation(goal, host.facts(), this.runtime(sessionID).continuation, now, this.policy);
+      const decision = decideContinuation(goal, host.facts(), this.sessionState(sessionID).continuation, now, this.policy);
       if (decision.kind !== "continue" || decision.at > now || !goal) return { started: false, decision };
       const recorded = await this.apply(sessionID, [{ type: "continue", turn: goal.usage.turns + 1 }], "runtime");
       if (!recorded.ok || !recorded.value) return { started: false, decision: { kind: "none", why: "goal changed" } };

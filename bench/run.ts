@@ -1,0 +1,14 @@
+/** `npm run bench`: runs every benchmark in turn (or the ones named: `npm run bench -- engine host`). */
+const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
+  engine: () => import("./engine.js"),
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
+  const load = BENCHMARKS[name];
+  if (!load) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(", ")}`);
+    process.exit(1);
+  }
+  await (await load()).main();
+}

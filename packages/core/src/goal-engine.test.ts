@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { StepUsage } from "./accounting.js";
 import type { SessionFacts } from "./continuation.js";
-import { GoalEngine, type GoalPolicy } from "./goal-engine.js";
+import type { GoalPolicy } from "./engine-types.js";
+import { GoalEngine } from "./goal-engine.js";
 import { createMemoryGoalStore } from "./memory-store.js";
 import type { VerifyRunner } from "./ports.js";
 import { fingerprintToolResult, type ToolResultFact } from "./progress.js";

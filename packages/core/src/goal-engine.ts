@@ -15,6 +15,18 @@ import {
   recordTurn,
   type SessionFacts,
 } from "./continuation.js";
+import {
+  DEFAULT_GOAL_POLICY,
+  type GoalEngineOptions,
+  type GoalInput,
+  type GoalOutcome,
+  type GoalPatch,
+  type GoalPolicy,
+  patchCommands,
+  type StepAllowance,
+  type StepReport,
+  type TurnEnd,
+} from "./engine-types.js";
 import type { Goal, GoalLimits } from "./goal.js";
 import type { GoalHistoryEntry } from "./history.js";
 import { KeyedLock } from "./keyed-lock.js";
@@ -26,62 +38,6 @@ import { newSessionRuntime, type SessionRuntime } from "./session-runtime.js";
 import { executeGoalTool, type GoalToolOutcome } from "./tool-execution.js";
 import { type GoalCommand, type GoalRefusal, transition } from "./transition.js";
 import type { LimitsPatch } from "./validation.js";
-
-export type GoalPolicy = ContinuationPolicy & {
-  /** Output cap of the single wrap-up step allowed after a limit is crossed mid-turn; 0 disables it. */
-  wrapUpMaxOutputTokens: number;
-  /** How many recent turns' tool results count as already seen when judging progress. */
-  progressWindowTurns: number;
-};
-
-export const DEFAULT_GOAL_POLICY: GoalPolicy = {
-  ...DEFAULT_CONTINUATION_POLICY,
-  wrapUpMaxOutputTokens: 256,
-  progressWindowTurns: 3,
-};
-
-export type GoalEngineOptions = {
-  store: GoalStore;
-  clock: Clock;
-  ids: IdSource;
-  events?: GoalEventSink;
-  verify?: VerifyRunner;
-  policy?: Partial<GoalPolicy>;
-  /** Limits applied to new goals that name none (from configuration). */
-  defaultLimits?: GoalLimits;
-};
-
-export type GoalInput = { objective: string; limits?: unknown; verify?: unknown };
-
-/** A user's change to a goal; fields are applied together or not at all (edits first, then status). */
-export type GoalPatch = {
-  objective?: string;
-  status?: "active" | "paused" | "blocked" | "complete";
-  limits?: LimitsPatch;
-  verify?: string | null;
-  reason?: string;
-  evidence?: string;
-};
-
-/** A goal change and the context messages the host must append to the conversation. */
-export type GoalOutcome = { goal: Goal; append: ContextMessage[] };
-
-/** Whether and how the next model step may run. */
-export type StepAllowance =
-  | { kind: "run"; maxOutputTokens?: number }
-  | { kind: "wrap_up"; maxOutputTokens: number; append: ContextMessage[] }
-  | { kind: "stop"; reason: string };
-
-export type StepReport = {
-  stepID: string;
-  usage: StepUsage;
-  prices?: ModelPrices;
-  /** Summary or compaction steps the runtime makes for itself are recorded but not charged. */
-  uncharged?: boolean;
-  toolResults?: ToolResultFact[];
-};
-
-export type TurnEnd = { outcome: "completed" | "error" | "aborted"; error?: string; retryAfterMs?: number };
 
 /**
  * The goal engine hosts drive through a handful of calls. It owns the rules (via the pure transition
@@ -196,31 +152,7 @@ export class GoalEngine {
   async updateGoal(sessionID: string, patch: GoalPatch): Promise<Result<GoalOutcome, GoalRefusal>> {
     return this.lock.run(sessionID, async () => {
       const before = await this.store.get(sessionID);
-      const commands: GoalCommand[] = [];
-      if (patch.objective !== undefined || patch.limits !== undefined || patch.verify !== undefined) {
-        commands.push({
-          type: "edit",
-          ...(patch.objective !== undefined ? { objective: patch.objective } : {}),
-          ...(patch.limits !== undefined ? { limits: patch.limits } : {}),
-          ...(patch.verify !== undefined ? { verify: patch.verify } : {}),
-        });
-      }
-      switch (patch.status) {
-        case undefined:
-          break;
-        case "active":
-          commands.push({ type: "resume" });
-          break;
-        case "paused":
-          commands.push({ type: "pause", ...(patch.reason ? { reason: patch.reason } : {}) });
-          break;
-        case "blocked":
-          commands.push({ type: "block", ...(patch.reason ? { reason: patch.reason } : {}) });
-          break;
-        case "complete":
-          commands.push({ type: "complete", ...(patch.evidence ? { evidence: patch.evidence } : {}) });
-          break;
-      }
+      const commands = patchCommands(patch);
       if (commands.length === 0) {
         return before
           ? ok({ goal: before, append: [] })
@@ -403,7 +335,13 @@ export class GoalEngine {
   async sessionIdle(sessionID: string, facts: SessionFacts): Promise<ContinuationDecision> {
     return this.lock.run(sessionID, async () => {
       const goal = await this.store.get(sessionID);
-      const decision = decideContinuation(goal, facts, this.sessionState(sessionID).continuation, this.now(), this.policy);
+      const decision = decideContinuation(
+        goal,
+        facts,
+        this.sessionState(sessionID).continuation,
+        this.now(),
+        this.policy,
+      );
       switch (decision.kind) {
         case "pause":
           await this.apply(sessionID, [{ type: "pause", reason: decision.reason }], "runtime");
@@ -431,7 +369,13 @@ export class GoalEngine {
     return this.lock.run(sessionID, async () => {
       const goal = await this.store.get(sessionID);
       const now = this.now();
-      const decision = decideContinuation(goal, host.facts(), this.sessionState(sessionID).continuation, now, this.policy);
+      const decision = decideContinuation(
+        goal,
+        host.facts(),
+        this.sessionState(sessionID).continuation,
+        now,
+        this.policy,
+      );
       if (decision.kind !== "continue" || decision.at > now || !goal) return { started: false, decision };
       const recorded = await this.apply(sessionID, [{ type: "continue", turn: goal.usage.turns + 1 }], "runtime");
       if (!recorded.ok || !recorded.value) return { started: false, decision: { kind: "none", why: "goal changed" } };

@@ -1,6 +1,7 @@
 export * from "./accounting.js";
 export * from "./context.js";
 export * from "./continuation.js";
+export * from "./engine-types.js";
 export * from "./goal.js";
 export * from "./goal-engine.js";
 export * from "./goal-tools.js";

@@ -6,7 +6,8 @@ import type { GoalStore, StoreUpdate } from "./ports.js";
 export function createMemoryGoalStore(): GoalStore {
   const goals = new Map<string, Goal>();
   const rows: GoalHistoryEntry[] = [];
-  const clone = <T>(value: T): T => structuredClone(value);
+  // Goals and history rows are plain JSON, so a JSON round trip is a faithful deep copy.
+  const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
   return {
     async get(sessionID) {
       const goal = goals.get(sessionID);

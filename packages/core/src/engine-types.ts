@@ -1,0 +1,94 @@
+import type { ModelPrices, StepUsage } from "./accounting.js";
+import type { ContextMessage } from "./context.js";
+import { type ContinuationPolicy, DEFAULT_CONTINUATION_POLICY } from "./continuation.js";
+import type { Goal, GoalLimits } from "./goal.js";
+import type { Clock, GoalEventSink, GoalStore, IdSource, VerifyRunner } from "./ports.js";
+import type { ToolResultFact } from "./progress.js";
+import type { GoalCommand } from "./transition.js";
+import type { LimitsPatch } from "./validation.js";
+
+export type GoalPolicy = ContinuationPolicy & {
+  /** Output cap of the single wrap-up step allowed after a limit is crossed mid-turn; 0 disables it. */
+  wrapUpMaxOutputTokens: number;
+  /** How many recent turns' tool results count as already seen when judging progress. */
+  progressWindowTurns: number;
+};
+
+export const DEFAULT_GOAL_POLICY: GoalPolicy = {
+  ...DEFAULT_CONTINUATION_POLICY,
+  wrapUpMaxOutputTokens: 256,
+  progressWindowTurns: 3,
+};
+
+export type GoalEngineOptions = {
+  store: GoalStore;
+  clock: Clock;
+  ids: IdSource;
+  events?: GoalEventSink;
+  verify?: VerifyRunner;
+  policy?: Partial<GoalPolicy>;
+  /** Limits applied to new goals that name none (from configuration). */
+  defaultLimits?: GoalLimits;
+};
+
+export type GoalInput = { objective: string; limits?: unknown; verify?: unknown };
+
+/** A user's change to a goal; fields are applied together or not at all (edits first, then status). */
+export type GoalPatch = {
+  objective?: string;
+  status?: "active" | "paused" | "blocked" | "complete";
+  limits?: LimitsPatch;
+  verify?: string | null;
+  reason?: string;
+  evidence?: string;
+};
+
+/** A goal change and the context messages the host must append to the conversation. */
+export type GoalOutcome = { goal: Goal; append: ContextMessage[] };
+
+/** Whether and how the next model step may run. */
+export type StepAllowance =
+  | { kind: "run"; maxOutputTokens?: number }
+  | { kind: "wrap_up"; maxOutputTokens: number; append: ContextMessage[] }
+  | { kind: "stop"; reason: string };
+
+export type StepReport = {
+  stepID: string;
+  usage: StepUsage;
+  prices?: ModelPrices;
+  /** Summary or compaction steps the runtime makes for itself are recorded but not charged. */
+  uncharged?: boolean;
+  toolResults?: ToolResultFact[];
+};
+
+export type TurnEnd = { outcome: "completed" | "error" | "aborted"; error?: string; retryAfterMs?: number };
+
+/** The commands a patch stands for: edits first, then the status change, applied in one transaction. */
+export function patchCommands(patch: GoalPatch): GoalCommand[] {
+  const commands: GoalCommand[] = [];
+  if (patch.objective !== undefined || patch.limits !== undefined || patch.verify !== undefined) {
+    commands.push({
+      type: "edit",
+      ...(patch.objective !== undefined ? { objective: patch.objective } : {}),
+      ...(patch.limits !== undefined ? { limits: patch.limits } : {}),
+      ...(patch.verify !== undefined ? { verify: patch.verify } : {}),
+    });
+  }
+  switch (patch.status) {
+    case undefined:
+      break;
+    case "active":
+      commands.push({ type: "resume" });
+      break;
+    case "paused":
+      commands.push({ type: "pause", ...(patch.reason ? { reason: patch.reason } : {}) });
+      break;
+    case "blocked":
+      commands.push({ type: "block", ...(patch.reason ? { reason: patch.reason } : {}) });
+      break;
+    case "complete":
+      commands.push({ type: "complete", ...(patch.evidence ? { evidence: patch.evidence } : {}) });
+      break;
+  }
+  return commands;
+}

@@ -1,0 +1,156 @@
+import type { Goal, GoalChange, GoalHistoryEntry, GoalStatus, GoalStore, StoreUpdate } from "@pursuit/core";
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { StoreDatabase } from "./database.js";
+import { goalToRow, historyToRow, rowToGoal, rowToHistory } from "./goal-row.js";
+import { type GoalRow, goalHistoryTable, goalTable } from "./schema.js";
+
+/** How many times `update` re-runs `decide` after losing a race before it gives up. */
+export const GOAL_UPDATE_ATTEMPTS = 8;
+
+/** Thrown by `update` when every attempt found the goal changed by another writer between read and write. */
+export class GoalStoreConflictError extends Error {
+  readonly code = "goal_store_conflict";
+  constructor(
+    readonly sessionID: string,
+    readonly attempts: number,
+  ) {
+    super(`goal of session ${sessionID} kept changing under ${attempts} update attempts`);
+    this.name = "GoalStoreConflictError";
+  }
+}
+
+/** Raised inside a transaction to roll it back when a version check fails; never leaves this file. */
+class LostRace extends Error {}
+
+type Attempt<T> = { won: true; result: T } | { won: false };
+
+/** The core's GoalStore on SQLite: goal rows with optimistic versions plus the append-only history. */
+export class SqliteGoalStore implements GoalStore {
+  constructor(private readonly db: StoreDatabase) {}
+
+  async get(sessionID: string): Promise<Goal | undefined> {
+    const row = this.db.select().from(goalTable).where(eq(goalTable.sessionID, sessionID)).get();
+    return row ? rowToGoal(row) : undefined;
+  }
+
+  /** Goals, most recently updated first; `status` filters through the (status, time_updated) index. */
+  async list(filter: { status?: GoalStatus } = {}): Promise<Goal[]> {
+    const where = filter.status === undefined ? undefined : eq(goalTable.status, filter.status);
+    const rows = this.db
+      .select()
+      .from(goalTable)
+      .where(where)
+      .orderBy(desc(goalTable.timeUpdated), desc(goalTable.id))
+      .all();
+    return rows.map(rowToGoal);
+  }
+
+  async history(sessionID: string): Promise<GoalHistoryEntry[]> {
+    const rows = this.db
+      .select()
+      .from(goalHistoryTable)
+      .where(eq(goalHistoryTable.sessionID, sessionID))
+      .orderBy(asc(goalHistoryTable.id))
+      .all();
+    return rows.map(rowToHistory);
+  }
+
+  async update<T>(
+    sessionID: string,
+    decide: (current: Goal | undefined, charged: (key: string) => boolean) => StoreUpdate<T>,
+  ): Promise<T> {
+    for (let attempt = 1; attempt <= GOAL_UPDATE_ATTEMPTS; attempt++) {
+      const outcome = this.attempt(sessionID, decide);
+      if (outcome.won) return outcome.result;
+    }
+    throw new GoalStoreConflictError(sessionID, GOAL_UPDATE_ATTEMPTS);
+  }
+
+  /**
+   * One read-decide-write pass in an IMMEDIATE transaction: the write lock is taken before the read, so
+   * SQLite writers queue here instead of failing. The version checks still guard every write, so a writer
+   * that slipped in anyway (or a future non-locking backend) costs a retry, never a lost charge.
+   */
+  private attempt<T>(
+    sessionID: string,
+    decide: (current: Goal | undefined, charged: (key: string) => boolean) => StoreUpdate<T>,
+  ): Attempt<T> {
+    try {
+      return this.db.transaction(
+        (tx): Attempt<T> => {
+          const row = tx.select().from(goalTable).where(eq(goalTable.sessionID, sessionID)).get();
+          const current = row ? rowToGoal(row) : undefined;
+          const charged = (key: string) => current !== undefined && chargeExists(tx, current.id, key);
+          const { change, result } = decide(current, charged);
+          if (change) applyChange(tx, sessionID, row, change);
+          return { won: true, result };
+        },
+        { behavior: "immediate" },
+      );
+    } catch (error) {
+      if (error instanceof LostRace) return { won: false };
+      throw error;
+    }
+  }
+}
+
+function chargeExists(db: StoreDatabase, goalID: string, key: string): boolean {
+  const hit = db
+    .select({ id: goalHistoryTable.id })
+    .from(goalHistoryTable)
+    .where(and(eq(goalHistoryTable.goalID, goalID), eq(goalHistoryTable.chargeKey, key)))
+    .limit(1)
+    .get();
+  return hit !== undefined;
+}
+
+function applyChange(db: StoreDatabase, sessionID: string, current: GoalRow | undefined, change: GoalChange): void {
+  const next = change.goal;
+  if (next !== null && next.sessionID !== sessionID) {
+    throw new Error(`goal.sessionID is ${next.sessionID}, but the update is for session ${sessionID}`);
+  }
+  for (const entry of change.history) {
+    if (entry.sessionID !== sessionID) {
+      throw new Error(`history entry sessionID is ${entry.sessionID}, but the update is for session ${sessionID}`);
+    }
+  }
+
+  if (next === null) {
+    if (current) deleteAtVersion(db, current);
+  } else if (!current) {
+    insertFresh(db, next);
+  } else if (current.id !== next.id) {
+    deleteAtVersion(db, current);
+    insertFresh(db, next);
+  } else {
+    const written = db
+      .update(goalTable)
+      .set(goalToRow(next, current.version + 1))
+      .where(and(eq(goalTable.id, current.id), eq(goalTable.version, current.version)))
+      .returning({ id: goalTable.id })
+      .all();
+    if (written.length === 0) throw new LostRace();
+  }
+
+  if (change.history.length > 0) db.insert(goalHistoryTable).values(change.history.map(historyToRow)).run();
+}
+
+function deleteAtVersion(db: StoreDatabase, current: GoalRow): void {
+  const deleted = db
+    .delete(goalTable)
+    .where(and(eq(goalTable.id, current.id), eq(goalTable.version, current.version)))
+    .returning({ id: goalTable.id })
+    .all();
+  if (deleted.length === 0) throw new LostRace();
+}
+
+/** A session already holding a goal means another writer created one since our read. */
+function insertFresh(db: StoreDatabase, goal: Goal): void {
+  const inserted = db
+    .insert(goalTable)
+    .values(goalToRow(goal, 1))
+    .onConflictDoNothing({ target: goalTable.sessionID })
+    .returning({ id: goalTable.id })
+    .all();
+  if (inserted.length === 0) throw new LostRace();
+}

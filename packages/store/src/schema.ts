@@ -1,0 +1,126 @@
+/**
+ * The SQLite schema. Migrations under ../drizzle are generated from this file by `npm run db:generate`;
+ * never edit a generated migration, add a new one.
+ */
+import type { Actor, GoalHistoryKind, GoalStatus, LimitName } from "@pursuit/core";
+import { sql } from "drizzle-orm";
+import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { MessageData, MessageRole, PartData, PartType } from "./transcript.js";
+
+/** One goal per session. Usage and status are real columns so status filters and budget reads use indexes. */
+export const goalTable = sqliteTable(
+  "goal",
+  {
+    id: text("id").primaryKey(),
+    sessionID: text("session_id").notNull(),
+    objective: text("objective").notNull(),
+    status: text("status").$type<GoalStatus>().notNull(),
+    reason: text("reason"),
+    limitReached: text("limit_reached").$type<LimitName>(),
+    limitTokens: integer("limit_tokens"),
+    limitTurns: integer("limit_turns"),
+    limitSeconds: real("limit_seconds"),
+    limitCostUSD: real("limit_cost_usd"),
+    usageTokens: integer("usage_tokens").notNull(),
+    usageInput: integer("usage_input").notNull(),
+    usageCacheRead: integer("usage_cache_read").notNull(),
+    usageCacheWrite: integer("usage_cache_write").notNull(),
+    usageOutput: integer("usage_output").notNull(),
+    usageReasoning: integer("usage_reasoning").notNull(),
+    usageCostUSD: real("usage_cost_usd"),
+    usageTurns: integer("usage_turns").notNull(),
+    usageSeconds: real("usage_seconds").notNull(),
+    evidence: text("evidence"),
+    verify: text("verify"),
+    createdBy: text("created_by").$type<"user" | "model">().notNull(),
+    timeCreated: integer("time_created").notNull(),
+    timeUpdated: integer("time_updated").notNull(),
+    timeCompleted: integer("time_completed"),
+    /** Bumped by every write; a write that expected another version lost a race and is retried. */
+    version: integer("version").notNull(),
+  },
+  (table) => [
+    uniqueIndex("goal_session_id_unique").on(table.sessionID),
+    index("goal_status_idx").on(table.status, table.timeUpdated),
+  ],
+);
+
+/**
+ * Append-only. No foreign key to `goal`: history outlives a cleared goal. The unique (goal_id, charge_key)
+ * index is what makes charges idempotent (NULL keys never collide).
+ */
+export const goalHistoryTable = sqliteTable(
+  "goal_history",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    goalID: text("goal_id").notNull(),
+    sessionID: text("session_id").notNull(),
+    actor: text("actor").$type<Actor>().notNull(),
+    kind: text("kind").$type<GoalHistoryKind>().notNull(),
+    time: integer("time").notNull(),
+    /** The event's own fields (everything but `kind`). */
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    chargeKey: text("charge_key"),
+  },
+  (table) => [
+    index("goal_history_session_idx").on(table.sessionID),
+    uniqueIndex("goal_history_charge_unique").on(table.goalID, table.chargeKey),
+  ],
+);
+
+export const sessionTable = sqliteTable(
+  "session",
+  {
+    id: text("id").primaryKey(),
+    parentID: text("parent_id").references((): AnySQLiteColumn => sessionTable.id, { onDelete: "cascade" }),
+    title: text("title").notNull().default(""),
+    directory: text("directory").notNull(),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    timeCreated: integer("time_created").notNull(),
+    timeUpdated: integer("time_updated").notNull(),
+  },
+  (table) => [index("session_updated_idx").on(table.timeUpdated), index("session_parent_idx").on(table.parentID)],
+);
+
+export const messageTable = sqliteTable(
+  "message",
+  {
+    id: text("id").primaryKey(),
+    sessionID: text("session_id")
+      .notNull()
+      .references(() => sessionTable.id, { onDelete: "cascade" }),
+    role: text("role").$type<MessageRole>().notNull(),
+    seq: integer("seq").notNull(),
+    timeCreated: integer("time_created").notNull(),
+    timeCompleted: integer("time_completed"),
+    data: text("data", { mode: "json" }).$type<MessageData>().notNull(),
+  },
+  (table) => [uniqueIndex("message_session_seq_unique").on(table.sessionID, table.seq)],
+);
+
+/** `seq` runs across the whole session, so one index scan reads a session's transcript in order. */
+export const partTable = sqliteTable(
+  "part",
+  {
+    id: text("id").primaryKey(),
+    messageID: text("message_id")
+      .notNull()
+      .references(() => messageTable.id, { onDelete: "cascade" }),
+    sessionID: text("session_id").notNull(),
+    seq: integer("seq").notNull(),
+    type: text("type").$type<PartType>().notNull(),
+    data: text("data", { mode: "json" }).$type<PartData>().notNull(),
+    timeCreated: integer("time_created").notNull(),
+    timeUpdated: integer("time_updated").notNull(),
+  },
+  (table) => [
+    uniqueIndex("part_session_seq_unique").on(table.sessionID, table.seq),
+    index("part_message_idx").on(table.messageID),
+  ],
+);
+
+export type GoalRow = typeof goalTable.$inferSelect;
+export type GoalHistoryRow = typeof goalHistoryTable.$inferSelect;
+export type SessionRow = typeof sessionTable.$inferSelect;
+export type MessageRow = typeof messageTable.$inferSelect;
+export type PartRow = typeof partTable.$inferSelect;

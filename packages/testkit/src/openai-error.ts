@@ -1,0 +1,44 @@
+import type { ServerResponse } from "node:http";
+import type { ScriptedError } from "./types.js";
+
+/** OpenAI's error body: `{error:{message,type,param,code}}`, with type and code chosen from the status. */
+export function openAiErrorBody(error: ScriptedError): { error: Record<string, unknown> } {
+  const defaults = defaultsForStatus(error.status);
+  return {
+    error: {
+      message: error.message ?? defaults.message,
+      type: error.type ?? defaults.type,
+      param: null,
+      code: error.code === undefined ? defaults.code : error.code,
+    },
+  };
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
+}
+
+export function sendError(response: ServerResponse, error: ScriptedError): void {
+  const headers: Record<string, string> = {};
+  if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
+  sendJson(response, error.status, openAiErrorBody(error), headers);
+}
+
+function defaultsForStatus(status: number): { message: string; type: string; code: string | null } {
+  if (status === 429) {
+    return { message: "Rate limit reached. Please try again later.", type: "requests", code: "rate_limit_exceeded" };
+  }
+  if (status === 401)
+    return { message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key" };
+  if (status === 404) return { message: "Not found.", type: "invalid_request_error", code: "not_found" };
+  if (status >= 500) {
+    return { message: "The server had an error while processing your request.", type: "server_error", code: null };
+  }
+  return { message: "Invalid request.", type: "invalid_request_error", code: null };
+}

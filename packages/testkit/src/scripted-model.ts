@@ -1,0 +1,254 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { completionJson, streamChunks } from "./completion-chunks.js";
+import { type ConversationKeyFunction, defaultConversationKey } from "./conversation-key.js";
+import { sendError, sendJson } from "./openai-error.js";
+import { planResponse } from "./plan-response.js";
+import { analyzePrefixReuse, type PrefixReuseReport } from "./prefix-reuse.js";
+import { createReplySource, type ReplySource } from "./reply-source.js";
+import { now, RequestLog } from "./request-log.js";
+import { SseWriter } from "./sse-writer.js";
+import type { Behaviour, ChatRequestBody, RecordedRequest, Reply } from "./types.js";
+import { estimateCachedTokens, estimatePromptTokens } from "./usage-estimate.js";
+
+export interface ScriptedModelOptions {
+  /** Replies in order, or a function deciding each reply from the request. */
+  behaviour: Behaviour;
+  /** Served once an array behaviour is used up (default: its last reply again). */
+  defaultReply?: Reply;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Delay before the first byte of every response (ms, default 0). */
+  latencyMs?: number;
+  /** Delay between stream chunks (ms, default 0). */
+  chunkDelayMs?: number;
+  /** Ids listed by `GET /v1/models` (default `["scripted"]`). */
+  modelIds?: string[];
+  /** Groups requests into conversations (default: first system + first user message). */
+  conversationKey?: ConversationKeyFunction;
+}
+
+export interface ScriptedModel {
+  /** Base URL for OpenAI-compatible clients, e.g. `http://127.0.0.1:41234/v1`. */
+  url: string;
+  port: number;
+  /** Every `POST /v1/chat/completions` received, in arrival order (live array). */
+  requests: RecordedRequest[];
+  /** Replaces the behaviour for the following requests; an array starts again from its first reply. */
+  setBehaviour(behaviour: Behaviour, defaultReply?: Reply): void;
+  /** Resolves with the first `count` requests once they have arrived (default timeout 10 s). */
+  waitForRequests(count: number, timeoutMs?: number): Promise<RecordedRequest[]>;
+  /** Resolves once `predicate` returns something truthy, re-checked on every request change (default 10 s). */
+  waitUntil<T>(predicate: () => T | undefined | false | null, timeoutMs?: number, what?: string): Promise<T>;
+  /** Requests that arrived strictly after `time` (epoch ms, e.g. from Date.now()). */
+  requestsAfter(time: number): RecordedRequest[];
+  /** Requests grouped by conversation key, in order of first appearance. */
+  conversations(): Map<string, RecordedRequest[]>;
+  /** `analyzePrefixReuse` over everything recorded so far. */
+  prefixReuse(): PrefixReuseReport;
+  /** Stops listening and drops open connections (hanging replies included). */
+  close(): Promise<void>;
+}
+
+const DEFAULT_WAIT_MS = 10_000;
+
+/** Starts the scripted OpenAI-compatible model server on 127.0.0.1. */
+export async function startScriptedModel(options: ScriptedModelOptions): Promise<ScriptedModel> {
+  const log = new RequestLog();
+  const conversationKey = options.conversationKey ?? defaultConversationKey;
+  const modelIds = options.modelIds ?? ["scripted"];
+  let replySource: ReplySource = createReplySource(options.behaviour, options.defaultReply);
+
+  const handler = new ChatHandler(log, conversationKey, modelIds[0] ?? "scripted", {
+    latencyMs: options.latencyMs ?? 0,
+    chunkDelayMs: options.chunkDelayMs ?? 0,
+    replySource: () => replySource,
+  });
+
+  const server = createServer((request, response) => {
+    const path = (request.url ?? "/").split("?")[0] ?? "/";
+    if (request.method === "POST" && path === "/v1/chat/completions") {
+      handler.handle(request, response, path).catch((error: unknown) => {
+        if (!response.headersSent) sendError(response, { status: 500, message: String(error) });
+        else response.destroy();
+      });
+      return;
+    }
+    if (request.method === "GET" && path === "/v1/models") {
+      sendJson(response, 200, {
+        object: "list",
+        data: modelIds.map((id) => ({ id, object: "model", created: 0, owned_by: "pursuit-testkit" })),
+      });
+      return;
+    }
+    request.resume();
+    sendError(response, { status: 404, message: `No route for ${request.method} ${path}` });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    requests: log.requests,
+    setBehaviour(behaviour, defaultReply) {
+      replySource = createReplySource(behaviour, defaultReply);
+    },
+    waitForRequests: (count, timeoutMs = DEFAULT_WAIT_MS) => log.waitForRequests(count, timeoutMs),
+    waitUntil: (predicate, timeoutMs = DEFAULT_WAIT_MS, what = "a condition") =>
+      log.waitUntil(predicate, timeoutMs, what),
+    requestsAfter: (time) => log.requestsAfter(time),
+    conversations() {
+      const groups = new Map<string, RecordedRequest[]>();
+      for (const request of log.requests) {
+        groups.set(request.conversationKey, [...(groups.get(request.conversationKey) ?? []), request]);
+      }
+      return groups;
+    },
+    prefixReuse: () => analyzePrefixReuse(log.requests, { conversationKey }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+interface HandlerSettings {
+  latencyMs: number;
+  chunkDelayMs: number;
+  replySource: () => ReplySource;
+}
+
+/** Serves one chat completion: record, ask the behaviour, wait, then answer as JSON, a stream, an error or a hang. */
+class ChatHandler {
+  constructor(
+    private readonly log: RequestLog,
+    private readonly conversationKey: ConversationKeyFunction,
+    private readonly fallbackModel: string,
+    private readonly settings: HandlerSettings,
+  ) {}
+
+  async handle(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    const time = now();
+    const raw = await readBody(request);
+    const parsed = parseChatBody(raw);
+    if (typeof parsed === "string") {
+      sendError(response, { status: 400, message: parsed });
+      return;
+    }
+    const recorded: RecordedRequest = {
+      index: this.log.requests.length,
+      time,
+      path,
+      headers: { ...request.headers },
+      raw,
+      body: parsed,
+      conversationKey: this.conversationKey(parsed),
+    };
+    const previous = this.log.conversationOf(recorded);
+    this.log.add(recorded);
+    response.on("close", () => {
+      if (!response.writableFinished) {
+        recorded.disconnectedAt = now();
+        this.log.changed();
+      }
+    });
+
+    let reply: Reply;
+    try {
+      reply = await this.settings.replySource()(recorded, {
+        index: recorded.index,
+        conversationIndex: previous.length,
+        previous,
+      });
+    } catch (error) {
+      recorded.behaviourError = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.finish(recorded, () => sendError(response, { status: 500, message: `behaviour failed: ${String(error)}` }));
+      return;
+    }
+    recorded.reply = reply;
+    this.log.changed();
+
+    const delay = this.settings.latencyMs + (reply.delayMs ?? 0);
+    if (delay > 0) await sleep(delay);
+    if (response.destroyed) return;
+
+    if (reply.error) {
+      const error = reply.error;
+      recorded.response = { status: error.status, text: "", reasoning: "", toolCalls: [], truncated: false };
+      this.finish(recorded, () => sendError(response, error));
+      return;
+    }
+
+    const sent = planResponse(reply, parsed, {
+      requestIndex: recorded.index,
+      promptTokens: estimatePromptTokens(parsed),
+      cachedTokens: estimateCachedTokens(parsed, previous.at(-1)?.body),
+    });
+    recorded.response = sent;
+    const meta = {
+      id: `chatcmpl-${randomUUID()}`,
+      created: Math.floor(Date.now() / 1000),
+      model: parsed.model ?? this.fallbackModel,
+    };
+
+    if (parsed.stream === true) {
+      const writer = new SseWriter(response, this.settings.chunkDelayMs);
+      writer.open();
+      const includeUsage = parsed.stream_options?.include_usage === true;
+      const finished = reply.hang !== true;
+      const complete = await writer.sendAll(streamChunks(sent, meta, { includeUsage, finished }));
+      if (!finished || !complete) return;
+      await writer.send("[DONE]");
+      this.finish(recorded, () => writer.end());
+      return;
+    }
+    if (reply.hang === true) {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.flushHeaders();
+      return;
+    }
+    this.finish(recorded, () => sendJson(response, 200, completionJson(sent, meta)));
+  }
+
+  private finish(recorded: RecordedRequest, send: () => void): void {
+    send();
+    recorded.respondedAt = now();
+    this.log.changed();
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+/** The parsed body, or a message naming what is wrong with it. */
+function parseChatBody(raw: string): ChatRequestBody | string {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return "request body is not valid JSON";
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return "request body must be a JSON object";
+  const messages = (body as { messages?: unknown }).messages;
+  if (!Array.isArray(messages)) return "'messages' must be an array";
+  const tools = (body as { tools?: unknown }).tools;
+  if (tools !== undefined && !Array.isArray(tools)) return "'tools' must be an array when given";
+  return body as ChatRequestBody;
+}

@@ -1,4 +1,4 @@
-import { type ModelPrices, type StepUsage, stepCharge, turnCharge } from "./accounting.js";
+import { stepCharge, turnCharge } from "./accounting.js";
 import {
   budgetNoticeMessage,
   type ContextMessage,
@@ -8,8 +8,6 @@ import {
 } from "./context.js";
 import {
   type ContinuationDecision,
-  type ContinuationPolicy,
-  DEFAULT_CONTINUATION_POLICY,
   decideContinuation,
   initialContinuationState,
   recordTurn,
@@ -27,17 +25,16 @@ import {
   type StepReport,
   type TurnEnd,
 } from "./engine-types.js";
-import type { Goal, GoalLimits } from "./goal.js";
+import type { Goal } from "./goal.js";
 import type { GoalHistoryEntry } from "./history.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { tokensLeft } from "./limits.js";
-import type { Clock, GoalEventSink, GoalStore, IdSource, VerifyRunner } from "./ports.js";
-import { madeProgress, type ToolResultFact } from "./progress.js";
+import type { GoalStore } from "./ports.js";
+import { madeProgress } from "./progress.js";
 import { err, ok, type Result } from "./result.js";
 import { newSessionRuntime, type SessionRuntime } from "./session-runtime.js";
 import { executeGoalTool, type GoalToolOutcome } from "./tool-execution.js";
 import { type GoalCommand, type GoalRefusal, transition } from "./transition.js";
-import type { LimitsPatch } from "./validation.js";
 
 /**
  * The goal engine hosts drive through a handful of calls. It owns the rules (via the pure transition

@@ -72,6 +72,11 @@ describe("GoalEngine on SQLite", () => {
     expect((await second.engine.clearGoal("s1")).ok).toBe(true);
     expect(await second.engine.getGoal("s1")).toBeUndefined();
     const kinds = (await second.engine.history("s1")).map((row) => `${row.kind}:${row.actor}`);
+    expect((await second.engine.history("s1"))[1]).toMatchObject({
+      kind: "charged",
+      key: "step:a",
+      charge: { tokens: 150, cacheRead: 900, reasoning: 10, costUSD: null },
+    });
     expect(kinds).toEqual([
       "created:user",
       "charged:runtime",

@@ -56,6 +56,8 @@ export type StepReport = {
   stepID: string;
   usage: StepUsage;
   prices?: ModelPrices;
+  /** Dollars the host already knows for this step (OpenCode prices steps itself); wins over `prices`. */
+  costUSD?: number;
   /** Summary or compaction steps the runtime makes for itself are recorded but not charged. */
   uncharged?: boolean;
   toolResults?: ToolResultFact[];

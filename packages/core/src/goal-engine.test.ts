@@ -116,6 +116,17 @@ describe("GoalEngine: accounting", () => {
     expect(goal?.usage).toMatchObject({ tokens: 110, input: 100, cacheRead: 5000, output: 10, turns: 1, seconds: 2.5 });
   });
 
+  it("takes dollars the host already knows over model prices, and tool results reported apart", async () => {
+    const { engine } = setup();
+    await engine.createGoal(S, { objective: "a" });
+    await engine.turnStarted(S, { turnID: "t", continuation: true });
+    engine.recordToolResults(S, [wrote("a.txt")]);
+    await engine.stepFinished(S, { stepID: "1", usage: usage(1000), prices: { input: 1, output: 1 }, costUSD: 0.25 });
+    await engine.turnEnded(S, { outcome: "completed" });
+    expect((await engine.getGoal(S))?.usage.costUSD).toBe(0.25);
+    expect(await engine.sessionIdle(S, idle)).toMatchObject({ kind: "continue" });
+  });
+
   it("does not charge turns that started without an active goal", async () => {
     const { engine, turn } = setup();
     await engine.createGoal(S, { objective: "a" });
@@ -133,6 +144,21 @@ describe("GoalEngine: hard limits", () => {
     expect(await engine.beforeStep(S, { estimatedInputTokens: 200 })).toEqual({ kind: "run", maxOutputTokens: 800 });
     await engine.stepFinished(S, { stepID: "1", usage: usage(300, 200) });
     expect(await engine.beforeStep(S)).toEqual({ kind: "run", maxOutputTokens: 500 });
+  });
+
+  it("wraps up instead of starting a step whose estimated input leaves less room than a wrap-up", async () => {
+    const { engine } = setup({ policy: { wrapUpMaxOutputTokens: 64 } });
+    await engine.createGoal(S, { objective: "a", limits: { tokens: 1000 } });
+    await engine.turnStarted(S, { turnID: "t", continuation: true });
+    expect(await engine.beforeStep(S, { estimatedInputTokens: 936 })).toEqual({ kind: "run", maxOutputTokens: 64 });
+    const wrap = await engine.beforeStep(S, { estimatedInputTokens: 937 });
+    expect(wrap.kind).toBe("wrap_up");
+    if (wrap.kind === "wrap_up") {
+      expect(wrap.maxOutputTokens).toBe(64);
+      expect(wrap.append.map((m) => m.kind)).toEqual(["budget_notice"]);
+    }
+    expect(await engine.getGoal(S)).toMatchObject({ status: "budget_limited", limit: "tokens" });
+    expect((await engine.beforeStep(S)).kind).toBe("stop");
   });
 
   it("the crossing step appends the budget notice once, allows one wrap-up step, then stops every step", async () => {

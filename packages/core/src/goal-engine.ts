@@ -30,7 +30,7 @@ import type { GoalHistoryEntry } from "./history.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { tokensLeft } from "./limits.js";
 import type { GoalStore } from "./ports.js";
-import { madeProgress } from "./progress.js";
+import { madeProgress, type ToolResultFact } from "./progress.js";
 import { err, ok, type Result } from "./result.js";
 import { newSessionRuntime, type SessionRuntime } from "./session-runtime.js";
 import { executeGoalTool, type GoalToolOutcome } from "./tool-execution.js";
@@ -214,7 +214,8 @@ export class GoalEngine {
   /**
    * Before each model step: no step starts once a limit is reached (except one short wrap-up step right
    * after the crossing), and the step's output is capped by the tokens left. `estimatedInputTokens` is the
-   * host's estimate of the step's uncharged-by-cache input, reserved out of that cap to bound overshoot.
+   * host's estimate of the step's uncharged-by-cache input, reserved out of that cap to bound overshoot;
+   * when it leaves less room than a wrap-up step's cap, the token limit counts as reached now.
    */
   async beforeStep(sessionID: string, estimate: { estimatedInputTokens?: number } = {}): Promise<StepAllowance> {
     const runtime = this.sessionState(sessionID);
@@ -234,11 +235,22 @@ export class GoalEngine {
         notice = [budgetNoticeMessage(goal, "seconds", elapsed)];
       }
     }
+    if (goal.status === "active" && goal.limits.tokens !== undefined) {
+      // When the estimated input leaves less output room than a wrap-up gets, a working step could only
+      // produce a cut-off answer while spending the rest: the budget is spent, so wrap up now instead.
+      const room = (tokensLeft(goal.limits, goal.usage) ?? 0) - Math.max(0, estimate.estimatedInputTokens ?? 0);
+      if (room < Math.max(1, this.policy.wrapUpMaxOutputTokens)) {
+        const limited = await this.apply(sessionID, [{ type: "limit", limit: "tokens" }], "runtime");
+        if (limited.ok && limited.value) goal = limited.value;
+        turn.limitCrossed = true;
+        notice = [budgetNoticeMessage(goal, "tokens")];
+      }
+    }
     switch (goal.status) {
       case "active": {
         const left = tokensLeft(goal.limits, goal.usage);
         if (left === undefined) return { kind: "run" };
-        return { kind: "run", maxOutputTokens: Math.max(1, left - Math.max(0, estimate.estimatedInputTokens ?? 0)) };
+        return { kind: "run", maxOutputTokens: left - Math.max(0, estimate.estimatedInputTokens ?? 0) };
       }
       case "budget_limited":
         if (turn.limitCrossed && !turn.wrapUpUsed && this.policy.wrapUpMaxOutputTokens > 0) {
@@ -260,7 +272,14 @@ export class GoalEngine {
     const turn = this.sessionState(sessionID).turn;
     if (turn && step.toolResults) turn.results.push(...step.toolResults);
     if (!turn?.goalID || step.uncharged) return { append: [] };
-    return this.chargeTurnGoal(sessionID, turn.goalID, `step:${step.stepID}`, stepCharge(step.usage, step.prices));
+    const charge = stepCharge(step.usage, step.prices);
+    if (step.costUSD !== undefined && Number.isFinite(step.costUSD) && step.costUSD >= 0) charge.costUSD = step.costUSD;
+    return this.chargeTurnGoal(sessionID, turn.goalID, `step:${step.stepID}`, charge);
+  }
+
+  /** Tool results a host learns apart from a step's usage (OpenCode reports them as separate events). */
+  recordToolResults(sessionID: string, results: readonly ToolResultFact[]): void {
+    this.sessionState(sessionID).turn?.results.push(...results);
   }
 
   private async chargeTurnGoal(

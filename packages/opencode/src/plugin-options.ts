@@ -1,0 +1,64 @@
+import { join } from "node:path";
+import { err, type GoalLimits, type GoalPolicy, ok, type Result, validateLimits } from "@pursuit/core";
+
+/** Options from opencode.json: `"plugin": [["/path/to/opencode-pursuit", { ...options }]]`. */
+export type PursuitPluginOptions = {
+  /** SQLite file for goals. Default: `$XDG_DATA_HOME/opencode/pursuit/goals.db`. */
+  db: string;
+  /** Loopback port of the goal HTTP API; 0 picks a free one, null turns it off. Default 0. */
+  port: number | null;
+  /** Continuation policy overrides (backoff, stall and error limits, wrap-up size). */
+  policy: Partial<GoalPolicy>;
+  /** Limits for goals that name none. */
+  limits: GoalLimits;
+};
+
+const POLICY_KEYS = [
+  "stallTurns",
+  "errorTurns",
+  "backoffBaseMs",
+  "backoffMaxMs",
+  "wrapUpMaxOutputTokens",
+  "progressWindowTurns",
+] as const;
+
+export function defaultGoalDatabase(env: NodeJS.ProcessEnv = process.env): string {
+  const data = env.XDG_DATA_HOME || join(env.HOME ?? ".", ".local", "share");
+  return join(data, "opencode", "pursuit", "goals.db");
+}
+
+/** Plugin options are user input: every problem names the option. */
+export function parsePluginOptions(
+  raw: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+): Result<PursuitPluginOptions, string> {
+  const input = raw ?? {};
+  if (typeof input !== "object" || Array.isArray(input)) return err("opencode-pursuit options must be an object");
+  const options = input as Record<string, unknown>;
+  for (const key of Object.keys(options)) {
+    if (!["db", "port", "policy", "limits"].includes(key))
+      return err(`opencode-pursuit: unknown option "${key}"; use db, port, policy, limits`);
+  }
+  if (options.db !== undefined && (typeof options.db !== "string" || options.db.trim() === "")) {
+    return err("opencode-pursuit option db must be a file path");
+  }
+  const port = options.port === undefined ? 0 : options.port;
+  if (port !== null && (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535)) {
+    return err("opencode-pursuit option port must be a whole number from 0 to 65535, or null to turn the API off");
+  }
+  const policy: Partial<GoalPolicy> = {};
+  if (options.policy !== undefined) {
+    if (typeof options.policy !== "object" || options.policy === null)
+      return err("opencode-pursuit option policy must be an object");
+    for (const [key, value] of Object.entries(options.policy)) {
+      if (!(POLICY_KEYS as readonly string[]).includes(key))
+        return err(`opencode-pursuit: unknown policy "${key}"; use ${POLICY_KEYS.join(", ")}`);
+      if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+        return err(`opencode-pursuit option policy.${key} must be a number >= 0`);
+      policy[key as (typeof POLICY_KEYS)[number]] = value;
+    }
+  }
+  const limits = validateLimits(options.limits);
+  if (!limits.ok) return err(`opencode-pursuit option ${limits.error.message}`);
+  return ok({ db: (options.db as string | undefined) ?? defaultGoalDatabase(env), port, policy, limits: limits.value });
+}

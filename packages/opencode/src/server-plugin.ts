@@ -1,0 +1,105 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin";
+import { type Clock, GoalEngine } from "@pursuit/core";
+import { monotonicIds, openStore } from "@pursuit/store";
+import { type HostEvent, type OpencodeControl, OpencodeGoalHost } from "./goal-host.js";
+import { goalToolDefinition, goalTools } from "./goal-tools.js";
+import { publishHost, unpublishHost } from "./host-registry.js";
+import { parsePluginOptions } from "./plugin-options.js";
+import { shellVerifier } from "./shell-verifier.js";
+
+/** Recovery waits until OpenCode finished starting, so its API accepts the continuation prompts. */
+const RECOVER_DELAY_MS = 1500;
+
+/** The server plugin: goal tools, accounting, continuation and the goal HTTP API inside `opencode serve`. */
+export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions) => {
+  const parsed = parsePluginOptions(rawOptions);
+  if (!parsed.ok) throw new Error(parsed.error);
+  const options = parsed.value;
+  if (options.db !== ":memory:") mkdirSync(dirname(options.db), { recursive: true });
+  const store = await openStore({ path: options.db });
+  const clock: Clock = { now: () => Date.now() };
+  const log = (message: string) => console.error(`[opencode-pursuit] ${message}`);
+  const engine = new GoalEngine({
+    store: store.goals,
+    clock,
+    ids: monotonicIds,
+    verify: shellVerifier(input.directory),
+    policy: options.policy,
+    defaultLimits: options.limits,
+  });
+  const host = new OpencodeGoalHost(engine, opencodeControl(input), clock, log);
+  publishHost(input.directory, { host });
+  const recovery = setTimeout(() => {
+    host.recover().catch((error) => log(`recovery failed: ${String(error)}`));
+  }, RECOVER_DELAY_MS);
+
+  const hooks: Hooks = {
+    tool: goalTools(engine),
+    // OpenCode takes a replacement JSON schema through `jsonSchema` (leaving `parameters`, its zod form, alone).
+    "tool.definition": async ({ toolID }, output) => {
+      const definition = goalToolDefinition(toolID);
+      if (!definition) return;
+      output.description = definition.description;
+      (output as { jsonSchema?: unknown }).jsonSchema = definition.parameters;
+    },
+    event: async ({ event }) => {
+      await host.handleEvent(event as HostEvent);
+    },
+    "chat.params": async ({ sessionID }, output) => {
+      await host.beforeModelRequest(sessionID, output);
+    },
+    "chat.message": async ({ sessionID }, output) => {
+      const text = host.takeContextForUserMessage(sessionID);
+      if (!text) return;
+      output.parts.push({
+        id: partID(),
+        sessionID,
+        messageID: output.message.id,
+        type: "text",
+        text,
+        synthetic: true,
+      });
+    },
+    dispose: async () => {
+      clearTimeout(recovery);
+      unpublishHost(input.directory, host);
+      await host.close();
+      store.close();
+    },
+  };
+  return hooks;
+};
+
+function opencodeControl(input: PluginInput): OpencodeControl {
+  const client = input.client;
+  return {
+    async promptAsync(sessionID, text) {
+      const response = await client.session.promptAsync({
+        path: { id: sessionID },
+        body: { parts: [{ type: "text", text, synthetic: true }] },
+      });
+      if (response.error) throw new Error(`promptAsync: ${JSON.stringify(response.error)}`);
+    },
+    async abort(sessionID) {
+      await client.session.abort({ path: { id: sessionID } });
+    },
+    async busySessions() {
+      const response = await client.session.status();
+      const statuses = (response.data ?? {}) as Record<string, { type: string }>;
+      return new Set(
+        Object.entries(statuses)
+          .filter(([, status]) => status.type !== "idle")
+          .map(([id]) => id),
+      );
+    },
+  };
+}
+
+let partCounter = 0;
+/** OpenCode part ids sort by time: "prt_" + hex milliseconds and a counter, then random characters. */
+function partID(): string {
+  const time = (Date.now() * 0x1000 + (++partCounter % 0x1000)).toString(16).padStart(12, "0");
+  return `prt_${time}${Math.random().toString(36).slice(2, 16).padEnd(14, "0")}`;
+}

@@ -1,6 +1,8 @@
 /** `npm run bench`: runs every benchmark in turn (or the ones named: `npm run bench -- engine host`). */
 const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   engine: () => import("./engine.js"),
+  host: () => import("./host.js"),
+  api: () => import("./api.js"),
 };
 
 const wanted = process.argv.slice(2);

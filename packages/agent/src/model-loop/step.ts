@@ -1,0 +1,151 @@
+import {
+  APICallError,
+  type FinishReason,
+  type LanguageModel,
+  type LanguageModelUsage,
+  type ModelMessage,
+  streamText,
+  type ToolSet,
+} from "ai";
+
+/** A tool call the model made in a step; `invalidError` is set when its arguments could not be parsed. */
+export type StepToolCall = { id: string; name: string; input: unknown; invalidError?: string };
+
+/** What a step streams, normalised for the recorder that persists it. */
+export type StepEvent =
+  | { type: "text-start" | "reasoning-start"; id: string }
+  | { type: "text-delta" | "reasoning-delta"; id: string; text: string }
+  | { type: "text-end" | "reasoning-end"; id: string }
+  | { type: "tool-call"; call: StepToolCall };
+
+export type StepFailure = {
+  name: string;
+  message: string;
+  statusCode?: number;
+  /** From the provider's Retry-After (or retry-after-ms) header. */
+  retryAfterMs?: number;
+  /**
+   * The request never got an HTTP response (a pooled connection the server had just closed, a refused
+   * connection) and the model streamed nothing: safe to send again at once.
+   */
+  connectionLost?: boolean;
+};
+
+export type StepResult =
+  | { kind: "finished"; finishReason: FinishReason; usage: LanguageModelUsage; toolCalls: StepToolCall[] }
+  | { kind: "aborted" }
+  | { kind: "failed"; error: StepFailure };
+
+export type StepRequest = {
+  model: LanguageModel;
+  system: string;
+  messages: ModelMessage[];
+  tools: ToolSet;
+  maxOutputTokens?: number;
+  signal: AbortSignal;
+  /** Called for every streamed event, in order; may be async (the step waits for it). */
+  onEvent: (event: StepEvent) => void | Promise<void>;
+};
+
+/**
+ * One model step: one `streamText` call whose tools have no `execute`, so the SDK stops after the model's
+ * answer and the turn runner decides what happens before the next step. Retries are off: the goal engine's
+ * policy (backoff, Retry-After, block after three failures) governs provider errors.
+ */
+export async function runModelStep(request: StepRequest): Promise<StepResult> {
+  const toolCalls: StepToolCall[] = [];
+  let finish: { finishReason: FinishReason; usage: LanguageModelUsage } | undefined;
+  let failure: StepFailure | undefined;
+  let streamed = false;
+  try {
+    const result = streamText({
+      model: request.model,
+      system: request.system,
+      messages: request.messages,
+      tools: request.tools,
+      ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
+      abortSignal: request.signal,
+      maxRetries: 0,
+      onError: () => {
+        // Reported through the stream's error part below; the default handler would print it.
+      },
+    });
+    for await (const part of result.fullStream) {
+      if (part.type !== "start" && part.type !== "start-step" && part.type !== "error") streamed = true;
+      switch (part.type) {
+        case "text-start":
+        case "reasoning-start":
+        case "text-end":
+        case "reasoning-end":
+          await request.onEvent({ type: part.type, id: part.id });
+          break;
+        case "text-delta":
+        case "reasoning-delta":
+          await request.onEvent({ type: part.type, id: part.id, text: part.text });
+          break;
+        case "tool-call": {
+          const call: StepToolCall = {
+            id: part.toolCallId,
+            name: part.toolName,
+            input: part.input,
+            ...("invalid" in part && part.invalid ? { invalidError: describeInvalid(part.toolName, part.error) } : {}),
+          };
+          toolCalls.push(call);
+          await request.onEvent({ type: "tool-call", call });
+          break;
+        }
+        case "finish-step":
+          finish = { finishReason: part.finishReason, usage: part.usage };
+          break;
+        case "error":
+          failure ??= describeFailure(part.error);
+          break;
+        default:
+          break;
+      }
+    }
+  } catch (error) {
+    if (!request.signal.aborted) failure ??= describeFailure(error);
+  }
+  if (request.signal.aborted) return { kind: "aborted" };
+  if (failure) return { kind: "failed", error: streamed ? { ...failure, connectionLost: false } : failure };
+  if (!finish) return { kind: "failed", error: { name: "StreamError", message: "the model stream ended early" } };
+  return { kind: "finished", ...finish, toolCalls };
+}
+
+function describeInvalid(toolName: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `Invalid call of ${toolName}: ${message}`;
+}
+
+export function describeFailure(error: unknown): StepFailure {
+  if (APICallError.isInstance(error)) {
+    const retryAfterMs = parseRetryAfter(error.responseHeaders);
+    return {
+      name: error.name,
+      message: error.statusCode ? `${error.statusCode} ${error.message}` : error.message,
+      ...(error.statusCode === undefined && error.isRetryable ? { connectionLost: true } : {}),
+      ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
+  }
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: "Error", message: String(error) };
+}
+
+/** `retry-after-ms`, or `retry-after` as seconds or an HTTP date. */
+export function parseRetryAfter(
+  headers: Record<string, string> | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  if (!headers) return undefined;
+  const lower = Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+  const ms = Number(lower["retry-after-ms"]);
+  if (lower["retry-after-ms"] !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
+  const raw = lower["retry-after"];
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

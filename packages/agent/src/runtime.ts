@@ -1,0 +1,207 @@
+import {
+  type Clock,
+  err,
+  type Goal,
+  GoalEngine,
+  type GoalHistoryEntry,
+  type GoalPatch,
+  type GoalPolicy,
+  type GoalRefusal,
+  type GoalStatus,
+  type Result,
+} from "@pursuit/core";
+import { monotonicIds, openStore, type Session } from "@pursuit/store";
+import type { LanguageModel } from "ai";
+import type { PursuitConfig } from "./config/config-schema.js";
+import { loadConfig } from "./config/load-config.js";
+import { EventBus, type MessageWithParts, type RuntimeEvent, type SessionStatus } from "./events.js";
+import { DEFAULT_BASH_DENY, PermissionPolicy } from "./permissions.js";
+import { ModelResolver } from "./providers.js";
+import { SessionManager, SessionNotFoundError } from "./session-manager.js";
+import { ToolRegistry } from "./tools/tool-registry.js";
+import { TranscriptWriter } from "./transcript-writer.js";
+import { TurnRunner } from "./turn-runner.js";
+import { createVerifyRunner } from "./verify-runner.js";
+
+export type RuntimeOptions = {
+  /** SQLite file; default from @pursuit/store (XDG data dir). ":memory:" allowed. */
+  dbPath?: string;
+  /** Loaded configuration; default: loadConfig(directory). */
+  config?: PursuitConfig;
+  /** Default working directory for new sessions (default: the process's working directory). */
+  directory?: string;
+  /** Tests may inject a language model factory instead of configured providers. */
+  model?: (modelRef: string) => LanguageModel;
+  clock?: Clock;
+  /** Resume active goals of idle sessions at start (default true). */
+  recover?: boolean;
+  /** Environment for API keys (default process.env). */
+  env?: Record<string, string | undefined>;
+};
+
+export type GoalInput = { objective: string; limits?: unknown; verify?: unknown };
+
+export interface Runtime {
+  readonly engine: GoalEngine;
+  sessions: {
+    create(input?: { title?: string; directory?: string }): Promise<Session>;
+    get(id: string): Promise<Session | undefined>;
+    list(): Promise<Session[]>;
+    delete(id: string): Promise<boolean>;
+    messages(id: string): Promise<MessageWithParts[]>;
+  };
+  /** Sends a user message and resolves when the turn that handles it ends (with the last assistant message). */
+  prompt(sessionID: string, input: { text: string; model?: string }): Promise<MessageWithParts>;
+  /** Same, but returns once the message is stored (the turn runs in the background). */
+  promptAsync(sessionID: string, input: { text: string; model?: string }): Promise<void>;
+  /** Stops the running turn (stream and tools) at once, cancels any scheduled continuation, pauses an active goal. */
+  abort(sessionID: string): Promise<boolean>;
+  /** Non-idle sessions only. */
+  status(): Record<string, SessionStatus>;
+  goals: {
+    get(sessionID: string): Promise<Goal | undefined>;
+    create(sessionID: string, input: GoalInput): Promise<Result<Goal, GoalRefusal>>;
+    update(sessionID: string, patch: GoalPatch): Promise<Result<Goal, GoalRefusal>>;
+    clear(sessionID: string): Promise<Result<{ cleared: true }, GoalRefusal>>;
+    history(sessionID: string): Promise<GoalHistoryEntry[]>;
+    list(filter?: { status?: GoalStatus }): Promise<Goal[]>;
+  };
+  /** Every event of the runtime, in order. Returns an unsubscribe function. */
+  subscribe(listener: (event: RuntimeEvent) => void): () => void;
+  /** Stops running turns (goals stay active for the next start), clears timers, closes the database. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_STEPS_PER_TURN = 50;
+export const DEFAULT_BASH_TIMEOUT_MS = 120_000;
+export const DEFAULT_BASH_OUTPUT_BYTES = 30_000;
+
+const systemClock: Clock = { now: () => Date.now() };
+
+/** Opens the store, wires the goal engine into the model loop, and resumes active goals. */
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const directory = options.directory ?? process.cwd();
+  const config = options.config ?? (await loadConfig(directory, options.env ? { env: options.env } : {}));
+  const clock = options.clock ?? systemClock;
+  const store = await openStore({ ...(options.dbPath ? { path: options.dbPath } : {}), now: () => clock.now() });
+  const bus = new EventBus();
+  const goalConfig = config.goal ?? {};
+  const { limits: defaultLimits, verifyTimeoutMs, ...policy } = goalConfig;
+  const verify = createVerifyRunner({
+    directoryOf: async (sessionID) => (await store.sessions.getSession(sessionID))?.directory,
+    ...(verifyTimeoutMs ? { timeoutMs: verifyTimeoutMs } : {}),
+  });
+  const engine = new GoalEngine({
+    store: store.goals,
+    clock,
+    ids: monotonicIds,
+    events: bus,
+    verify,
+    policy: policy as Partial<GoalPolicy>,
+    ...(defaultLimits ? { defaultLimits } : {}),
+  });
+  const writer = new TranscriptWriter(store, bus, () => clock.now());
+  const bash = config.tools?.bash ?? {};
+  let manager: SessionManager | undefined;
+  const runner = new TurnRunner({
+    store,
+    engine,
+    bus,
+    writer,
+    tools: new ToolRegistry(),
+    models: new ModelResolver(config, options.env ?? process.env, options.model),
+    permissions: new PermissionPolicy(bash.deny ?? DEFAULT_BASH_DENY),
+    settings: {
+      maxStepsPerTurn: config.agent?.maxStepsPerTurn ?? DEFAULT_MAX_STEPS_PER_TURN,
+      bash: {
+        timeoutMs: bash.timeoutMs ?? DEFAULT_BASH_TIMEOUT_MS,
+        maxOutputBytes: bash.maxOutputBytes ?? DEFAULT_BASH_OUTPUT_BYTES,
+      },
+    },
+    now: () => clock.now(),
+    onGoalCreated: async (sessionID, goal) => manager?.titleFromGoal(sessionID, goal),
+  });
+  const sessions = new SessionManager({ store, engine, bus, writer, runner, clock });
+  manager = sessions;
+
+  const missing = (sessionID: string): { ok: false; error: GoalRefusal } =>
+    err({ code: "not_found", message: `session ${sessionID} does not exist`, field: "sessionID" });
+  let closed: Promise<void> | undefined;
+
+  const runtime: Runtime = {
+    engine,
+    sessions: {
+      async create(input = {}) {
+        const info = await store.sessions.createSession({
+          directory: input.directory ?? directory,
+          ...(input.title !== undefined ? { title: input.title } : {}),
+        });
+        bus.emit({ type: "session.created", properties: { info } });
+        return info;
+      },
+      get: (id) => store.sessions.getSession(id),
+      list: () => store.sessions.listSessions(),
+      async delete(id) {
+        const result = await sessions.delete(id);
+        for (const info of result.deleted) bus.emit({ type: "session.deleted", properties: { info } });
+        for (const sessionID of result.clearedGoals) {
+          bus.emit({ type: "session.goal.cleared", properties: { sessionID } });
+        }
+        return result.deleted.length > 0;
+      },
+      messages: (id) => store.messages.listMessages(id),
+    },
+    async prompt(sessionID, input) {
+      const { answered } = await sessions.prompt(sessionID, input);
+      const message = await answered;
+      if (!message) throw new Error(`the turn of session ${sessionID} ended before the model answered`);
+      return message;
+    },
+    async promptAsync(sessionID, input) {
+      await sessions.prompt(sessionID, input);
+    },
+    abort: (sessionID) => sessions.abort(sessionID),
+    status: () => sessions.status(),
+    goals: {
+      get: (sessionID) => engine.getGoal(sessionID),
+      async create(sessionID, input) {
+        if (!(await store.sessions.getSession(sessionID))) return missing(sessionID);
+        const result = await engine.createGoal(sessionID, input, "user");
+        if (!result.ok) return result;
+        await writer.appendContext(sessionID, result.value.append);
+        await sessions.titleFromGoal(sessionID, result.value.goal);
+        await sessions.goalChanged(sessionID, result.value.goal);
+        return { ok: true, value: result.value.goal };
+      },
+      async update(sessionID, patch) {
+        if (!(await store.sessions.getSession(sessionID))) return missing(sessionID);
+        const result = await engine.updateGoal(sessionID, patch);
+        if (!result.ok) return result;
+        await writer.appendContext(sessionID, result.value.append);
+        await sessions.goalChanged(sessionID, result.value.goal);
+        return { ok: true, value: result.value.goal };
+      },
+      async clear(sessionID) {
+        if (!(await store.sessions.getSession(sessionID))) return missing(sessionID);
+        const result = await engine.clearGoal(sessionID);
+        if (result.ok) await sessions.goalChanged(sessionID, null);
+        return result;
+      },
+      history: (sessionID) => engine.history(sessionID),
+      list: (filter) => engine.listGoals(filter),
+    },
+    subscribe: (listener) => bus.subscribe(listener),
+    close() {
+      closed ??= (async () => {
+        await sessions.close();
+        store.close();
+      })();
+      return closed;
+    },
+  };
+
+  if (options.recover !== false) await sessions.recover();
+  return runtime;
+}
+
+export { SessionNotFoundError };

@@ -1,0 +1,307 @@
+import type { Clock, ContextMessage, Goal, GoalEngine } from "@pursuit/core";
+import { createId, type Session, type Store } from "@pursuit/store";
+import { ContinuationScheduler } from "./continuation-scheduler.js";
+import type { EventBus, MessageWithParts, SessionStatus } from "./events.js";
+import { INTERRUPTED_TOOL_OUTPUT } from "./message-conversion.js";
+import { newSessionState, type PromptWaiter, type SessionState, type TurnHandle } from "./session-state.js";
+import type { TranscriptWriter } from "./transcript-writer.js";
+import type { TurnResult, TurnRunner } from "./turn-runner.js";
+
+/** Asked for a session that does not exist. */
+export class SessionNotFoundError extends Error {
+  readonly code = "not_found";
+  constructor(readonly sessionID: string) {
+    super(`session ${sessionID} does not exist`);
+    this.name = "SessionNotFoundError";
+  }
+}
+
+/** The runtime was closed; nothing new starts. */
+export class RuntimeClosedError extends Error {
+  constructor() {
+    super("the runtime is closed");
+    this.name = "RuntimeClosedError";
+  }
+}
+
+export type SessionManagerDeps = {
+  store: Store;
+  engine: GoalEngine;
+  bus: EventBus;
+  writer: TranscriptWriter;
+  runner: TurnRunner;
+  clock: Clock;
+};
+
+const TITLE_LENGTH = 80;
+
+/**
+ * Sessions at run time: busy/idle status, prompts (queued while a turn runs, answered by the turn that sees
+ * them), abort, continuation on idle, and shutdown. Turns run in the background; their promises never reject.
+ */
+export class SessionManager {
+  private readonly states = new Map<string, SessionState>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  readonly scheduler: ContinuationScheduler;
+  private open = true;
+
+  constructor(private readonly deps: SessionManagerDeps) {
+    this.scheduler = new ContinuationScheduler(deps.engine, deps.clock, {
+      launchContinuation: (state, message) => this.launch(state, { continuation: true, context: message }),
+      setStatus: (state, status) => this.setStatus(state, status),
+      accepting: () => this.open,
+      background: (state, work) => {
+        void this.track(work).catch((error: unknown) => this.reportError(state.id, error));
+      },
+    });
+  }
+
+  /** The in-memory state of a stored session, created on first use. */
+  async load(sessionID: string): Promise<SessionState | undefined> {
+    const known = this.states.get(sessionID);
+    if (known) return known;
+    const session = await this.deps.store.sessions.getSession(sessionID);
+    if (!session) return undefined;
+    const state = this.states.get(sessionID) ?? newSessionState(session.id, session.directory);
+    this.states.set(sessionID, state);
+    return state;
+  }
+
+  status(): Record<string, SessionStatus> {
+    const result: Record<string, SessionStatus> = {};
+    for (const state of this.states.values()) if (state.status.type !== "idle") result[state.id] = state.status;
+    return result;
+  }
+
+  /** Appends the user's message and starts a turn, or queues it for the running one. */
+  async prompt(
+    sessionID: string,
+    input: { text: string; model?: string },
+  ): Promise<{ answered: Promise<MessageWithParts | undefined> }> {
+    if (!this.open) throw new RuntimeClosedError();
+    const state = await this.load(sessionID);
+    if (!state) throw new SessionNotFoundError(sessionID);
+    if (input.model) await this.rememberModel(state, input.model);
+    await this.deps.writer.appendUserText(sessionID, input.text);
+    let waiter!: PromptWaiter;
+    const answered = new Promise<MessageWithParts | undefined>((resolve) => {
+      waiter = { resolve };
+    });
+    if (state.busy) {
+      state.pendingWaiters.push(waiter);
+    } else {
+      const turn = this.launch(state, { continuation: false });
+      turn.waiters.push(waiter);
+    }
+    return { answered };
+  }
+
+  /** Stops the running turn (stream and tools), cancels a scheduled continuation, pauses an active goal. */
+  async abort(sessionID: string): Promise<boolean> {
+    const state = await this.load(sessionID);
+    if (!state) return false;
+    this.scheduler.cancel(state);
+    if (!state.turn) {
+      await this.deps.engine.aborted(sessionID);
+    }
+    // A continuation may have started while the pause waited for the engine's lock: stop it too.
+    while (state.turn) {
+      const turn = state.turn;
+      turn.stop = "user";
+      turn.controller.abort();
+      await turn.done;
+    }
+    return true;
+  }
+
+  /** A person changed the goal: start work at once if it is active and the session idle, else drop the timer. */
+  async goalChanged(sessionID: string, goal: Goal | null): Promise<void> {
+    const state = await this.load(sessionID);
+    if (!state) return;
+    if (goal?.status === "active") {
+      if (!state.busy) await this.track(this.scheduler.sessionIdle(state));
+    } else {
+      this.scheduler.cancel(state);
+    }
+  }
+
+  /** A new goal names an untitled session. */
+  async titleFromGoal(sessionID: string, goal: Goal): Promise<void> {
+    const session = await this.deps.store.sessions.getSession(sessionID);
+    if (session?.title.trim() !== "") return;
+    const firstLine = goal.objective.split("\n")[0]?.trim() ?? "";
+    const title = firstLine.length > TITLE_LENGTH ? `${firstLine.slice(0, TITLE_LENGTH - 3)}...` : firstLine;
+    const info = await this.deps.store.sessions.updateSession(sessionID, { title });
+    this.deps.bus.emit({ type: "session.updated", properties: { info } });
+  }
+
+  /** Active goals of idle sessions resume after a start (fresh counters; downtime is never charged). */
+  async recover(): Promise<void> {
+    const goals = await this.deps.engine.recover();
+    for (const goal of goals) {
+      const state = await this.load(goal.sessionID);
+      if (state) await this.track(this.scheduler.sessionIdle(state));
+    }
+  }
+
+  async delete(sessionID: string): Promise<{ deleted: Session[]; clearedGoals: string[] }> {
+    const state = this.states.get(sessionID);
+    if (state) {
+      this.scheduler.cancel(state);
+      while (state.turn) {
+        const turn = state.turn;
+        turn.stop = "deleted";
+        turn.controller.abort();
+        await turn.done;
+      }
+    }
+    const sessions = await this.deps.store.sessions.listSessions();
+    const result = await this.deps.store.sessions.deleteSession(sessionID);
+    for (const id of result.sessionIDs) {
+      this.states.delete(id);
+      this.deps.engine.forget(id);
+    }
+    return {
+      deleted: sessions.filter((session) => result.sessionIDs.includes(session.id)),
+      clearedGoals: result.clearedGoalSessionIDs,
+    };
+  }
+
+  /** Stops every turn (the goals stay active for the next start), clears timers, waits for all work. */
+  async close(): Promise<void> {
+    this.open = false;
+    for (const state of this.states.values()) this.scheduler.cancel(state);
+    const turns: Promise<void>[] = [];
+    for (const state of this.states.values()) {
+      if (!state.turn) continue;
+      state.turn.stop = "shutdown";
+      state.turn.controller.abort();
+      turns.push(state.turn.done);
+    }
+    await Promise.all(turns);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    for (const state of this.states.values()) state.timer?.cancel();
+  }
+
+  private async track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    try {
+      return await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  /**
+   * Starts a turn in the background. Marks the session busy before returning, so a continuation that
+   * races with it (or a second prompt) sees the session busy.
+   */
+  private launch(state: SessionState, options: { continuation: boolean; context?: ContextMessage }): TurnHandle {
+    state.busy = true;
+    this.scheduler.cancel(state);
+    const turn: TurnHandle = {
+      id: createId("turn"),
+      continuation: options.continuation,
+      controller: new AbortController(),
+      waiters: [],
+      done: Promise.resolve(),
+    };
+    state.turn = turn;
+    this.setStatus(state, { type: "busy" });
+    turn.done = this.drive(state, turn, options.context);
+    return turn;
+  }
+
+  private async drive(state: SessionState, turn: TurnHandle, context?: ContextMessage): Promise<void> {
+    let result: TurnResult = { outcome: "error" };
+    try {
+      await this.repair(state);
+      if (context) await this.deps.writer.appendContext(state.id, [context]);
+      if (state.model === undefined) {
+        const session = await this.deps.store.sessions.getSession(state.id);
+        state.model = typeof session?.metadata.model === "string" ? session.metadata.model : null;
+      }
+      result = await this.deps.runner.run(state, turn, state.model ? { modelRef: state.model } : {});
+    } catch (error) {
+      this.reportError(state.id, error);
+    }
+    state.turn = undefined;
+    try {
+      await this.afterTurn(state, turn, result);
+    } catch (error) {
+      for (const waiter of [...turn.waiters, ...state.pendingWaiters.splice(0)]) waiter.resolve(undefined);
+      state.busy = false;
+      this.reportError(state.id, error);
+    }
+  }
+
+  /** Answers the turn's prompts, then runs the next queued prompt or goes idle and asks what comes next. */
+  private async afterTurn(state: SessionState, turn: TurnHandle, result: TurnResult): Promise<void> {
+    const waiting = turn.waiters.length > 0 || state.pendingWaiters.length > 0;
+    const last =
+      waiting && result.lastAssistantID
+        ? await this.deps.store.messages.getMessage(result.lastAssistantID).catch(() => undefined)
+        : undefined;
+    for (const waiter of turn.waiters) waiter.resolve(last);
+    if (turn.stop === "shutdown" || turn.stop === "deleted") {
+      for (const waiter of state.pendingWaiters.splice(0)) waiter.resolve(last);
+      state.busy = false;
+      state.status = { type: "idle" };
+      return;
+    }
+    if (turn.stop !== "user" && state.pendingWaiters.length > 0 && this.open) {
+      // A message arrived after the last step started: answer it with a new turn at once.
+      const next = this.launch(state, { continuation: false });
+      next.waiters.push(...state.pendingWaiters.splice(0));
+      return;
+    }
+    for (const waiter of state.pendingWaiters.splice(0)) waiter.resolve(last);
+    state.busy = false;
+    this.setStatus(state, { type: "idle" });
+    this.deps.bus.emit({ type: "session.idle", properties: { sessionID: state.id } });
+    if (turn.stop !== "user") await this.track(this.scheduler.sessionIdle(state));
+  }
+
+  private reportError(sessionID: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.deps.bus.emit({ type: "session.error", properties: { sessionID, error: { name: "RuntimeError", message } } });
+  }
+
+  private setStatus(state: SessionState, status: SessionStatus): void {
+    state.status = status;
+    this.deps.bus.emit({ type: "session.status", properties: { sessionID: state.id, status } });
+  }
+
+  private async rememberModel(state: SessionState, model: string): Promise<void> {
+    if (state.model === model) return;
+    state.model = model;
+    const sessionID = state.id;
+    const session = await this.deps.store.sessions.getSession(sessionID);
+    if (!session || session.metadata.model === model) return;
+    const info = await this.deps.store.sessions.updateSession(sessionID, { metadata: { ...session.metadata, model } });
+    this.deps.bus.emit({ type: "session.updated", properties: { info } });
+  }
+
+  /** Tool calls a previous process left unfinished are marked interrupted, once per session and process. */
+  private async repair(state: SessionState): Promise<void> {
+    if (state.repaired) return;
+    state.repaired = true;
+    const messages = await this.deps.store.messages.listMessages(state.id);
+    for (const message of messages) {
+      for (const part of message.parts) {
+        const data = part.data;
+        if (data.type !== "tool" || (data.state.status !== "pending" && data.state.status !== "running")) continue;
+        const now = this.deps.clock.now();
+        await this.deps.writer.updatePart(part, {
+          ...data,
+          state: {
+            status: "error",
+            input: data.state.input,
+            error: INTERRUPTED_TOOL_OUTPUT,
+            time: { start: now, end: now },
+          },
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,304 @@
+import {
+  type ContextMessage,
+  fingerprintToolResult,
+  type Goal,
+  type GoalEngine,
+  stepCharge,
+  type ToolResultFact,
+  type TurnEnd,
+} from "@pursuit/core";
+import { createId, type Store } from "@pursuit/store";
+import type { ModelMessage } from "ai";
+import type { EventBus, MessageWithParts } from "./events.js";
+import { toModelMessages } from "./message-conversion.js";
+import { runModelStep, type StepFailure, type StepToolCall } from "./model-loop/step.js";
+import { StepRecorder } from "./model-loop/step-recorder.js";
+import { toStepUsage, toStoredUsage } from "./model-loop/usage.js";
+import type { PermissionPolicy } from "./permissions.js";
+import type { ModelResolver, ResolvedModel } from "./providers.js";
+import type { SessionState, TurnHandle } from "./session-state.js";
+import { systemPrompt } from "./system-prompt.js";
+import type { ToolContext } from "./tools/tool.js";
+import type { ToolRegistry } from "./tools/tool-registry.js";
+import type { TranscriptWriter } from "./transcript-writer.js";
+
+export type TurnSettings = {
+  maxStepsPerTurn: number;
+  bash: ToolContext["bash"];
+};
+
+export type TurnDeps = {
+  store: Store;
+  engine: GoalEngine;
+  bus: EventBus;
+  writer: TranscriptWriter;
+  tools: ToolRegistry;
+  models: ModelResolver;
+  permissions: PermissionPolicy;
+  settings: TurnSettings;
+  now: () => number;
+  /** The model created a goal through its tool. */
+  onGoalCreated: (sessionID: string, goal: Goal) => Promise<void>;
+};
+
+export type TurnResult = {
+  outcome: "completed" | "error" | "aborted";
+  error?: StepFailure;
+  /** The id of the turn's last assistant message. */
+  lastAssistantID?: string;
+};
+
+const NOT_RUN_AT_LIMIT = "[not run: the goal's limit is reached]";
+const ABORTED = "[aborted]";
+const BYTES_PER_TOKEN = 4;
+
+/**
+ * One turn of a session: model steps one at a time, each asked of the goal engine first (stop, cap the
+ * output, or one wrap-up step), streamed and persisted, charged, then its tool calls executed here so the
+ * loop controls what happens between steps.
+ */
+export class TurnRunner {
+  private readonly fixedPromptChars: number;
+
+  constructor(private readonly deps: TurnDeps) {
+    this.fixedPromptChars = JSON.stringify(
+      Object.entries(deps.tools.toolSet).map(([name, entry]) => [name, entry.description, entry.inputSchema]),
+    ).length;
+  }
+
+  async run(state: SessionState, turn: TurnHandle, options: { modelRef?: string }): Promise<TurnResult> {
+    const { engine, writer } = this.deps;
+    await engine.turnStarted(state.id, { turnID: turn.id, continuation: turn.continuation });
+    let result: TurnResult;
+    try {
+      result = await this.steps(state, turn, options);
+    } catch (error) {
+      result = { outcome: "error", error: { name: "TurnError", message: (error as Error).message ?? String(error) } };
+      this.reportError(state.id, result.error as StepFailure);
+    }
+    if (turn.stop === "user") result = { ...result, outcome: "aborted" };
+    let end: TurnEnd;
+    if (turn.stop === "shutdown" || turn.stop === "deleted") {
+      // The host is going away, not the user: the goal stays active and resumes on the next start.
+      end = { outcome: "error", error: "the runtime stopped during the turn" };
+    } else {
+      end = {
+        outcome: result.outcome,
+        ...(result.error ? { error: result.error.message } : {}),
+        ...(result.error?.retryAfterMs !== undefined ? { retryAfterMs: result.error.retryAfterMs } : {}),
+      };
+    }
+    const ended = await engine.turnEnded(state.id, end);
+    if (turn.stop !== "deleted") await writer.appendContext(state.id, ended.append);
+    return result;
+  }
+
+  private async steps(state: SessionState, turn: TurnHandle, options: { modelRef?: string }): Promise<TurnResult> {
+    const { engine, writer } = this.deps;
+    const signal = turn.controller.signal;
+    const resolved = this.deps.models.resolve(options.modelRef);
+    if (!resolved.ok) {
+      const error = { name: "ModelNotConfigured", message: resolved.error.message };
+      this.reportError(state.id, error);
+      return { outcome: "error", error };
+    }
+    const system = systemPrompt(state.directory);
+    let lastAssistantID: string | undefined;
+    const done = (outcome: TurnResult["outcome"], error?: StepFailure): TurnResult => ({
+      outcome,
+      ...(error ? { error } : {}),
+      ...(lastAssistantID ? { lastAssistantID } : {}),
+    });
+
+    for (let index = 0; ; index++) {
+      if (signal.aborted) return done("aborted");
+      if (index >= this.deps.settings.maxStepsPerTurn) return done("completed");
+      // Prompts appended so far are part of this step's history: this turn answers them.
+      turn.waiters.push(...state.pendingWaiters);
+      state.pendingWaiters = [];
+      let { messages, chars } = await this.history(state);
+      const estimatedInputTokens = Math.ceil(
+        (state.lastRequestChars === undefined
+          ? chars + system.length + this.fixedPromptChars
+          : Math.max(0, chars - state.lastRequestChars)) / BYTES_PER_TOKEN,
+      );
+      const allowance = await engine.beforeStep(state.id, { estimatedInputTokens });
+      if (allowance.kind === "stop") return done("completed");
+      const wrapUp = allowance.kind === "wrap_up";
+      if (allowance.kind === "wrap_up" && allowance.append.length > 0) {
+        await writer.appendContext(state.id, allowance.append);
+        ({ messages, chars } = await this.history(state));
+      }
+      if (signal.aborted) return done("aborted");
+
+      const step = await this.step(state, resolved.value, {
+        system,
+        messages,
+        maxOutputTokens: minDefined(allowance.maxOutputTokens, resolved.value.maxOutputTokens),
+        signal,
+        wrapUp,
+      });
+      state.lastRequestChars = chars;
+      lastAssistantID = step.messageID;
+      if (step.kind === "aborted") return done("aborted");
+      if (step.kind === "failed") return done("error", step.error);
+      if (wrapUp || step.toolCalls === 0) return done("completed");
+      if (signal.aborted) return done("aborted");
+    }
+  }
+
+  /** The session's transcript in model form, reading only what was appended since the last step. */
+  private async history(state: SessionState): Promise<{ messages: ModelMessage[]; chars: number }> {
+    const cached = state.history ?? { lastSeq: 0, messages: [], chars: 2 };
+    const fresh = await this.deps.store.messages.listMessages(state.id, { afterSeq: cached.lastSeq });
+    if (fresh.length === 0) return cached;
+    const added = toModelMessages(fresh);
+    const addedChars = added.reduce((sum, message) => sum + JSON.stringify(message).length + 1, 0);
+    state.history = {
+      lastSeq: fresh.at(-1)?.seq ?? cached.lastSeq,
+      messages: [...cached.messages, ...added],
+      chars: cached.chars + addedChars,
+    };
+    return state.history;
+  }
+
+  /** One model step and its tool calls. */
+  private async step(
+    state: SessionState,
+    model: ResolvedModel,
+    request: {
+      system: string;
+      messages: ModelMessage[];
+      maxOutputTokens: number | undefined;
+      signal: AbortSignal;
+      wrapUp: boolean;
+    },
+  ): Promise<
+    | { kind: "finished"; messageID: string; toolCalls: number }
+    | { kind: "aborted"; messageID: string }
+    | { kind: "failed"; messageID: string; error: StepFailure }
+  > {
+    const { engine, writer } = this.deps;
+    const stepID = createId("step");
+    const message = await writer.appendAssistant(state.id, { model: model.ref }, [{ type: "step-start", stepID }]);
+    const recorder = new StepRecorder(writer, message.id, this.deps.now);
+    const attempt = () =>
+      runModelStep({
+        model: model.model,
+        system: request.system,
+        messages: request.messages,
+        tools: this.deps.tools.toolSet,
+        ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
+        signal: request.signal,
+        onEvent: recorder.onEvent,
+      });
+    let result = await attempt();
+    // A request that never reached the model (a stale pooled connection) is sent once more right away;
+    // real provider failures go to the engine's policy.
+    if (result.kind === "failed" && result.error.connectionLost) result = await attempt();
+    await recorder.flushOpenBlocks();
+
+    if (result.kind !== "finished") {
+      await recorder.failUnfinishedTools(ABORTED);
+      const error = result.kind === "aborted" ? { name: "AbortError", message: "aborted" } : result.error;
+      await writer.updateMessage(
+        message.id,
+        { model: model.ref, error: { name: error.name, message: error.message } },
+        this.deps.now(),
+      );
+      if (result.kind === "aborted") return { kind: "aborted", messageID: message.id };
+      this.reportError(state.id, result.error);
+      return { kind: "failed", messageID: message.id, error: result.error };
+    }
+
+    // Charge first: a step's tokens are spent whatever happens to its tool calls.
+    const usage = toStepUsage(result.usage);
+    const costUSD = model.prices ? stepCharge(usage, model.prices).costUSD : null;
+    const charged = await engine.stepFinished(state.id, {
+      stepID,
+      usage,
+      ...(model.prices ? { prices: model.prices } : {}),
+    });
+    const stored = toStoredUsage(usage);
+    await writer.appendPart(message.id, {
+      type: "step-finish",
+      stepID,
+      finishReason: result.finishReason,
+      usage: stored,
+      costUSD,
+    });
+    await writer.updateMessage(
+      message.id,
+      { model: model.ref, finishReason: result.finishReason, usage: stored, costUSD },
+      this.deps.now(),
+    );
+
+    const limitCrossed = charged.append.length > 0;
+    const facts: ToolResultFact[] = [];
+    for (const call of result.toolCalls) {
+      if (request.wrapUp || limitCrossed) break;
+      if (request.signal.aborted) break;
+      facts.push(await this.executeTool(state, recorder, call, request.signal));
+    }
+    await recorder.failUnfinishedTools(request.signal.aborted ? ABORTED : NOT_RUN_AT_LIMIT);
+    if (facts.length > 0) {
+      await engine.stepFinished(state.id, {
+        stepID,
+        usage: toStepUsage(undefined),
+        uncharged: true,
+        toolResults: facts,
+      });
+    }
+    await writer.appendContext(state.id, charged.append as ContextMessage[]);
+    if (request.signal.aborted) return { kind: "aborted", messageID: message.id };
+    return { kind: "finished", messageID: message.id, toolCalls: result.toolCalls.length };
+  }
+
+  private async executeTool(
+    state: SessionState,
+    recorder: StepRecorder,
+    call: StepToolCall,
+    signal: AbortSignal,
+  ): Promise<ToolResultFact> {
+    await recorder.toolRunning(call.id);
+    const outcome = call.invalidError
+      ? { output: call.invalidError, isError: true }
+      : await this.deps.tools.execute(
+          call.name,
+          call.input,
+          {
+            sessionID: state.id,
+            directory: state.directory,
+            signal,
+            permissions: this.deps.permissions,
+            bash: this.deps.settings.bash,
+          },
+          this.deps.engine,
+        );
+    await recorder.toolFinished(call.id, outcome);
+    if (call.name === "create_goal" && !outcome.isError && "goal" in outcome && outcome.goal) {
+      await this.deps.onGoalCreated(state.id, outcome.goal);
+    }
+    return {
+      tool: call.name,
+      ok: !outcome.isError,
+      changedWorkspace: !outcome.isError && "changedWorkspace" in outcome && outcome.changedWorkspace === true,
+      fingerprint: fingerprintToolResult(call.name, call.input, outcome.output),
+    };
+  }
+
+  private reportError(sessionID: string, error: StepFailure): void {
+    this.deps.bus.emit({
+      type: "session.error",
+      properties: { sessionID, error: { name: error.name, message: error.message } },
+    });
+  }
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+export type { MessageWithParts };

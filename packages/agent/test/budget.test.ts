@@ -1,0 +1,70 @@
+import { type BehaviourFunction, lastUserText, toolCallsMade } from "@pursuit/testkit";
+import { afterEach, describe, expect, it } from "vitest";
+import { Harness } from "./harness.js";
+
+const NOTICE = "limit is reached";
+const WRAP_UP_CAP = 256;
+
+/** Writes a new 2 KB file on every step; after the budget notice, answers with a (too long) summary. */
+const busyWriter: BehaviourFunction = (request) => {
+  if (lastUserText(request).includes(NOTICE)) return { text: `Summary: ${"all work so far. ".repeat(400)}` };
+  const n = toolCallsMade(request, "write").length + 1;
+  return { toolCalls: [{ name: "write", arguments: { path: `part-${n}.txt`, content: "x".repeat(2_000) } }] };
+};
+
+describe("budget", () => {
+  let harness: Harness | undefined;
+  afterEach(async () => harness?.close());
+
+  it("stops at the token limit with one capped wrap-up step, bounded overshoot, and resumes when raised", async () => {
+    harness = await Harness.start({ behaviour: busyWriter, goal: { wrapUpMaxOutputTokens: WRAP_UP_CAP } });
+    const sessionID = await harness.session();
+    let requestsAtLimit = -1;
+    harness.runtime.subscribe((event) => {
+      const goal = event.type === "session.goal.updated" ? event.properties.goal : undefined;
+      if (goal?.status === "budget_limited" && requestsAtLimit < 0) {
+        requestsAtLimit = harness!.model.requests.length;
+      }
+    });
+    const limit = 20_000;
+    await harness.runtime.goals.create(sessionID, { objective: "Write many parts", limits: { tokens: limit } });
+
+    const limited = await harness.waitForGoal(sessionID, (g) => g.status === "budget_limited");
+    expect(limited.limit).toBe("tokens");
+    await harness.settle();
+    const requests = harness.model.requests;
+    // Exactly one request once the limit is reached: the wrap-up, capped and carrying the notice.
+    expect(requests).toHaveLength(requestsAtLimit + 1);
+    const wrapUp = requests.at(-1)!;
+    expect(wrapUp.body.max_tokens).toBe(WRAP_UP_CAP);
+    expect(lastUserText(wrapUp)).toContain(NOTICE);
+    // Every working step's output was capped by what the budget had left before it.
+    let spent = 0;
+    for (const request of requests.slice(0, -1)) {
+      expect(request.body.max_tokens).toBeLessThanOrEqual(limit - spent);
+      const usage = request.response!.usage!;
+      spent += usage.prompt_tokens - usage.prompt_tokens_details.cached_tokens + usage.completion_tokens;
+    }
+    expect(spent).toBeLessThan(limit);
+
+    // The documented bound: the wrap-up step's new input + its output cap, within 5% of a 20k budget.
+    const goal = (await harness.runtime.goals.get(sessionID))!;
+    const overshoot = goal.usage.tokens - limit;
+    expect(overshoot).toBeLessThanOrEqual(limit * 0.05);
+    const wrapUpUsage = wrapUp.response!.usage!;
+    expect(wrapUpUsage.completion_tokens).toBeLessThanOrEqual(WRAP_UP_CAP);
+
+    // Resuming without raising is refused; raising the limit resumes the work at once.
+    const refused = await harness.runtime.goals.update(sessionID, { status: "active" });
+    expect(refused.ok).toBe(false);
+    const before = harness.model.requests.length;
+    const raised = await harness.runtime.goals.update(sessionID, { limits: { tokens: 30_000 } });
+    expect(raised.ok && raised.value.status).toBe("active");
+    const limitedAgain = await harness.waitForGoal(
+      sessionID,
+      (g) => g.status === "budget_limited" && g.usage.tokens >= 30_000,
+    );
+    expect(harness.model.requests.length).toBeGreaterThan(before + 3);
+    expect(limitedAgain.usage.tokens - 30_000).toBeLessThanOrEqual(30_000 * 0.05);
+  });
+});

@@ -1,0 +1,128 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Goal } from "@pursuit/core";
+import { type Behaviour, type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
+import type { GoalConfig, PursuitConfig } from "../src/config/config-schema.js";
+import type { RuntimeEvent } from "../src/events.js";
+import { createRuntime, type Runtime } from "../src/runtime.js";
+
+export type HarnessOptions = {
+  behaviour: Behaviour;
+  latencyMs?: number;
+  goal?: GoalConfig;
+  config?: Partial<PursuitConfig>;
+};
+
+/**
+ * A real runtime on a real SQLite file in a temp dir, talking over HTTP to the testkit's scripted model.
+ * Backoffs are shortened through configuration so whole goal runs take a fraction of a second.
+ */
+export class Harness {
+  readonly events: RuntimeEvent[] = [];
+  private unsubscribe?: () => void;
+
+  private constructor(
+    readonly root: string,
+    readonly workdir: string,
+    readonly dbPath: string,
+    readonly model: ScriptedModel,
+    readonly config: PursuitConfig,
+    public runtime: Runtime,
+  ) {
+    this.listen();
+  }
+
+  static async start(options: HarnessOptions): Promise<Harness> {
+    const root = mkdtempSync(join(tmpdir(), "pursuit-agent-"));
+    const workdir = join(root, "work");
+    mkdirSync(workdir);
+    const model = await startScriptedModel({ behaviour: options.behaviour, latencyMs: options.latencyMs ?? 0 });
+    const config: PursuitConfig = {
+      model: "test/scripted",
+      provider: { test: { type: "openai-compatible", baseURL: model.url, apiKey: "test-key" } },
+      goal: { backoffBaseMs: 100, backoffMaxMs: 2_000, ...options.goal },
+      ...options.config,
+    };
+    const dbPath = join(root, "pursuit.db");
+    const runtime = await createRuntime({ dbPath, config, directory: workdir });
+    return new Harness(root, workdir, dbPath, model, config, runtime);
+  }
+
+  private listen(): void {
+    this.unsubscribe = this.runtime.subscribe((event) => this.events.push(event));
+  }
+
+  /** Closes the runtime and opens a new one on the same database (a restart). */
+  async restart(beforeReopen?: () => Promise<unknown>): Promise<void> {
+    this.unsubscribe?.();
+    await this.runtime.close();
+    await beforeReopen?.();
+    this.runtime = await createRuntime({ dbPath: this.dbPath, config: this.config, directory: this.workdir });
+    this.listen();
+  }
+
+  async session(): Promise<string> {
+    return (await this.runtime.sessions.create()).id;
+  }
+
+  /** Resolves with the goal once `predicate` holds (checked on every goal event), or fails after `timeoutMs`. */
+  waitForGoal(sessionID: string, predicate: (goal: Goal) => boolean, timeoutMs = 15_000): Promise<Goal> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const check = async () => {
+        const goal = await this.runtime.goals.get(sessionID).catch(() => undefined);
+        if (!settled && goal && predicate(goal)) {
+          settled = true;
+          clearTimeout(timer);
+          unsubscribe();
+          resolve(goal);
+        }
+      };
+      const unsubscribe = this.runtime.subscribe((event) => {
+        if (event.type.startsWith("session.goal.")) void check();
+      });
+      const timer = setTimeout(async () => {
+        if (settled) return;
+        settled = true;
+        unsubscribe();
+        const goal = await this.runtime.goals.get(sessionID).catch(() => undefined);
+        reject(new Error(`goal condition not met in ${timeoutMs} ms; goal is ${JSON.stringify(goal)}`));
+      }, timeoutMs);
+      void check();
+    });
+  }
+
+  /** Resolves once the session has been idle (no turn, nothing scheduled that fires) for `quietMs`. */
+  async settle(quietMs = 400): Promise<void> {
+    let count = -1;
+    while (count !== this.model.requests.length) {
+      count = this.model.requests.length;
+      await sleep(quietMs);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe?.();
+    await this.runtime.close();
+    await this.model.close();
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `predicate` every 10 ms until it returns something truthy. */
+export async function waitFor<T>(
+  predicate: () => T | undefined | null | false,
+  timeoutMs = 10_000,
+  what = "a condition",
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = predicate();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}

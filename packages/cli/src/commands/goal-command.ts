@@ -1,0 +1,173 @@
+import {
+  type Client,
+  createPursuitClient,
+  type Goal,
+  type GoalHistoryEntry,
+  goalClear,
+  goalCreate,
+  goalGet,
+  goalHistory,
+  goalUpdate,
+  sessionCreate,
+} from "@pursuit/sdk";
+import { formatDuration, formatTokens } from "../amounts.js";
+import { LIMIT_FLAGS, limitsFromFlags, type ParsedFlags, parseFlags } from "../flags.js";
+import { GOAL_HELP } from "../help.js";
+import type { Io } from "../io.js";
+
+const GOAL_FLAGS = {
+  session: { type: "string", short: "s" },
+  url: { type: "string" },
+  json: { type: "boolean" },
+  reason: { type: "string" },
+  verify: { type: "string" },
+  ...LIMIT_FLAGS,
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const ACTIONS = ["show", "set", "pause", "resume", "clear", "limit", "history"] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** What an SDK call returns when `throwOnError` is off. */
+type Answer<T> = { data?: T; error?: unknown; response?: Response };
+
+/** `pursuit goal ...`: the goal routes of a running server, through the generated SDK. */
+export async function goalCommand(args: string[], io: Io): Promise<number> {
+  const parsed = parseFlags(args, GOAL_FLAGS, true);
+  if (!parsed.ok) return io.fail(`${parsed.error}\n\n${GOAL_HELP}`);
+  const { values, positionals } = parsed.value;
+  const [action, ...rest] = positionals;
+  if (values.help || !action)
+    return action || values.help ? io.out(GOAL_HELP) : io.fail(`name an action\n\n${GOAL_HELP}`);
+  if (!(ACTIONS as readonly string[]).includes(action)) {
+    return io.fail(`unknown action "${action}"; use one of ${ACTIONS.join(", ")}`);
+  }
+  const url = typeof values.url === "string" ? values.url : (io.env.PURSUIT_SERVER_URL ?? "http://127.0.0.1:4096");
+  const password = io.env.PURSUIT_SERVER_PASSWORD;
+  const client = createPursuitClient({ baseUrl: url, ...(password ? { password } : {}) });
+  try {
+    return await perform(action as Action, rest, values, client, io);
+  } catch (error) {
+    if (error instanceof TypeError) {
+      return io.fail(`cannot reach the server at ${url} (${causeOf(error)}); is \`pursuit serve\` running? (--url)`);
+    }
+    throw error;
+  }
+}
+
+async function perform(
+  action: Action,
+  words: string[],
+  values: ParsedFlags["values"],
+  client: Client,
+  io: Io,
+): Promise<number> {
+  let sessionID = typeof values.session === "string" ? values.session : undefined;
+  const json = values.json === true;
+  if (!sessionID && action !== "set") return io.fail(`--session ID is required for "goal ${action}"`);
+  const path = () => ({ id: sessionID as string });
+  switch (action) {
+    case "show": {
+      const answer = await goalGet({ client, path: path() });
+      return report(io, answer, json, (goal) => (goal ? goalText(goal) : `session ${sessionID} has no goal`));
+    }
+    case "set": {
+      const objective = words.join(" ").trim();
+      if (!objective) return io.fail('give the objective: pursuit goal set "what to achieve" --session ID');
+      const limits = limitsFromFlags(values);
+      if (!limits.ok) return io.fail(limits.error);
+      if (!sessionID) {
+        const created = await sessionCreate({ client, body: {} });
+        if (!created.data) return apiFailure(io, created);
+        sessionID = created.data.id;
+        if (!json) io.err(`created session ${sessionID}\n`);
+      }
+      const body = {
+        objective,
+        ...(limits.value ? { limits: limits.value as Record<string, number> } : {}),
+        ...(typeof values.verify === "string" ? { verify: values.verify } : {}),
+      };
+      return report(io, await goalCreate({ client, path: path(), body }), json, goalText);
+    }
+    case "pause":
+      return report(
+        io,
+        await goalUpdate({
+          client,
+          path: path(),
+          body: { status: "paused", ...(typeof values.reason === "string" ? { reason: values.reason } : {}) },
+        }),
+        json,
+        goalText,
+      );
+    case "resume":
+      return report(io, await goalUpdate({ client, path: path(), body: { status: "active" } }), json, goalText);
+    case "clear":
+      return report(io, await goalClear({ client, path: path() }), json, () => `goal of session ${sessionID} cleared`);
+    case "limit": {
+      const limits = limitsFromFlags(values, true);
+      if (!limits.ok) return io.fail(limits.error);
+      if (!limits.value) return io.fail("give at least one of --tokens, --turns, --time, --cost (a value or none)");
+      return report(io, await goalUpdate({ client, path: path(), body: { limits: limits.value } }), json, goalText);
+    }
+    case "history":
+      return report(io, await goalHistory({ client, path: path() }), json, (rows) => rows.map(historyLine).join("\n"));
+  }
+}
+
+function report<T>(io: Io, answer: Answer<T>, json: boolean, text: (data: T) => string): number {
+  if (answer.error !== undefined || !answer.response?.ok) return apiFailure(io, answer);
+  return io.out(json ? JSON.stringify(answer.data ?? null, null, 2) : text(answer.data as T));
+}
+
+function apiFailure(io: Io, answer: Answer<unknown>): number {
+  // No response at all: the request never reached a server (the caller turns this into a clear message).
+  if (!answer.response) throw answer.error instanceof TypeError ? answer.error : new TypeError(String(answer.error));
+  const body = answer.error as { error?: { message?: string } } | undefined;
+  const status = answer.response ? ` (HTTP ${answer.response.status})` : "";
+  return io.fail(`${body?.error?.message ?? "the server refused the request"}${status}`);
+}
+
+export function goalText(goal: Goal): string {
+  const { usage, limits } = goal;
+  const of = (limit: number | undefined, format: (n: number) => string) => (limit ? ` of ${format(limit)}` : "");
+  const lines = [
+    `${goal.status.toUpperCase()}  ${goal.objective}`,
+    `  session ${goal.sessionID}, goal ${goal.id}`,
+    `  tokens ${formatTokens(usage.tokens)}${of(limits.tokens, formatTokens)}, turns ${usage.turns}${of(limits.turns, String)}, busy ${formatDuration(usage.seconds)}${of(limits.seconds, formatDuration)}` +
+      (usage.costUSD !== null || limits.costUSD
+        ? `, $${(usage.costUSD ?? 0).toFixed(4)}${of(limits.costUSD, (n) => `$${n}`)}`
+        : ""),
+  ];
+  if (goal.limit) lines.push(`  stopped by the ${goal.limit} limit`);
+  if (goal.reason) lines.push(`  reason: ${goal.reason}`);
+  if (goal.verify) lines.push(`  verify: ${goal.verify}`);
+  if (goal.evidence) lines.push(`  evidence: ${goal.evidence}`);
+  return lines.join("\n");
+}
+
+function historyLine(row: GoalHistoryEntry): string {
+  const when = new Date(row.time).toISOString();
+  const what = (() => {
+    switch (row.kind) {
+      case "created":
+        return `created "${row.objective}"${Object.keys(row.limits).length ? ` limits ${JSON.stringify(row.limits)}` : ""}`;
+      case "status":
+        return `${row.from} -> ${row.to}${row.limit ? ` (${row.limit} limit)` : ""}${row.reason ? `: ${row.reason}` : ""}`;
+      case "edited":
+        return `edited ${JSON.stringify({ objective: row.objective, limits: row.limits, verify: row.verify })}`;
+      case "charged":
+        return `charged ${row.charge.tokens} tokens${row.charge.turns ? `, ${row.charge.turns} turn` : ""} (${row.key})`;
+      case "continued":
+        return `continued, turn ${row.turn}`;
+      case "cleared":
+        return "cleared";
+    }
+  })();
+  return `${when}  ${row.actor.padEnd(7)}  ${what}`;
+}
+
+function causeOf(error: TypeError): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? error.message;
+}

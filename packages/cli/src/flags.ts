@@ -1,0 +1,60 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { err, ok, type Result } from "@pursuit/core";
+import { parseCost, parseCount, parseDuration, parseTokens } from "./amounts.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+export type ParsedFlags = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
+/** node:util parseArgs, with its errors turned into one line that names the flag. */
+export function parseFlags(args: string[], options: Options, allowPositionals = false): Result<ParsedFlags, string> {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals, strict: true });
+    return ok({ values: values as ParsedFlags["values"], positionals });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument starting with.*$/s, "");
+    return err(message);
+  }
+}
+
+export const LIMIT_FLAGS = {
+  tokens: { type: "string" },
+  turns: { type: "string" },
+  time: { type: "string" },
+  cost: { type: "string" },
+} as const satisfies Options;
+
+export type LimitsInput = {
+  tokens?: number | null;
+  turns?: number | null;
+  seconds?: number | null;
+  costUSD?: number | null;
+};
+
+/**
+ * `--tokens 200k --turns 20 --time 30m --cost 2.50` as goal limits. With `allowRemoval`, "none" removes a
+ * limit (null), as `pursuit goal limit` needs.
+ */
+export function limitsFromFlags(
+  values: ParsedFlags["values"],
+  allowRemoval = false,
+): Result<LimitsInput | undefined, string> {
+  const limits: LimitsInput = {};
+  const readers = [
+    ["tokens", "tokens", parseTokens],
+    ["turns", "turns", parseCount],
+    ["time", "seconds", parseDuration],
+    ["cost", "costUSD", parseCost],
+  ] as const;
+  for (const [flag, limit, read] of readers) {
+    const text = values[flag];
+    if (typeof text !== "string") continue;
+    if (allowRemoval && /^(none|off|unlimited)$/i.test(text.trim())) {
+      limits[limit] = null;
+      continue;
+    }
+    const parsed = read(text, `--${flag}`);
+    if (!parsed.ok) return err(parsed.error.message);
+    limits[limit] = parsed.value;
+  }
+  return ok(Object.keys(limits).length > 0 ? limits : undefined);
+}

@@ -1,0 +1,195 @@
+import {
+  type Client,
+  createPursuitClient,
+  type Event,
+  events,
+  type Goal,
+  goalClear,
+  goalCreate,
+  goalGet,
+  goalHistory,
+  goalUpdate,
+  sessionCreate,
+} from "@pursuit/sdk";
+import { type BehaviourFunction, demoBehaviour, type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeProject, PursuitProcess, runPursuit } from "./pursuit-process.js";
+
+/** Answers with text only: no progress, so the goal idles in backoff between turns. */
+const talkOnly: BehaviourFunction = () => ({ text: "Still thinking about it." });
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("the goal API of a real `pursuit serve` process, through the generated SDK", () => {
+  let model: ScriptedModel;
+  let project: ReturnType<typeof makeProject>;
+  let serve: PursuitProcess;
+  let client: Client;
+  let url: string;
+
+  beforeAll(async () => {
+    model = await startScriptedModel({ behaviour: talkOnly });
+    project = makeProject(model.url, { agent: { maxStepsPerTurn: 1 } });
+    serve = new PursuitProcess(["serve", "--port", "0", "--db", project.db], {
+      cwd: project.directory,
+      env: project.env,
+    });
+    [, url = ""] = await serve.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    client = createPursuitClient({ baseUrl: url });
+  });
+  afterAll(async () => {
+    serve?.kill();
+    await serve?.exitCode();
+    await model?.close();
+    project?.cleanup();
+  });
+
+  const newSession = async () => (await sessionCreate({ client, body: {}, throwOnError: true })).data.id;
+  const getGoal = async (id: string) => (await goalGet({ client, path: { id }, throwOnError: true })).data;
+
+  it("creates, refuses a second, edits, pauses, resumes, raises a limit and clears, recording who did what", async () => {
+    model.setBehaviour(talkOnly);
+    const id = await newSession();
+    const created = await goalCreate({
+      client,
+      path: { id },
+      body: { objective: "Tidy the docs", limits: { turns: 50 } },
+    });
+    expect(created.response.status).toBe(201);
+    expect(created.data).toMatchObject({ objective: "Tidy the docs", status: "active", limits: { turns: 50 } });
+
+    const second = await goalCreate({ client, path: { id }, body: { objective: "Something else" } });
+    expect(second.response.status).toBe(409);
+    expect(second.error).toMatchObject({ error: { code: "conflict" } });
+
+    const edited = await goalUpdate({ client, path: { id }, body: { objective: "Tidy the docs and the README" } });
+    expect(edited.data?.objective).toBe("Tidy the docs and the README");
+
+    const paused = await goalUpdate({ client, path: { id }, body: { status: "paused", reason: "lunch" } });
+    expect(paused.data).toMatchObject({ status: "paused", reason: "lunch" });
+    const resumed = await goalUpdate({ client, path: { id }, body: { status: "active" } });
+    expect(resumed.data?.status).toBe("active");
+
+    // Lower the token limit under what is spent (budget_limited), then raise it: the goal is active again.
+    const spent = await until("a charged turn", async () => {
+      const goal = await getGoal(id);
+      return goal && goal.usage.tokens > 0 ? goal.usage.tokens : undefined;
+    });
+    const lowered = await goalUpdate({ client, path: { id }, body: { limits: { tokens: spent } } });
+    expect(lowered.data).toMatchObject({ status: "budget_limited", limit: "tokens" });
+    const raised = await goalUpdate({ client, path: { id }, body: { limits: { tokens: spent + 1_000_000 } } });
+    expect(raised.data).toMatchObject({ status: "active", limits: { tokens: spent + 1_000_000 } });
+
+    await goalUpdate({ client, path: { id }, body: { status: "paused" } });
+    const cleared = await goalClear({ client, path: { id } });
+    expect(cleared.data).toEqual({ cleared: true });
+    expect(await getGoal(id)).toBeNull();
+
+    const history = (await goalHistory({ client, path: { id }, throwOnError: true })).data;
+    const changes = history
+      .filter((row) => row.kind !== "charged" && row.kind !== "continued")
+      .map((row) => `${row.actor} ${row.kind}${row.kind === "status" ? ` ${row.from}->${row.to}` : ""}`);
+    expect(changes).toEqual([
+      "user created",
+      "user edited",
+      "user status active->paused",
+      "user status paused->active",
+      "user edited",
+      "user status active->budget_limited",
+      "user edited",
+      "user status budget_limited->active",
+      "user status active->paused",
+      "user cleared",
+    ]);
+    expect(history.filter((row) => row.kind === "charged").every((row) => row.actor === "runtime")).toBe(true);
+    const objectiveEdit = history.find((row) => row.kind === "edited");
+    expect(objectiveEdit).toMatchObject({ objective: "Tidy the docs and the README" });
+  }, 120_000);
+
+  it("streams goal events over SSE in order while a goal runs", async () => {
+    model.setBehaviour(demoBehaviour);
+    const id = await newSession();
+    const controller = new AbortController();
+    const seen: Event[] = [];
+    const connected = new Promise<void>((ready) => {
+      void (async () => {
+        for await (const event of events(client, { signal: controller.signal })) {
+          if (event.type === "server.connected") ready();
+          if (event.type.startsWith("session.goal.") && "sessionID" in event.properties) {
+            if (event.properties.sessionID === id) seen.push(event);
+          }
+        }
+      })();
+    });
+    await connected;
+    await goalCreate({ client, path: { id }, body: { objective: "Create one.txt, two.txt and three.txt" } });
+    await until("the goal to complete", async () => (await getGoal(id))?.status === "complete");
+    await goalClear({ client, path: { id } });
+    await until("the cleared event", async () => seen.some((event) => event.type === "session.goal.cleared"));
+    controller.abort();
+
+    const types = seen.map((event) => event.type);
+    expect(types[0]).toBe("session.goal.updated");
+    expect(types.at(-1)).toBe("session.goal.cleared");
+    const goals = seen.flatMap((event) => ("goal" in event.properties ? [event.properties.goal as Goal] : []));
+    expect(goals[0]?.status).toBe("active");
+    expect(goals.at(-1)?.status).toBe("complete");
+    // Three files, one step per turn, then update_goal: the runtime continued the goal on its own.
+    const continued = seen.filter((event) => event.type === "session.goal.continued");
+    expect(continued.length).toBeGreaterThanOrEqual(2);
+    // In order: usage only grows, continuation turns count up, nothing follows the clear.
+    const tokens = goals.map((goal) => goal.usage.tokens);
+    expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
+    const turns = continued.map((event) =>
+      "goal" in event.properties ? (event.properties.goal as Goal).usage.turns : -1,
+    );
+    expect(turns).toEqual([...turns].sort((a, b) => a - b));
+    expect(new Set(turns).size).toBe(turns.length);
+    expect(types.indexOf("session.goal.cleared")).toBe(types.length - 1);
+  }, 120_000);
+
+  it("drives the same routes from the command line", async () => {
+    model.setBehaviour(talkOnly);
+    const goal = (...args: string[]) =>
+      runPursuit(["goal", ...args, "--url", url], { cwd: project.directory, env: project.env });
+    const set = await goal("set", "Polish the changelog", "--turns", "40");
+    expect(set.code, set.stderr).toBe(0);
+    const [, id = ""] = set.stderr.match(/created session (ses_\w+)/) ?? [];
+    expect(set.stdout).toContain("ACTIVE  Polish the changelog");
+
+    expect((await goal("pause", "--session", id, "--reason", "review first")).stdout).toContain("PAUSED");
+    expect((await goal("limit", "--session", id, "--tokens", "500k", "--turns", "none")).stdout).toMatch(/of 500k/);
+    const shown = await goal("show", "--session", id, "--json");
+    expect(JSON.parse(shown.stdout)).toMatchObject({ status: "paused", limits: { tokens: 500_000 } });
+    expect(JSON.parse(shown.stdout).limits.turns).toBeUndefined();
+    expect((await goal("resume", "--session", id)).stdout).toContain("ACTIVE");
+    const again = await goal("set", "Another", "--session", id);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/unfinished goal.*HTTP 409/);
+    expect((await goal("clear", "--session", id)).stdout).toContain("cleared");
+    const history = await goal("history", "--session", id);
+    expect(history.stdout).toMatch(/user\s+created "Polish the changelog"/);
+    expect(history.stdout).toMatch(/user\s+paused -> active|user\s+active -> paused: review first/);
+    const missing = await goal("show", "--session", "ses_missing");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("HTTP 404");
+  }, 120_000);
+});
+
+describe("reaching the server", () => {
+  it("says so when no server listens", async () => {
+    const result = await runPursuit(["goal", "show", "--session", "ses_x", "--url", "http://127.0.0.1:9"], {
+      cwd: process.cwd(),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("cannot reach the server at http://127.0.0.1:9");
+  }, 120_000);
+});

@@ -1,0 +1,153 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { type BehaviourFunction, demoBehaviour, type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { makeProject, PursuitProcess, runPursuit } from "./pursuit-process.js";
+
+/** Writes a new file on every request: steady progress that never finishes on its own. */
+const endlessWork: BehaviourFunction = (_request, context) => ({
+  text: `Working on part ${context.index}.`,
+  toolCalls: [{ name: "write", arguments: { path: `part-${context.index}.txt`, content: "x".repeat(400) } }],
+});
+
+const ESCAPE = "\x1b";
+
+describe("pursuit run against the scripted model", () => {
+  let model: ScriptedModel;
+  let project: ReturnType<typeof makeProject>;
+
+  beforeAll(async () => {
+    model = await startScriptedModel({ behaviour: demoBehaviour });
+  });
+  beforeEach(() => {
+    model.setBehaviour(demoBehaviour);
+    project?.cleanup();
+    project = makeProject(model.url, { agent: { maxStepsPerTurn: 1 } });
+  });
+  afterAll(async () => {
+    project?.cleanup();
+    await model?.close();
+  });
+
+  const run = (...args: string[]) =>
+    runPursuit([...args, "--db", project.db], { cwd: project.directory, env: project.env });
+
+  it("completes a goal: exit 0, a summary, the files written, no escape codes off a terminal", async () => {
+    const result = await run("run", "--goal", "Create a.txt and b.txt", "--tokens", "200k");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Goal complete.");
+    expect(result.stdout).toMatch(/turns:\s+3/);
+    expect(result.stdout).toMatch(/tokens:\s+[\d.]+k? of 200k charged/);
+    expect(result.stderr).toMatch(/turn 2 started/);
+    expect(result.stderr).toMatch(/tool write b\.txt/);
+    expect(result.stdout + result.stderr).not.toContain(ESCAPE);
+    expect(existsSync(join(project.directory, "a.txt")) && existsSync(join(project.directory, "b.txt"))).toBe(true);
+  }, 120_000);
+
+  it("writes the event stream as JSON lines with --json, ending with the outcome", async () => {
+    const result = await run("run", "--json", "--goal", "Create c.txt");
+    expect(result.code, result.stderr).toBe(0);
+    const events = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { type: string; properties: Record<string, unknown> });
+    const types = events.map((event) => event.type);
+    expect(types).toContain("session.goal.updated");
+    expect(types).toContain("message.part.updated");
+    expect(types.at(-1)).toBe("run.finished");
+    expect(events.at(-1)?.properties).toMatchObject({ exitCode: 0, goal: { status: "complete" } });
+  }, 120_000);
+
+  it("stops at a token limit with exit 2", async () => {
+    model.setBehaviour(endlessWork);
+    const result = await run("run", "--goal", "Write parts until told to stop", "--tokens", "3k");
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout).toContain("the tokens limit is reached");
+    expect(result.stdout).toMatch(/--tokens <more>/);
+  }, 120_000);
+
+  it("pauses on Ctrl-C with exit 3, and --session resumes the goal to completion", async () => {
+    model.setBehaviour(endlessWork);
+    const child = new PursuitProcess(["run", "--goal", "Create a.txt and b.txt", "--db", project.db], {
+      cwd: project.directory,
+      env: project.env,
+    });
+    const [, sessionID] = await child.waitFor(/session (ses_\w+)/);
+    await child.waitFor(/turn 2 started/);
+    child.kill("SIGINT");
+    expect(await child.exitCode(), child.stderr).toBe(3);
+    expect(child.stdout).toContain("Goal paused.");
+    expect(child.stdout).toContain("aborted by the user");
+    const requestsAfterPause = model.requests.length;
+
+    model.setBehaviour(demoBehaviour);
+    const resumed = await run("run", "--session", sessionID as string);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain("Goal complete.");
+    expect(model.requests.length).toBeGreaterThan(requestsAfterPause);
+  }, 120_000);
+
+  it("explains how to configure a model when none is", async () => {
+    const bare = makeProject(undefined);
+    try {
+      const result = await runPursuit(["run", "--goal", "anything", "--db", bare.db], {
+        cwd: bare.directory,
+        env: bare.env,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("No model is configured");
+      expect(result.stderr).toContain("pursuit.json");
+      expect(result.stderr).toContain("OPENAI_API_KEY");
+      expect(result.stderr).toContain("pursuit demo");
+    } finally {
+      bare.cleanup();
+    }
+  }, 120_000);
+
+  it("refuses bad amounts naming the flag", async () => {
+    const tokens = await run("run", "--goal", "x", "--tokens", "lots");
+    expect(tokens.code).toBe(1);
+    expect(tokens.stderr).toContain('--tokens: "lots" is not a token count');
+    const time = await run("run", "--goal", "x", "--time", "30");
+    expect(time.stderr).toContain('--time: "30" needs a unit');
+    const unknown = await run("run", "--goal", "x", "--budget", "5");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("--budget");
+  }, 120_000);
+});
+
+describe("pursuit demo", () => {
+  it("runs a goal end to end against the scripted model, labelled as a demonstration", async () => {
+    const project = makeProject(undefined);
+    try {
+      const result = await runPursuit(["demo", "--dir", project.directory], { cwd: project.root, env: project.env });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain("DEMONSTRATION");
+      expect(result.stdout).toContain("Goal complete.");
+      expect(
+        readdirSync(project.directory)
+          .filter((name) => name.endsWith(".md"))
+          .sort(),
+      ).toEqual(["notes-1.md", "notes-2.md", "notes-3.md"]);
+    } finally {
+      project.cleanup();
+    }
+  }, 120_000);
+});
+
+describe("help", () => {
+  it.each([["--help"], ["run", "--help"], ["demo", "--help"], ["serve", "--help"], ["goal", "--help"]])(
+    "pursuit %s",
+    async (...args) => {
+      const result = await runPursuit(args, { cwd: process.cwd() });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Usage/);
+    },
+  );
+
+  it("names an unknown command", async () => {
+    const result = await runPursuit(["launch"], { cwd: process.cwd() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('unknown command "launch"');
+  }, 120_000);
+});

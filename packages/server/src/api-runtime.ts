@@ -1,0 +1,15 @@
+import type { Runtime } from "@pursuit/agent";
+
+/**
+ * What the HTTP API needs of the agent runtime. Type-only, so building the OpenAPI document never loads the
+ * agent, and the routes are honest about what they touch.
+ */
+export type ApiRuntime = Pick<
+  Runtime,
+  "sessions" | "prompt" | "promptAsync" | "abort" | "status" | "goals" | "subscribe"
+>;
+
+export type ApiEvent = Parameters<Parameters<Runtime["subscribe"]>[0]>[0];
+
+/** What the goal routes alone need: any host with sessions and goals (the OpenCode plugin serves them too). */
+export type GoalApiRuntime = { sessions: Pick<Runtime["sessions"], "get">; goals: Runtime["goals"] };

@@ -1,0 +1,70 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { ApiRuntime, GoalApiRuntime } from "./api-runtime.js";
+import { answerErrors, listen, type RunningServer, type ServeOptions } from "./app-shell.js";
+import { passwordAuth } from "./auth.js";
+import { registerEventRoute } from "./routes/event-route.js";
+import { registerGoalRoutes } from "./routes/goal-routes.js";
+import { registerSessionRoutes } from "./routes/session-routes.js";
+import { validationHook } from "./validation-hook.js";
+
+export type ServerOptions = {
+  runtime: ApiRuntime;
+  /** Required on every request when set. Default: the PURSUIT_SERVER_PASSWORD environment variable. */
+  password?: string;
+  /** Milliseconds between SSE heartbeats (default 10 000). */
+  heartbeatMs?: number;
+  /** Where unexpected errors are reported (default console.error). */
+  logError?: (error: unknown) => void;
+};
+
+export type PursuitServer = {
+  app: OpenAPIHono;
+  /** Listens on loopback by default; refuses any other address when no password is set. */
+  serve(options?: ServeOptions): Promise<RunningServer>;
+};
+
+/** The document's top-level description, shared by GET /doc and the SDK generator. */
+export const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "Pursuit",
+    version: "0.1.0",
+    description: "Sessions that pursue goals: set an objective with limits, and the runtime keeps working until done.",
+  },
+};
+
+export function createServer(options: ServerOptions): PursuitServer {
+  const password = options.password ?? process.env.PURSUIT_SERVER_PASSWORD ?? "";
+  const logError = options.logError ?? ((error: unknown) => console.error("pursuit server: unexpected error", error));
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+
+  app.use("*", passwordAuth(password));
+  registerSessionRoutes(app, options.runtime);
+  registerGoalRoutes(app, options.runtime);
+  registerEventRoute(app, options.runtime, { heartbeatMs: options.heartbeatMs ?? 10_000, maxQueuedEvents: 10_000 });
+  app.doc31("/doc", OPENAPI_INFO);
+
+  answerErrors(app, logError);
+
+  return {
+    app,
+    serve: (serveOptions = {}) => listen(app, password, serveOptions),
+  };
+}
+
+export type GoalApiOptions = Omit<ServerOptions, "runtime" | "heartbeatMs"> & { runtime: GoalApiRuntime };
+
+/**
+ * Only the goal routes (and GET /doc), for hosts that are not Pursuit's own runtime: the OpenCode plugin
+ * serves this so the SDK and `pursuit goal --url` control OpenCode sessions too.
+ */
+export function createGoalApi(options: GoalApiOptions): PursuitServer {
+  const password = options.password ?? process.env.PURSUIT_SERVER_PASSWORD ?? "";
+  const logError = options.logError ?? ((error: unknown) => console.error("pursuit goal api: unexpected error", error));
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.use("*", passwordAuth(password));
+  registerGoalRoutes(app, options.runtime);
+  app.doc31("/doc", OPENAPI_INFO);
+  answerErrors(app, logError);
+  return { app, serve: (serveOptions = {}) => listen(app, password, serveOptions) };
+}

@@ -1,0 +1,156 @@
+import { z } from "@hono/zod-openapi";
+import { GOAL_STATUSES, LIMIT_NAMES, MAX_OBJECTIVE_LENGTH, MAX_VERIFY_LENGTH } from "@pursuit/core";
+
+/**
+ * The goal JSON shape of @pursuit/core, as named OpenAPI components. `goal-schemas.test.ts` proves the inferred
+ * types equal core's in both directions, so the API never drifts from the engine.
+ */
+
+export const GoalStatusSchema = z.enum(GOAL_STATUSES).openapi("GoalStatus");
+export const LimitNameSchema = z.enum(LIMIT_NAMES).openapi("LimitName");
+export const ActorSchema = z.enum(["user", "model", "runtime"]).openapi("Actor");
+
+const wholeLimit = () => z.number().int().positive();
+const amountLimit = () => z.number().positive();
+
+export const GoalLimitsSchema = z
+  .object({
+    tokens: wholeLimit()
+      .optional()
+      .openapi({ description: "Charged tokens (non-cached input + cache writes + output)" }),
+    turns: wholeLimit().optional().openapi({ description: "Goal turns" }),
+    seconds: amountLimit().optional().openapi({ description: "Busy seconds while goal turns run" }),
+    costUSD: amountLimit().optional().openapi({ description: "Dollars, when the model has prices configured" }),
+  })
+  .openapi("GoalLimits");
+
+export const GoalUsageSchema = z
+  .object({
+    tokens: z.number(),
+    input: z.number(),
+    cacheRead: z.number(),
+    cacheWrite: z.number(),
+    output: z.number(),
+    reasoning: z.number(),
+    costUSD: z.number().nullable(),
+    turns: z.number(),
+    seconds: z.number(),
+  })
+  .openapi("GoalUsage");
+
+export const GoalSchema = z
+  .object({
+    id: z.string(),
+    sessionID: z.string(),
+    objective: z.string(),
+    status: GoalStatusSchema,
+    reason: z.string().optional(),
+    limit: LimitNameSchema.optional(),
+    limits: GoalLimitsSchema,
+    usage: GoalUsageSchema,
+    evidence: z.string().optional(),
+    verify: z.string().optional(),
+    createdBy: z.enum(["user", "model"]),
+    time: z.object({ created: z.number(), updated: z.number(), completed: z.number().optional() }),
+  })
+  .openapi("Goal");
+
+export const ChargeSchema = GoalUsageSchema.openapi("Charge");
+
+const entryBase = { goalID: z.string(), sessionID: z.string(), actor: ActorSchema, time: z.number() };
+
+export const GoalHistoryEntrySchema = z
+  .discriminatedUnion("kind", [
+    z.object({
+      ...entryBase,
+      kind: z.literal("created"),
+      objective: z.string(),
+      limits: GoalLimitsSchema,
+      verify: z.string().optional(),
+    }),
+    z.object({
+      ...entryBase,
+      kind: z.literal("status"),
+      from: GoalStatusSchema,
+      to: GoalStatusSchema,
+      reason: z.string().optional(),
+      limit: LimitNameSchema.optional(),
+    }),
+    z.object({
+      ...entryBase,
+      kind: z.literal("edited"),
+      objective: z.string().optional(),
+      limits: GoalLimitsSchema.optional(),
+      verify: z.string().nullable().optional(),
+    }),
+    z.object({ ...entryBase, kind: z.literal("charged"), key: z.string(), charge: ChargeSchema }),
+    z.object({ ...entryBase, kind: z.literal("continued"), turn: z.number() }),
+    z.object({ ...entryBase, kind: z.literal("cleared") }),
+  ])
+  .openapi("GoalHistoryEntry");
+
+const objective = () =>
+  z
+    .string()
+    .min(1)
+    .max(MAX_OBJECTIVE_LENGTH)
+    .openapi({ description: `What the session should achieve (1..${MAX_OBJECTIVE_LENGTH} characters)` });
+const verify = () =>
+  z
+    .string()
+    .min(1)
+    .max(MAX_VERIFY_LENGTH)
+    .openapi({ description: "A shell command that must pass before the model may complete the goal" });
+
+export const GoalCreateInputSchema = z
+  .strictObject({
+    objective: objective(),
+    limits: z
+      .strictObject({
+        tokens: wholeLimit().optional(),
+        turns: wholeLimit().optional(),
+        seconds: amountLimit().optional(),
+        costUSD: amountLimit().optional(),
+      })
+      .optional(),
+    verify: verify().optional(),
+  })
+  .openapi("GoalCreateInput");
+
+/** Each limit: a positive number sets it, null removes it, absent keeps it. */
+export const GoalLimitsPatchSchema = z
+  .strictObject({
+    tokens: wholeLimit().nullable().optional(),
+    turns: wholeLimit().nullable().optional(),
+    seconds: amountLimit().nullable().optional(),
+    costUSD: amountLimit().nullable().optional(),
+  })
+  .openapi("GoalLimitsPatch");
+
+export const GoalPatchInputSchema = z
+  .strictObject({
+    objective: objective().optional(),
+    status: z
+      .enum(["active", "paused", "blocked", "complete"])
+      .optional()
+      .openapi({ description: "active resumes, paused pauses, blocked parks with a reason, complete finishes" }),
+    limits: GoalLimitsPatchSchema.optional(),
+    verify: verify().nullable().optional().openapi({ description: "null removes the verify command" }),
+    reason: z.string().max(1000).optional().openapi({ description: "Why the status changes (kept on the goal)" }),
+    evidence: z.string().max(MAX_OBJECTIVE_LENGTH).optional().openapi({ description: "Proof, when completing" }),
+  })
+  .refine(
+    (patch) =>
+      patch.objective !== undefined ||
+      patch.status !== undefined ||
+      patch.limits !== undefined ||
+      patch.verify !== undefined,
+    { message: "the patch changes nothing; give objective, status, limits or verify" },
+  )
+  .openapi("GoalPatchInput");
+
+export const GoalClearedSchema = z.object({ cleared: z.literal(true) }).openapi("GoalCleared");
+
+export const GoalListQuerySchema = z.object({
+  status: GoalStatusSchema.optional().openapi({ param: { name: "status", in: "query" } }),
+});

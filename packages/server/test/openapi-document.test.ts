@@ -1,0 +1,94 @@
+import type { Goal, GoalHistoryEntry } from "@pursuit/core";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { z } from "zod";
+import { type GoalHistoryEntrySchema, type GoalSchema, openApiDocument } from "../src/index.js";
+
+type Document = {
+  openapi: string;
+  paths: Record<string, Record<string, { operationId?: string }>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+};
+
+describe("the OpenAPI document", () => {
+  const document = openApiDocument() as unknown as Document;
+
+  it("is OpenAPI 3.1", () => {
+    expect(document.openapi).toBe("3.1.0");
+  });
+
+  it("has every route of the design, with an operation id each", () => {
+    const expected = [
+      "get /event",
+      "post /session",
+      "get /session",
+      "get /session/{id}",
+      "delete /session/{id}",
+      "post /session/{id}/message",
+      "get /session/{id}/message",
+      "post /session/{id}/prompt_async",
+      "post /session/{id}/abort",
+      "get /session/status",
+      "get /session/{id}/goal",
+      "post /session/{id}/goal",
+      "patch /session/{id}/goal",
+      "delete /session/{id}/goal",
+      "get /session/{id}/goal/history",
+      "get /goal",
+    ];
+    const actual = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => {
+        expect(operation.operationId, `${method} ${path}`).toBeTruthy();
+        return `${method} ${path}`;
+      }),
+    );
+    expect(actual.sort()).toEqual(expected.sort());
+  });
+
+  it("names the goal shape exactly as the core defines it", () => {
+    const goal = document.components.schemas.Goal;
+    expect(Object.keys(goal?.properties ?? {}).sort()).toEqual(
+      [
+        "id",
+        "sessionID",
+        "objective",
+        "status",
+        "reason",
+        "limit",
+        "limits",
+        "usage",
+        "evidence",
+        "verify",
+        "createdBy",
+        "time",
+      ].sort(),
+    );
+    expect(goal?.required?.sort()).toEqual([
+      "createdBy",
+      "id",
+      "limits",
+      "objective",
+      "sessionID",
+      "status",
+      "time",
+      "usage",
+    ]);
+    for (const name of [
+      "GoalStatus",
+      "GoalLimits",
+      "GoalUsage",
+      "GoalHistoryEntry",
+      "ErrorResponse",
+      "Event",
+      "Session",
+    ]) {
+      expect(document.components.schemas[name], name).toBeDefined();
+    }
+  });
+
+  it("types the goal and its history like @pursuit/core", () => {
+    expectTypeOf<z.infer<typeof GoalSchema>>().toEqualTypeOf<Goal>();
+    // A union of intersections: equal means each side is assignable to the other.
+    expectTypeOf<z.infer<typeof GoalHistoryEntrySchema>>().toExtend<GoalHistoryEntry>();
+    expectTypeOf<GoalHistoryEntry>().toExtend<z.infer<typeof GoalHistoryEntrySchema>>();
+  });
+});

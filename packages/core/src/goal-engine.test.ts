@@ -331,11 +331,22 @@ describe("GoalEngine: continuation", () => {
   });
 
   it("recover lists active goals for a restarted host", async () => {
-    const { engine } = setup();
+    const { engine, store } = setup();
     await engine.createGoal(S, { objective: "a" });
     await engine.createGoal("other", { objective: "b" });
     await engine.updateGoal("other", { status: "paused" });
-    expect((await engine.recover()).map((goal) => goal.sessionID)).toEqual([S]);
+    const restarted = new GoalEngine({ store, clock: new FakeClock(), ids: sequentialIds() });
+    expect((await restarted.recover()).map((goal) => goal.sessionID)).toEqual([S]);
+  });
+
+  it("recover leaves a session whose turn already runs alone, so its steps are still charged", async () => {
+    const { store } = setup();
+    const restarted = new GoalEngine({ store, clock: new FakeClock(), ids: sequentialIds() });
+    await restarted.createGoal(S, { objective: "a" });
+    await restarted.turnStarted(S, { turnID: "t", continuation: true });
+    expect(await restarted.recover()).toEqual([]);
+    await restarted.stepFinished(S, { stepID: "1", usage: usage(40) });
+    expect((await restarted.getGoal(S))?.usage.tokens).toBe(40);
   });
 });
 

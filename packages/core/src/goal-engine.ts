@@ -402,11 +402,13 @@ export class GoalEngine {
     });
   }
 
-  /** After a restart: the active goals whose sessions should be offered a continuation (fresh counters). */
+  /** After a restart: the active goals of sessions not yet known here, to be offered a continuation. */
   async recover(): Promise<Goal[]> {
     const active = await this.store.list({ status: "active" });
-    for (const goal of active) this.sessions.set(goal.sessionID, newSessionRuntime());
-    return active;
+    // Only sessions this engine has not seen yet: a turn that started before recovery keeps its state.
+    const recovered = active.filter((goal) => !this.sessions.has(goal.sessionID));
+    for (const goal of recovered) this.sessions.set(goal.sessionID, newSessionRuntime());
+    return recovered;
   }
 
   /** Drops the in-memory state of a session (deleted, or its host is gone). */

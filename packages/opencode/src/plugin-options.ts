@@ -5,7 +5,7 @@ import { err, type GoalLimits, type GoalPolicy, ok, type Result, validateLimits 
 export type PursuitPluginOptions = {
   /** SQLite file for goals. Default: `$XDG_DATA_HOME/opencode/pursuit/goals.db`. */
   db: string;
-  /** Loopback port of the goal HTTP API; 0 picks a free one, null turns it off. Default 0. */
+  /** Loopback port of the goal HTTP API; 0 picks a free one, null turns it off. Default 4097 (a free one if taken). */
   port: number | null;
   /** Continuation policy overrides (backoff, stall and error limits, wrap-up size). */
   policy: Partial<GoalPolicy>;
@@ -21,6 +21,8 @@ const POLICY_KEYS = [
   "wrapUpMaxOutputTokens",
   "progressWindowTurns",
 ] as const;
+
+export const DEFAULT_API_PORT = 4097;
 
 export function defaultGoalDatabase(env: NodeJS.ProcessEnv = process.env): string {
   const data = env.XDG_DATA_HOME || join(env.HOME ?? ".", ".local", "share");
@@ -42,7 +44,7 @@ export function parsePluginOptions(
   if (options.db !== undefined && (typeof options.db !== "string" || options.db.trim() === "")) {
     return err("opencode-pursuit option db must be a file path");
   }
-  const port = options.port === undefined ? 0 : options.port;
+  const port = options.port === undefined ? DEFAULT_API_PORT : options.port;
   if (port !== null && (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535)) {
     return err("opencode-pursuit option port must be a whole number from 0 to 65535, or null to turn the API off");
   }

@@ -1,8 +1,9 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin";
 import { type Clock, GoalEngine } from "@pursuit/core";
 import { monotonicIds, openStore } from "@pursuit/store";
+import { startGoalApi } from "./goal-api.js";
 import { type HostEvent, type OpencodeControl, OpencodeGoalHost } from "./goal-host.js";
 import { goalToolDefinition, goalTools } from "./goal-tools.js";
 import { publishHost, unpublishHost } from "./host-registry.js";
@@ -30,7 +31,15 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     defaultLimits: options.limits,
   });
   const host = new OpencodeGoalHost(engine, opencodeControl(input), clock, log);
-  publishHost(input.directory, { host });
+  const api = options.port === null ? undefined : await startApi(host, input, options.port, log);
+  if (api && options.db !== ":memory:") {
+    // Where `pursuit goal --url` and the SDK find this OpenCode's goal API.
+    writeFileSync(
+      join(dirname(options.db), "api.json"),
+      `${JSON.stringify({ url: api.url, directory: input.directory, pid: process.pid })}\n`,
+    );
+  }
+  publishHost(input.directory, { host, ...(api ? { apiUrl: api.url } : {}) });
   const recovery = setTimeout(() => {
     host.recover().catch((error) => log(`recovery failed: ${String(error)}`));
   }, RECOVER_DELAY_MS);
@@ -66,11 +75,25 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
       clearTimeout(recovery);
       unpublishHost(input.directory, host);
       await host.close();
+      await api?.close();
       store.close();
     },
   };
   return hooks;
 };
+
+/** The configured port, or any free one when it is taken (several OpenCode servers can run at once). */
+async function startApi(host: OpencodeGoalHost, input: PluginInput, port: number, log: (message: string) => void) {
+  try {
+    const api = await startGoalApi(host, input.client, port);
+    log(`goal API listening on ${api.url}`);
+    return api;
+  } catch (error) {
+    if (port === 0 || (error as { code?: string }).code !== "EADDRINUSE") throw error;
+    log(`port ${port} is taken; the goal API uses a free port instead`);
+    return startApi(host, input, 0, log);
+  }
+}
 
 function opencodeControl(input: PluginInput): OpencodeControl {
   const client = input.client;

@@ -12,4 +12,4 @@ export type ApiRuntime = Pick<
 export type ApiEvent = Parameters<Parameters<Runtime["subscribe"]>[0]>[0];
 
 /** What the goal routes alone need: any host with sessions and goals (the OpenCode plugin serves them too). */
-export type GoalApiRuntime = { sessions: Pick<Runtime["sessions"], "get">; goals: Runtime["goals"] };
+export type GoalApiRuntime = { sessions: { get(id: string): Promise<unknown> }; goals: Runtime["goals"] };

@@ -1,0 +1,35 @@
+import type { OpencodeClient } from "@opencode-ai/sdk";
+import { createGoalApi, type RunningServer } from "@pursuit/server";
+import type { OpencodeGoalHost } from "./goal-host.js";
+
+/**
+ * Pursuit's goal routes (GET|POST|PATCH|DELETE /session/:id/goal, history, GET /goal) served by the plugin
+ * on loopback, so the generated SDK and `pursuit goal --url` control OpenCode sessions like Pursuit's own.
+ */
+export async function startGoalApi(
+  host: OpencodeGoalHost,
+  client: OpencodeClient,
+  port: number,
+): Promise<RunningServer> {
+  const engine = host.engine;
+  const api = createGoalApi({
+    runtime: {
+      sessions: {
+        get: async (id) => {
+          const response = await client.session.get({ path: { id } });
+          return response.data ?? undefined;
+        },
+      },
+      goals: {
+        get: (sessionID) => engine.getGoal(sessionID),
+        create: (sessionID, input) => host.createGoal(sessionID, input),
+        update: (sessionID, patch) => host.updateGoal(sessionID, patch),
+        clear: (sessionID) => host.clearGoal(sessionID),
+        history: (sessionID) => engine.history(sessionID),
+        list: (filter) => engine.listGoals(filter),
+      },
+    },
+    logError: (error) => console.error("[opencode-pursuit] goal api error", error),
+  });
+  return api.serve({ port, hostname: "127.0.0.1" });
+}

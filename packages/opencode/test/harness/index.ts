@@ -1,0 +1,22 @@
+export {
+  type CreateOpencodeProjectOptions,
+  createOpencodeProject,
+  fakeProviderConfig,
+  type OpencodeProject,
+  type PluginSpec,
+} from "./create-opencode-project.js";
+export { createSession } from "./create-session.js";
+export { freePort } from "./free-port.js";
+export { type IsolatedDirs, isolatedEnv, OFFLINE_SWITCHES, UNREACHABLE_REGISTRY } from "./isolated-env.js";
+export { fixturesDir, opencodeBinary, opencodePackageDir, repoRoot } from "./opencode-paths.js";
+export { OPENCODE_PLUGIN_VERSION, prepopulatePluginDeps } from "./prepopulate-plugin-deps.js";
+export { type GroupProcess, spawnGroup } from "./process-group.js";
+export { readJsonLines } from "./read-json-lines.js";
+export {
+  type OpencodeServe,
+  type StartOpencodeServeOptions,
+  startOpencodeServe,
+  tail,
+} from "./start-opencode-serve.js";
+export { type BusEvent, type EventSubscription, subscribeEvents } from "./subscribe-events.js";
+export { type WaitForIdleOptions, waitForIdle } from "./wait-for-idle.js";

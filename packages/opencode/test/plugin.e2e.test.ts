@@ -1,0 +1,185 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type Client, createPursuitClient, goalCreate, goalGet, goalHistory } from "@pursuit/sdk";
+import {
+  analyzePrefixReuse,
+  type RecordedRequest,
+  type ScriptedModel,
+  startScriptedModel,
+  userTexts,
+} from "@pursuit/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createOpencodeProject,
+  createSession,
+  freePort,
+  type OpencodeProject,
+  type OpencodeServe,
+  repoRoot,
+  startOpencodeServe,
+  waitForIdle,
+} from "./harness/index.js";
+import { scenarioReply } from "./scenario-model.js";
+
+const PLUGIN_DIR = join(repoRoot, "packages/opencode");
+const POLICY = { backoffBaseMs: 200, backoffMaxMs: 1000, wrapUpMaxOutputTokens: 64 };
+
+type GoalView = {
+  status: string;
+  reason?: string;
+  limit?: string;
+  evidence?: string;
+  createdBy: string;
+  usage: { tokens: number; turns: number };
+};
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The model requests of one session: its conversation holds the objective (or the first words) given. */
+function requestsFor(model: ScriptedModel, marker: string): RecordedRequest[] {
+  return model.requests.filter((request) => userTexts(request).some((text) => text.includes(marker)));
+}
+
+describe("opencode-pursuit inside a real opencode serve", () => {
+  let model: ScriptedModel;
+  let project: OpencodeProject;
+  let serve: OpencodeServe;
+  let api: Client;
+
+  const goalOf = async (sessionID: string) =>
+    (await goalGet({ client: api, path: { id: sessionID } })).data as GoalView | null;
+  const goalWhen = (sessionID: string, test: (goal: GoalView) => boolean, timeoutMs?: number) =>
+    until(
+      `goal of ${sessionID}`,
+      async () => {
+        const goal = await goalOf(sessionID);
+        return goal && test(goal) ? goal : undefined;
+      },
+      timeoutMs,
+    );
+
+  beforeAll(async () => {
+    model = await startScriptedModel({ behaviour: scenarioReply, latencyMs: 5 });
+    const port = await freePort();
+    project = await createOpencodeProject({
+      modelBaseURL: model.url,
+      // No db option: the goals live at the default place under the isolated XDG_DATA_HOME.
+      plugins: [{ path: PLUGIN_DIR, options: { port, policy: POLICY } }],
+    });
+    serve = await startOpencodeServe(project);
+    api = createPursuitClient({ baseUrl: `http://127.0.0.1:${port}` });
+  });
+
+  afterAll(async () => {
+    await serve?.stop();
+    await model?.close();
+    await project?.remove();
+  });
+
+  it("completes a goal set through the plugin's API across idle continuations, then makes no request", async () => {
+    const session = await createSession(serve.client, "files");
+    const created = await goalCreate({
+      client: api,
+      path: { id: session.id },
+      body: { objective: "files 3: write f1..f3" },
+    });
+    expect(created.response.status).toBe(201);
+    const done = await goalWhen(session.id, (goal) => goal.status === "complete");
+    expect(done.evidence).toBe("f1..f3.txt exist");
+    expect(done.usage.turns).toBeGreaterThanOrEqual(3);
+    for (const name of ["f1.txt", "f2.txt", "f3.txt"]) expect(existsSync(join(project.dir, name))).toBe(true);
+    // The completing turn ends with the model's summary of update_goal's result; then nothing follows.
+    await waitForIdle(serve.client, session.id, 15_000);
+    const requests = requestsFor(model, "files 3");
+    const lastMessages = requests.at(-1)?.body.messages as { role: string; content: string }[];
+    expect(lastMessages.at(-1)).toMatchObject({
+      role: "tool",
+      content: expect.stringContaining("The goal is complete"),
+    });
+    await sleep(2500);
+    expect(requestsFor(model, "files 3")).toHaveLength(requests.length);
+
+    // Cache safety: every request of the run extends the previous one; system prompt and tools never change.
+    const analysis = analyzePrefixReuse(requestsFor(model, "files 3"));
+    expect(analysis.pairs.length).toBeGreaterThanOrEqual(5);
+    expect(analysis.brokenPairs).toEqual([]);
+    expect(analysis.minReuse).toBe(1);
+    expect(analysis.pairs.every((pair) => !pair.systemChanged && !pair.toolsChanged)).toBe(true);
+  });
+
+  it("pauses a text-only model after 3 continuation turns, with backoff between them", async () => {
+    const session = await createSession(serve.client, "stall");
+    await goalCreate({ client: api, path: { id: session.id }, body: { objective: "stall: think hard" } });
+    const paused = await goalWhen(session.id, (goal) => goal.status === "paused");
+    expect(paused.reason).toBe("no progress in 3 continuation turns in a row");
+    const requests = requestsFor(model, "stall: think hard");
+    expect(requests).toHaveLength(3);
+    const gaps = [1, 2].map((i) => (requests[i]?.time ?? 0) - (requests[i - 1]?.time ?? 0));
+    expect(gaps[0]).toBeGreaterThanOrEqual(POLICY.backoffBaseMs);
+    expect(gaps[1]).toBeGreaterThanOrEqual(POLICY.backoffBaseMs * 2);
+    await sleep(1500);
+    expect(requestsFor(model, "stall: think hard")).toHaveLength(3);
+  });
+
+  it("ends budget_limited at a token limit, with at most one request after the limit was reached", async () => {
+    const session = await createSession(serve.client, "budget");
+    await goalCreate({
+      client: api,
+      path: { id: session.id },
+      body: { objective: "budget: write files", limits: { tokens: 12_000 } },
+    });
+    const limited = await goalWhen(session.id, (goal) => goal.status === "budget_limited");
+    expect(limited.limit).toBe("tokens");
+    const history = (await goalHistory({ client: api, path: { id: session.id } })).data as {
+      kind: string;
+      to?: string;
+      time: number;
+    }[];
+    const limitedAt = history.find((row) => row.kind === "status" && row.to === "budget_limited")?.time ?? 0;
+    await sleep(1500);
+    const after = requestsFor(model, "budget: write files").filter((request) => request.time > limitedAt);
+    expect(after.length).toBeLessThanOrEqual(1);
+    for (const request of after) expect(request.body.max_tokens).toBeLessThanOrEqual(POLICY.wrapUpMaxOutputTokens);
+  });
+
+  it("pauses the goal when OpenCode's own abort stops a turn, and nothing continues", async () => {
+    const session = await createSession(serve.client, "hang");
+    await goalCreate({ client: api, path: { id: session.id }, body: { objective: "hang: wait for it" } });
+    await until("the hanging request", async () =>
+      requestsFor(model, "hang: wait for it").length > 0 ? true : undefined,
+    );
+    await serve.client.session.abort({ path: { id: session.id } });
+    const paused = await goalWhen(session.id, (goal) => goal.status === "paused", 15_000);
+    expect(paused.reason).toBe("aborted by the user");
+    await sleep(2000);
+    expect(requestsFor(model, "hang: wait for it")).toHaveLength(1);
+  });
+
+  it("exposes get_goal, create_goal and update_goal to the model, refusing what the model may not do", async () => {
+    const session = await createSession(serve.client, "tools");
+    await serve.client.session.prompt({
+      path: { id: session.id },
+      body: { parts: [{ type: "text", text: "tools: please set yourself a goal to write notes.txt" }] },
+    });
+    const goal = await goalWhen(session.id, (candidate) => candidate.status === "complete", 30_000);
+    expect(goal).toMatchObject({ createdBy: "model", evidence: "notes.txt exists" });
+    const last = requestsFor(model, "tools: please").at(-1);
+    const results = ((last?.body.messages ?? []) as { role: string; content: string }[])
+      .filter((message) => message.role === "tool")
+      .map((message) => message.content);
+    expect(results[1]).toContain("Objective: tools scenario: write notes.txt");
+    expect(results[2]).toContain("only the user can pause, resume or clear a goal");
+    expect(results[3]).toContain("completing needs evidence");
+    expect(results[5]).toContain("The goal is complete");
+  });
+});

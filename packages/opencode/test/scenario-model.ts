@@ -1,0 +1,55 @@
+import { countToolCalls, type RecordedRequest, type Reply, toolCallsMade, userTexts } from "@pursuit/testkit";
+
+/**
+ * One scripted model for every plugin scenario: the objective (or the first user words) names the scenario,
+ * so several sessions can share one `opencode serve`.
+ *   files N   - writes f1..fN, one file per turn, then completes with evidence
+ *   stall     - only ever answers text
+ *   budget    - keeps writing files until the budget stops it
+ *   hang      - never finishes a reply (for abort)
+ *   tools     - creates its own goal when asked, reads it, tries to pause it, then completes it
+ */
+export function scenarioReply(request: RecordedRequest): Reply {
+  const texts = userTexts(request);
+  const objective = texts.join("\n").match(/<objective>([\s\S]*?)<\/objective>/)?.[1] ?? texts[0] ?? "";
+  const messages = request.body.messages as { role: string }[];
+  const lastRole = messages.at(-1)?.role;
+  const writes = countToolCalls(request, "write");
+
+  if (objective.startsWith("files")) {
+    const wanted = Number(objective.match(/files (\d+)/)?.[1] ?? 3);
+    if (lastRole === "tool") {
+      const last = toolCallsMade(request).at(-1);
+      return { text: last?.name === "update_goal" ? "All files are written." : `Wrote f${writes}.txt.` };
+    }
+    if (writes < wanted)
+      return {
+        toolCalls: [{ name: "write", arguments: { filePath: `f${writes + 1}.txt`, content: `file ${writes + 1}\n` } }],
+      };
+    return {
+      toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: `f1..f${wanted}.txt exist` } }],
+    };
+  }
+  if (objective.startsWith("stall")) return { text: "Still thinking about it." };
+  if (objective.startsWith("budget")) {
+    if (lastRole === "tool") return { text: `Wrote b${writes}.txt.` };
+    return { toolCalls: [{ name: "write", arguments: { filePath: `b${writes + 1}.txt`, content: "x".repeat(400) } }] };
+  }
+  if (objective.startsWith("hang")) return { hang: true, text: "Working" };
+  if (objective.startsWith("tools")) return toolsScenario(request, lastRole);
+  return { text: "ok" };
+}
+
+function toolsScenario(request: RecordedRequest, lastRole: string | undefined): Reply {
+  const made = toolCallsMade(request).map((call) => `${call.name}:${JSON.stringify(call.arguments)}`);
+  const steps: Reply[] = [
+    { toolCalls: [{ name: "create_goal", arguments: { objective: "tools scenario: write notes.txt" } }] },
+    { toolCalls: [{ name: "get_goal", arguments: {} }] },
+    { toolCalls: [{ name: "update_goal", arguments: { status: "paused" } }] },
+    { toolCalls: [{ name: "update_goal", arguments: { status: "complete" } }] },
+    { toolCalls: [{ name: "write", arguments: { filePath: "notes.txt", content: "notes\n" } }] },
+    { toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: "notes.txt exists" } }] },
+  ];
+  if (made.length < steps.length) return steps[made.length] as Reply;
+  return lastRole === "tool" ? { text: "Done." } : { text: "Nothing left to do." };
+}

@@ -8,6 +8,7 @@ Usage:
   pursuit demo                                           watch a goal run against a scripted model
   pursuit serve [--port 4096] [--hostname 127.0.0.1]     start the HTTP API (OpenAPI at /doc)
   pursuit goal show|set|pause|resume|clear|limit|history --session ID   manage a goal on a running server
+  pursuit opencode install [--dir PROJECT | --global]     add the OpenCode plugin to opencode.json and tui.json
 
 Options:
   -h, --help      help (also: pursuit <command> --help)
@@ -91,4 +92,16 @@ Options:
       --json           print JSON instead of text
   -h, --help           this help
 The server's password, if any, is read from PURSUIT_SERVER_PASSWORD.
+`;
+
+export const OPENCODE_HELP = `Usage: pursuit opencode install [--dir PROJECT | --global]
+
+Adds the opencode-pursuit plugin (goal tools, /goal in the TUI, the goal API on 127.0.0.1:4097) to
+OpenCode's configuration: opencode.json and tui.json in the project directory (default: the current one),
+or in ~/.config/opencode with --global. Existing settings are kept; running it twice changes nothing.
+
+Options:
+      --dir PROJECT   the project whose opencode.json and tui.json to edit
+      --global        edit the user-wide configuration instead
+  -h, --help          this help
 `;

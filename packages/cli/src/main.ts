@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { goalCommand } from "./commands/goal-command.js";
+import { opencodeCommand } from "./commands/opencode-command.js";
 import { runCommand } from "./commands/run-command.js";
 import { serveCommand } from "./commands/serve-command.js";
 import { DEMO_HELP, MAIN_HELP } from "./help.js";
@@ -18,6 +19,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       return serveCommand(args, io);
     case "goal":
       return goalCommand(args, io);
+    case "opencode":
+      return opencodeCommand(args, io);
     case undefined:
     case "help":
     case "--help":

@@ -28,11 +28,11 @@ import {
 import type { Goal } from "./goal.js";
 import type { GoalHistoryEntry } from "./history.js";
 import { KeyedLock } from "./keyed-lock.js";
-import { tokensLeft } from "./limits.js";
 import type { GoalStore } from "./ports.js";
 import { madeProgress, type ToolResultFact } from "./progress.js";
 import { err, ok, type Result } from "./result.js";
 import { newSessionRuntime, type SessionRuntime } from "./session-runtime.js";
+import { limitBeforeStep, stepAllowance } from "./step-allowance.js";
 import { executeGoalTool, type GoalToolOutcome } from "./tool-execution.js";
 import { type GoalCommand, type GoalRefusal, transition } from "./transition.js";
 
@@ -225,46 +225,19 @@ export class GoalEngine {
     if (!goal || goal.id !== turn.goalID) {
       return turn.continuation ? { kind: "stop", reason: "the goal was cleared" } : { kind: "run" };
     }
+    const elapsed = (this.now() - turn.startedAt) / 1000;
+    const estimated = Math.max(0, estimate.estimatedInputTokens ?? 0);
     let notice: ContextMessage[] = [];
-    if (goal.status === "active" && goal.limits.seconds !== undefined) {
-      const elapsed = (this.now() - turn.startedAt) / 1000;
-      if (goal.usage.seconds + elapsed >= goal.limits.seconds) {
-        const limited = await this.apply(sessionID, [{ type: "limit", limit: "seconds" }], "runtime");
-        if (limited.ok && limited.value) goal = limited.value;
-        turn.limitCrossed = true;
-        notice = [budgetNoticeMessage(goal, "seconds", elapsed)];
-      }
+    const limit = limitBeforeStep(goal, elapsed, estimated, this.policy);
+    if (limit) {
+      const limited = await this.apply(sessionID, [{ type: "limit", limit }], "runtime");
+      if (limited.ok && limited.value) goal = limited.value;
+      turn.limitCrossed = true;
+      notice = [budgetNoticeMessage(goal, limit, limit === "seconds" ? elapsed : 0)];
     }
-    if (goal.status === "active" && goal.limits.tokens !== undefined) {
-      // When the estimated input leaves less output room than a wrap-up gets, a working step could only
-      // produce a cut-off answer while spending the rest: the budget is spent, so wrap up now instead.
-      const room = (tokensLeft(goal.limits, goal.usage) ?? 0) - Math.max(0, estimate.estimatedInputTokens ?? 0);
-      if (room < Math.max(1, this.policy.wrapUpMaxOutputTokens)) {
-        const limited = await this.apply(sessionID, [{ type: "limit", limit: "tokens" }], "runtime");
-        if (limited.ok && limited.value) goal = limited.value;
-        turn.limitCrossed = true;
-        notice = [budgetNoticeMessage(goal, "tokens")];
-      }
-    }
-    switch (goal.status) {
-      case "active": {
-        const left = tokensLeft(goal.limits, goal.usage);
-        if (left === undefined) return { kind: "run" };
-        return { kind: "run", maxOutputTokens: left - Math.max(0, estimate.estimatedInputTokens ?? 0) };
-      }
-      case "budget_limited":
-        if (turn.limitCrossed && !turn.wrapUpUsed && this.policy.wrapUpMaxOutputTokens > 0) {
-          turn.wrapUpUsed = true;
-          return { kind: "wrap_up", maxOutputTokens: this.policy.wrapUpMaxOutputTokens, append: notice };
-        }
-        return { kind: "stop", reason: `the goal's ${goal.limit ?? "budget"} limit is reached` };
-      case "paused":
-        return turn.continuation ? { kind: "stop", reason: "the goal was paused" } : { kind: "run" };
-      case "blocked":
-      case "complete":
-        // The model may finish its answer after completing or blocking; no continuation follows.
-        return { kind: "run" };
-    }
+    const allowance = stepAllowance(goal, turn, this.policy, estimated, notice);
+    if (allowance.kind === "wrap_up") turn.wrapUpUsed = true;
+    return allowance;
   }
 
   /** Charges one step (idempotent by step id) and returns the budget notice when this step crossed a limit. */

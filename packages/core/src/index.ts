@@ -13,6 +13,7 @@ export * from "./ports.js";
 export * from "./progress.js";
 export * from "./result.js";
 export * from "./session-runtime.js";
+export * from "./step-allowance.js";
 export * from "./templates.js";
 export * from "./testing/fake-ports.js";
 export * from "./tool-execution.js";

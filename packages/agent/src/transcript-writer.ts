@@ -60,6 +60,19 @@ export class TranscriptWriter {
     return info;
   }
 
+  /** Appends the message's closing part and completes the message in one write, announced part first. */
+  async finishMessage(
+    messageID: string,
+    part: PartData,
+    data: MessageData,
+    completed: number,
+  ): Promise<{ message: StoredMessage; part: StoredPart }> {
+    const finished = await this.store.messages.finishMessage(messageID, part, { data, completed });
+    this.bus.emit({ type: "message.part.updated", properties: { part: finished.part } });
+    this.bus.emit({ type: "message.updated", properties: { info: finished.message } });
+    return finished;
+  }
+
   async appendPart(messageID: string, data: PartData): Promise<StoredPart> {
     const part = await this.store.messages.appendPart(messageID, data);
     this.bus.emit({ type: "message.part.updated", properties: { part } });

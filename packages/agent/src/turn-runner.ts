@@ -220,15 +220,9 @@ export class TurnRunner {
       ...(model.prices ? { prices: model.prices } : {}),
     });
     const stored = toStoredUsage(usage);
-    await writer.appendPart(message.id, {
-      type: "step-finish",
-      stepID,
-      finishReason: result.finishReason,
-      usage: stored,
-      costUSD,
-    });
-    await writer.updateMessage(
+    await writer.finishMessage(
       message.id,
+      { type: "step-finish", stepID, finishReason: result.finishReason, usage: stored, costUSD },
       { model: model.ref, finishReason: result.finishReason, usage: stored, costUSD },
       this.deps.now(),
     );

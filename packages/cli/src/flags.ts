@@ -1,6 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { err, ok, type Result } from "@pursuit/core";
-import { parseCost, parseCount, parseDuration, parseTokens } from "./amounts.js";
+import { err, ok, parseCost, parseCount, parseDuration, parseTokens, type Result } from "@pursuit/core";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 export type ParsedFlags = { values: Record<string, string | boolean | undefined>; positionals: string[] };

@@ -1,4 +1,4 @@
-export { formatDuration, formatTokens, parseCost, parseCount, parseDuration, parseTokens } from "./amounts.js";
+export { formatDuration, formatTokens, parseCost, parseCount, parseDuration, parseTokens } from "@pursuit/core";
 export { goalCommand } from "./commands/goal-command.js";
 export { runCommand } from "./commands/run-command.js";
 export { serveCommand } from "./commands/serve-command.js";

@@ -1,4 +1,5 @@
 export * from "./accounting.js";
+export * from "./amounts.js";
 export * from "./context.js";
 export * from "./continuation.js";
 export * from "./engine-types.js";

@@ -1,8 +1,8 @@
 import type { PluginModule } from "@opencode-ai/plugin";
 import { pursuitServerPlugin } from "./server-plugin.js";
 
+export { discoverGoalApi, goalApiClient } from "./goal-api-client.js";
 export { type OpencodeControl, OpencodeGoalHost } from "./goal-host.js";
-export { findHost } from "./host-registry.js";
 export { type PursuitPluginOptions, parsePluginOptions } from "./plugin-options.js";
 export { pursuitServerPlugin };
 

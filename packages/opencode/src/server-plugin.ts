@@ -6,7 +6,6 @@ import { monotonicIds, openStore } from "@pursuit/store";
 import { startGoalApi } from "./goal-api.js";
 import { type HostEvent, type OpencodeControl, OpencodeGoalHost } from "./goal-host.js";
 import { goalToolDefinition, goalTools } from "./goal-tools.js";
-import { publishHost, unpublishHost } from "./host-registry.js";
 import { parsePluginOptions } from "./plugin-options.js";
 import { shellVerifier } from "./shell-verifier.js";
 
@@ -39,7 +38,6 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
       `${JSON.stringify({ url: api.url, directory: input.directory, pid: process.pid })}\n`,
     );
   }
-  publishHost(input.directory, { host, ...(api ? { apiUrl: api.url } : {}) });
   const recovery = setTimeout(() => {
     host.recover().catch((error) => log(`recovery failed: ${String(error)}`));
   }, RECOVER_DELAY_MS);
@@ -73,7 +71,6 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     },
     dispose: async () => {
       clearTimeout(recovery);
-      unpublishHost(input.directory, host);
       await host.close();
       await api?.close();
       store.close();

@@ -11,7 +11,11 @@ import { countToolCalls, type RecordedRequest, type Reply, toolCallsMade, userTe
  */
 export function scenarioReply(request: RecordedRequest): Reply {
   const texts = userTexts(request);
-  const objective = texts.join("\n").match(/<objective>([\s\S]*?)<\/objective>/)?.[1] ?? texts[0] ?? "";
+  // The latest objective wins: a session may get a new goal after finishing one.
+  const objectives = [...texts.join("\n").matchAll(/<objective>([\s\S]*?)<\/objective>/g)].map(
+    (match) => match[1] ?? "",
+  );
+  const objective = objectives.at(-1) ?? texts[0] ?? "";
   const messages = request.body.messages as { role: string }[];
   const lastRole = messages.at(-1)?.role;
   const writes = countToolCalls(request, "write");

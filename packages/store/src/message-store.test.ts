@@ -132,6 +132,66 @@ describe("messages and parts", () => {
     expect(read?.data.usage?.input).toBe(10);
   });
 
+  it("reads after a seq only the newer messages, each with all its parts, and agrees with a full read", async () => {
+    const store = await freshStore();
+    const session = await store.sessions.createSession({ directory: "/repo" });
+    const other = await store.sessions.createSession({ directory: "/repo" });
+    const old = await store.messages.appendMessage({
+      sessionID: session.id,
+      role: "user",
+      parts: [{ type: "text", text: "a" }],
+    });
+    await store.messages.appendMessage({ sessionID: other.id, role: "user", parts: [{ type: "text", text: "other" }] });
+    const fresh = await store.messages.appendMessage({
+      sessionID: session.id,
+      role: "assistant",
+      parts: [{ type: "step-start" }],
+    });
+    // A part appended to the old message later is not part of an incremental read past it.
+    await store.messages.appendPart(old.id, { type: "text", text: "late" });
+    await store.messages.appendPart(fresh.id, { type: "text", text: "answer" });
+
+    const after = await store.messages.listMessages(session.id, { afterSeq: old.seq });
+    expect(after.map((message) => message.id)).toEqual([fresh.id]);
+    expect(after[0]?.parts.map((part) => part.data)).toEqual([
+      { type: "step-start" },
+      { type: "text", text: "answer" },
+    ]);
+    const full = await store.messages.listMessages(session.id);
+    expect(full.at(-1)).toEqual(after[0]);
+    expect(full[0]?.parts.map((part) => part.seq)).toEqual([1, 3]);
+    expect(await store.messages.listMessages(session.id, { afterSeq: fresh.seq })).toEqual([]);
+  });
+
+  it("finishes a message with its closing part in one write, and patches keep what they do not name", async () => {
+    const store = await freshStore();
+    const session = await store.sessions.createSession({ directory: "/repo" });
+    const message = await store.messages.appendMessage({
+      sessionID: session.id,
+      role: "assistant",
+      data: { model: "a/b" },
+    });
+    const usage = { input: 10, output: 3, reasoning: 0, cacheRead: 0, cacheWrite: 0 };
+    const finished = await store.messages.finishMessage(
+      message.id,
+      { type: "step-finish", finishReason: "stop", usage },
+      { data: { model: "a/b", finishReason: "stop", usage }, completed: 77 },
+    );
+    expect(finished.message).toMatchObject({ id: message.id, seq: message.seq, time: { completed: 77 } });
+    expect(finished.part).toMatchObject({ messageID: message.id, seq: 1, data: { type: "step-finish" } });
+    expect(await store.messages.getMessage(message.id)).toEqual({ ...finished.message, parts: [finished.part] });
+
+    const renamed = await store.messages.updateMessage(message.id, { data: { model: "c/d" } });
+    expect(renamed.time.completed).toBe(77);
+    const recompleted = await store.messages.updateMessage(message.id, { completed: 80 });
+    expect(recompleted).toMatchObject({ data: { model: "c/d" }, time: { completed: 80 } });
+
+    await expect(store.messages.finishMessage("msg_x", { type: "step-finish" }, { completed: 1 })).rejects.toThrow(
+      "messageID: no message",
+    );
+    expect(count(store, "part")).toBe(1);
+  });
+
   it("refuses unknown ids and part type changes, naming the field", async () => {
     const store = await freshStore();
     const session = await store.sessions.createSession({ directory: "/repo" });

@@ -1,8 +1,7 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { StoreDatabase } from "./database.js";
 import { createId } from "./ids.js";
-import { type MessageRow, messageTable, type PartRow, partTable, sessionTable } from "./schema.js";
-import { sessionExists } from "./session-store.js";
+import { type MessageQueries, prepareMessageQueries } from "./message-queries.js";
+import type { MessageRow, PartRow } from "./schema.js";
 import { StoreNotFoundError } from "./store-errors.js";
 import type {
   MessageData,
@@ -27,54 +26,64 @@ export type NewMessage = {
 /** `data` replaces the stored message data as a whole; `completed` sets the completion time. */
 export type MessagePatch = { data?: MessageData; completed?: number };
 
+/** A message's identity, as the part writers need it. */
+type MessageKey = { id: string; sessionID: string };
+
 /**
  * Messages and parts of session transcripts. Appends allocate `seq` inside an IMMEDIATE transaction, so
  * writers from several processes still get a strict order; a session's transcript is two index scans.
+ * The queries of the model loop's hot path are prepared once (see message-queries.ts).
  */
 export class SqliteMessageStore {
+  private readonly hot: MessageQueries;
+
   constructor(
     private readonly db: StoreDatabase,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.hot = prepareMessageQueries(db);
+  }
 
   async appendMessage(input: NewMessage): Promise<StoredMessageWithParts> {
     const time = this.now();
+    const { hot } = this;
     return this.db.transaction(
-      (tx) => {
-        if (!sessionExists(tx, input.sessionID)) throw new StoreNotFoundError("session", input.sessionID, "sessionID");
-        const row = tx
-          .insert(messageTable)
-          .values({
-            id: input.id ?? createId("msg"),
-            sessionID: input.sessionID,
-            role: input.role,
-            seq: nextMessageSeq(tx, input.sessionID),
-            timeCreated: time,
-            timeCompleted: input.completed ?? null,
-            data: input.data ?? {},
-          })
-          .returning()
-          .get();
-        const parts = (input.parts ?? []).map((part) => insertPart(tx, row, part, time));
-        tx.update(sessionTable).set({ timeUpdated: time }).where(eq(sessionTable.id, input.sessionID)).run();
-        return { ...rowToMessage(row), parts };
+      () => {
+        const { sessionID } = input;
+        if (hot.touchSession.get({ sessionID, time }) === undefined) {
+          throw new StoreNotFoundError("session", sessionID, "sessionID");
+        }
+        const encoded = JSON.stringify(input.data ?? {});
+        const message: StoredMessage = {
+          id: input.id ?? createId("msg"),
+          sessionID,
+          role: input.role,
+          seq: (hot.lastMessageSeq.get({ sessionID })?.last ?? 0) + 1,
+          data: JSON.parse(encoded),
+          time: { created: time },
+        };
+        if (input.completed !== undefined) message.time.completed = input.completed;
+        hot.insertMessage.run({
+          id: message.id,
+          sessionID,
+          role: message.role,
+          seq: message.seq,
+          timeCreated: time,
+          timeCompleted: input.completed ?? null,
+          data: encoded,
+        });
+        const parts = (input.parts ?? []).map((part) => this.insertPart(message, part, time));
+        return { ...message, parts };
       },
       { behavior: "immediate" },
     );
   }
 
   async updateMessage(id: string, patch: MessagePatch): Promise<StoredMessage> {
-    if (patch.data === undefined && patch.completed === undefined) {
-      const found = this.db.select().from(messageTable).where(eq(messageTable.id, id)).get();
-      if (!found) throw new StoreNotFoundError("message", id, "id");
-      return rowToMessage(found);
-    }
-    const row = this.db
-      .update(messageTable)
-      .set({ data: patch.data, timeCompleted: patch.completed })
-      .where(eq(messageTable.id, id))
-      .returning()
-      .get();
+    const row =
+      patch.data === undefined && patch.completed === undefined
+        ? this.hot.messageByID.get({ id })
+        : this.patchMessage(id, patch);
     if (!row) throw new StoreNotFoundError("message", id, "id");
     return rowToMessage(row);
   }
@@ -82,11 +91,27 @@ export class SqliteMessageStore {
   /** Appends a part at the end of the session's transcript. */
   async appendPart(messageID: string, data: PartData, options: { id?: string } = {}): Promise<StoredPart> {
     const time = this.now();
+    return this.db.transaction(() => this.insertPart(this.requireMessage(messageID), data, time, options.id), {
+      behavior: "immediate",
+    });
+  }
+
+  /**
+   * Appends a message's closing part and applies its patch in one transaction: a reader (or a restart after
+   * a crash) sees the message finished with its part, or neither.
+   */
+  async finishMessage(
+    messageID: string,
+    data: PartData,
+    patch: MessagePatch,
+  ): Promise<{ message: StoredMessage; part: StoredPart }> {
+    const time = this.now();
     return this.db.transaction(
-      (tx) => {
-        const message = tx.select().from(messageTable).where(eq(messageTable.id, messageID)).get();
-        if (!message) throw new StoreNotFoundError("message", messageID, "messageID");
-        return insertPart(tx, message, data, time, options.id);
+      () => {
+        const part = this.insertPart(this.requireMessage(messageID), data, time);
+        const row = this.patchMessage(messageID, patch);
+        if (!row) throw new StoreNotFoundError("message", messageID, "messageID");
+        return { message: rowToMessage(row), part };
       },
       { behavior: "immediate" },
     );
@@ -94,82 +119,78 @@ export class SqliteMessageStore {
 
   /** Replaces a part's data (a tool call moving from pending to running to completed); its type may not change. */
   async updatePart(id: string, data: PartData): Promise<StoredPart> {
-    const row = this.db
-      .update(partTable)
-      .set({ data, timeUpdated: this.now() })
-      .where(and(eq(partTable.id, id), eq(partTable.type, data.type)))
-      .returning()
-      .get();
+    const row = this.hot.updatePart.get({ id, type: data.type, data: JSON.stringify(data), time: this.now() });
     if (row) return rowToPart(row);
-    const existing = this.db.select({ type: partTable.type }).from(partTable).where(eq(partTable.id, id)).get();
+    const existing = this.hot.partType.get({ id });
     if (!existing) throw new StoreNotFoundError("part", id, "id");
     throw new Error(`data.type: part ${id} is a ${existing.type} part, cannot become ${data.type}`);
   }
 
   async getMessage(id: string): Promise<StoredMessageWithParts | undefined> {
-    const row = this.db.select().from(messageTable).where(eq(messageTable.id, id)).get();
+    const row = this.hot.messageByID.get({ id });
     if (!row) return undefined;
-    const parts = this.db.select().from(partTable).where(eq(partTable.messageID, id)).orderBy(asc(partTable.seq)).all();
+    const parts = this.hot.partsOfMessage.all({ messageID: id });
     return { ...rowToMessage(row), parts: parts.map(rowToPart) };
   }
 
-  /** The session's messages in order, each with its parts in order; `afterSeq` reads only newer messages. */
+  /**
+   * The session's messages in order, each with its parts in order; `afterSeq` reads only newer messages
+   * and only their parts, so following a growing transcript costs what it gained.
+   */
   async listMessages(sessionID: string, options: { afterSeq?: number } = {}): Promise<StoredMessageWithParts[]> {
-    return this.db.transaction((tx) => {
-      const messageWhere =
-        options.afterSeq === undefined
-          ? eq(messageTable.sessionID, sessionID)
-          : and(eq(messageTable.sessionID, sessionID), gt(messageTable.seq, options.afterSeq));
-      const messages = tx.select().from(messageTable).where(messageWhere).orderBy(asc(messageTable.seq)).all();
+    const { hot } = this;
+    const afterSeq = options.afterSeq ?? Number.MIN_SAFE_INTEGER;
+    return this.db.transaction(() => {
+      const messages = hot.messagesAfter.all({ sessionID, afterSeq });
       if (messages.length === 0) return [];
       const byID = new Map<string, StoredMessageWithParts>();
       for (const row of messages) byID.set(row.id, { ...rowToMessage(row), parts: [] });
-      const parts = tx
-        .select()
-        .from(partTable)
-        .where(eq(partTable.sessionID, sessionID))
-        .orderBy(asc(partTable.seq))
-        .all();
+      const parts =
+        options.afterSeq === undefined
+          ? hot.partsOfSession.all({ sessionID })
+          : hot.partsOfMessagesAfter.all({ sessionID, afterSeq });
       for (const part of parts) byID.get(part.messageID)?.parts.push(rowToPart(part));
       return [...byID.values()];
     });
   }
-}
 
-function nextMessageSeq(db: StoreDatabase, sessionID: string): number {
-  const row = db
-    .select({ last: sql<number | null>`max(${messageTable.seq})` })
-    .from(messageTable)
-    .where(eq(messageTable.sessionID, sessionID))
-    .get();
-  return (row?.last ?? 0) + 1;
-}
+  private requireMessage(messageID: string): MessageKey {
+    const message = this.hot.messageKey.get({ id: messageID });
+    if (!message) throw new StoreNotFoundError("message", messageID, "messageID");
+    return message;
+  }
 
-function nextPartSeq(db: StoreDatabase, sessionID: string): number {
-  const row = db
-    .select({ last: sql<number | null>`max(${partTable.seq})` })
-    .from(partTable)
-    .where(eq(partTable.sessionID, sessionID))
-    .get();
-  return (row?.last ?? 0) + 1;
-}
+  private patchMessage(id: string, patch: MessagePatch): MessageRow | undefined {
+    return this.hot.patchMessage.get({
+      id,
+      data: patch.data === undefined ? null : JSON.stringify(patch.data),
+      completed: patch.completed ?? null,
+    });
+  }
 
-function insertPart(db: StoreDatabase, message: MessageRow, data: PartData, time: number, id?: string): StoredPart {
-  const row = db
-    .insert(partTable)
-    .values({
+  /** Inside a write transaction: the part's seq is the session's next. */
+  private insertPart(message: MessageKey, data: PartData, time: number, id?: string): StoredPart {
+    const { hot } = this;
+    const encoded = JSON.stringify(data);
+    const part: StoredPart = {
       id: id ?? createId("prt"),
       messageID: message.id,
       sessionID: message.sessionID,
-      seq: nextPartSeq(db, message.sessionID),
+      seq: (hot.lastPartSeq.get({ sessionID: message.sessionID })?.last ?? 0) + 1,
+      data: JSON.parse(encoded),
+      time: { created: time, updated: time },
+    };
+    hot.insertPart.run({
+      id: part.id,
+      messageID: part.messageID,
+      sessionID: part.sessionID,
+      seq: part.seq,
       type: data.type,
-      data,
-      timeCreated: time,
-      timeUpdated: time,
-    })
-    .returning()
-    .get();
-  return rowToPart(row);
+      data: encoded,
+      time,
+    });
+    return part;
+  }
 }
 
 function rowToMessage(row: MessageRow): StoredMessage {

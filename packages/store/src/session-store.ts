@@ -29,10 +29,19 @@ export type DeletedSessions = {
 };
 
 export class SqliteSessionStore {
+  /** Every goal request and turn start looks its session up: that query is prepared once. */
+  private readonly sessionByID;
+
   constructor(
     private readonly db: StoreDatabase,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.sessionByID = db
+      .select()
+      .from(sessionTable)
+      .where(eq(sessionTable.id, sql.placeholder("id")))
+      .prepare();
+  }
 
   async createSession(input: NewSession): Promise<Session> {
     const time = this.now();
@@ -61,7 +70,7 @@ export class SqliteSessionStore {
   }
 
   async getSession(id: string): Promise<Session | undefined> {
-    const row = this.db.select().from(sessionTable).where(eq(sessionTable.id, id)).get();
+    const row = this.sessionByID.get({ id });
     return row ? rowToSession(row) : undefined;
   }
 

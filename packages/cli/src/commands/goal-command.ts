@@ -1,3 +1,4 @@
+import { formatDuration, formatTokens } from "@pursuit/core";
 import {
   type Client,
   createPursuitClient,
@@ -10,7 +11,6 @@ import {
   goalUpdate,
   sessionCreate,
 } from "@pursuit/sdk";
-import { formatDuration, formatTokens } from "../amounts.js";
 import { LIMIT_FLAGS, limitsFromFlags, type ParsedFlags, parseFlags } from "../flags.js";
 import { GOAL_HELP } from "../help.js";
 import type { Io } from "../io.js";

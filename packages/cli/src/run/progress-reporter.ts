@@ -1,6 +1,6 @@
 import type { RuntimeEvent } from "@pursuit/agent";
 import type { Goal } from "@pursuit/core";
-import { formatDuration, formatTokens } from "../amounts.js";
+import { formatDuration, formatTokens } from "@pursuit/core";
 
 export type TextSink = { write(text: string): unknown; isTTY?: boolean; columns?: number };
 

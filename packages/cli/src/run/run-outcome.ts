@@ -1,5 +1,5 @@
 import type { Goal } from "@pursuit/core";
-import { formatDuration, formatTokens } from "../amounts.js";
+import { formatDuration, formatTokens } from "@pursuit/core";
 
 /** Exit codes of `pursuit run`: what a script needs to know about how the goal ended. */
 export const EXIT = { complete: 0, error: 1, budgetLimited: 2, stopped: 3, interrupted: 130 } as const;

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface GroupProcess {
   child: ChildProcess;
+  /** The process group id (the watchdog shell leading the group; the command itself is its child). */
   pid: number;
   /** Everything written to stdout and stderr so far, interleaved, in arrival order. */
   output(): string;
@@ -15,20 +17,35 @@ export interface GroupProcess {
 
 const MAX_LOG_CHARS = 2_000_000;
 
+// Runs the command in the background of a small sh that leads the process group and gets a pipe from the test
+// process as stdin. When the test process dies without cleaning up (a crashed or killed test runner), the pipe
+// closes and the watcher takes the whole group down, so no server outlives its test run. The pipe is read
+// through fd 3 because sh gives background jobs /dev/null as stdin.
+const WATCHDOG = `exec 3<&0
+"$@" </dev/null 3<&- &
+child=$!
+(while read -r _ <&3; do :; done; kill -TERM 0) &
+watcher=$!
+exec 3<&-
+wait "$child"
+status=$?
+kill "$watcher" 2>/dev/null
+exit "$status"`;
+
 /**
  * Spawns a command as the leader of its own process group (`detached`), the equivalent of bash's `set -m`:
- * signals reach every process it starts, and nothing of it survives `stop`.
+ * signals reach every process it starts, and nothing of it survives `stop` or the death of the test process.
  */
 export function spawnGroup(
   command: string,
   args: string[],
   options: { cwd: string; env: Record<string, string> },
 ): GroupProcess {
-  const child = spawn(command, args, {
+  const child = spawn("/bin/sh", ["-c", WATCHDOG, "group-watchdog", command, ...args], {
     cwd: options.cwd,
     env: options.env,
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
   if (child.pid === undefined) throw new Error(`could not spawn ${command}`);
   const pid = child.pid;
@@ -114,11 +131,12 @@ export function spawnGroup(
       });
     },
     async stop(signal = "SIGTERM", graceMs = 5_000) {
+      // The watchdog shell dies at once; the command gets `graceMs` to finish, then the group is SIGKILLed.
       killGroup(signal);
-      const exitedInTime = await waitForExit(graceMs);
-      // The leader may exit before its children: SIGKILL whatever is left of the group either way.
-      if (!exitedInTime || groupAlive()) killGroup("SIGKILL");
+      for (let waited = 0; waited < graceMs && groupAlive(); waited += 50) await sleep(50);
+      if (groupAlive()) killGroup("SIGKILL");
       await waitForExit(2_000);
+      for (let waited = 0; waited < 2_000 && groupAlive(); waited += 50) await sleep(50);
     },
   };
 }

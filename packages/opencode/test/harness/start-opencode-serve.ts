@@ -4,6 +4,7 @@ import type { OpencodeProject } from "./create-opencode-project.js";
 import { freePort } from "./free-port.js";
 import { opencodeBinary } from "./opencode-paths.js";
 import { type GroupProcess, spawnGroup } from "./process-group.js";
+import { withStartLock } from "./start-lock.js";
 
 export interface StartOpencodeServeOptions {
   /** Default: a free port picked by the OS. */
@@ -18,6 +19,8 @@ export interface StartOpencodeServeOptions {
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
   /** Extra environment variables over the project's. */
   env?: Record<string, string>;
+  /** Default true: start one OpenCode at a time across processes (see withStartLock). */
+  serializeStart?: boolean;
 }
 
 export interface OpencodeServe {
@@ -35,6 +38,10 @@ export interface OpencodeServe {
   logs(): string;
   /** Milliseconds from spawn to the first answered probe of the successful attempt. */
   startupMs: number;
+  /** Milliseconds from spawn to "listening on" of the successful attempt. */
+  listeningMs: number;
+  /** 1, or 2 when the first start did not become ready and was retried. */
+  attempts: number;
 }
 
 const LISTENING = /listening on (http:\/\/\S+)/;
@@ -52,7 +59,7 @@ async function probe(url: string, timeoutMs: number): Promise<boolean> {
 async function attemptStart(
   project: OpencodeProject,
   options: StartOpencodeServeOptions,
-): Promise<{ process: GroupProcess; url: string; port: number; startupMs: number }> {
+): Promise<{ process: GroupProcess; url: string; port: number; startupMs: number; listeningMs: number }> {
   const port = options.port ?? (await freePort());
   const readyTimeoutMs = options.readyTimeoutMs ?? 45_000;
   const started = Date.now();
@@ -62,11 +69,13 @@ async function attemptStart(
   try {
     const line = await child.waitForLine(LISTENING, readyTimeoutMs);
     const url = (LISTENING.exec(line)?.[1] ?? `http://127.0.0.1:${port}`).replace(/\/$/, "");
+    const listeningMs = Date.now() - started;
     await sleep(options.settleMs ?? 2_000);
     while (Date.now() - started < readyTimeoutMs) {
       if (child.exited()) throw new Error(`opencode serve exited with code ${child.child.exitCode}`);
       if (await probe(url, options.probeTimeoutMs ?? 5_000)) {
-        return { process: child, url, port: Number(new URL(url).port), startupMs: Date.now() - started };
+        const startupMs = Date.now() - started;
+        return { process: child, url, port: Number(new URL(url).port), startupMs, listeningMs };
       }
       await sleep(250);
     }
@@ -96,17 +105,22 @@ export async function startOpencodeServe(
   options: StartOpencodeServeOptions = {},
 ): Promise<OpencodeServe> {
   let earlierLogs = "";
-  let started: Awaited<ReturnType<typeof attemptStart>> | undefined;
-  for (let attempt = 1; attempt <= 2 && !started; attempt++) {
-    try {
-      started = await attemptStart(project, options);
-    } catch (error) {
-      const logs = error instanceof StartError ? error.logs : "";
-      earlierLogs += `--- start attempt ${attempt} failed: ${(error as Error).message}\n${logs}\n`;
-      if (attempt === 2) throw new Error(`opencode serve failed to start twice:\n${tail(earlierLogs, 8_000)}`);
+  let attempts = 0;
+  const startWithRetry = async () => {
+    for (;;) {
+      attempts++;
+      try {
+        return await attemptStart(project, options);
+      } catch (error) {
+        const logs = error instanceof StartError ? error.logs : "";
+        earlierLogs += `--- start attempt ${attempts} failed: ${(error as Error).message}\n${logs}\n`;
+        if (attempts >= 2) throw new Error(`opencode serve failed to start twice:\n${tail(earlierLogs, 8_000)}`);
+        console.warn(`opencode serve start attempt ${attempts} failed (${(error as Error).message}); retrying`);
+      }
     }
-  }
-  const { process: child, url, port, startupMs } = started!;
+  };
+  const started = (options.serializeStart ?? true) ? await withStartLock(startWithRetry) : await startWithRetry();
+  const { process: child, url, port, startupMs, listeningMs } = started;
   const client = createOpencodeClient({ baseUrl: url, directory: project.dir });
   return {
     url,
@@ -114,6 +128,8 @@ export async function startOpencodeServe(
     client,
     pid: child.pid,
     startupMs,
+    listeningMs,
+    attempts,
     stop: (signal = "SIGTERM") => child.stop(signal),
     kill: () => child.stop("SIGKILL", 0),
     logs: () => earlierLogs + child.output(),

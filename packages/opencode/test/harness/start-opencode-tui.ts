@@ -1,9 +1,11 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { OpencodeProject, PluginSpec } from "./create-opencode-project.js";
 import { writeTuiConfig } from "./create-opencode-project.js";
 import { opencodeBinary } from "./opencode-paths.js";
+import { withStartLock } from "./start-lock.js";
 import { shellQuote, tmux } from "./tmux.js";
 
 export interface StartOpencodeTuiOptions {
@@ -14,7 +16,7 @@ export interface StartOpencodeTuiOptions {
   height?: number;
   /** Extra `opencode` arguments (e.g. `["--session", id]`). */
   args?: string[];
-  /** Text whose appearance means the TUI is drawn and usable (default: the fake model's name `m`... see below). */
+  /** Text whose appearance means the TUI is drawn and usable (default: the prompt's key hints). */
   readyText?: string | RegExp;
   /** Default 30 s. */
   readyTimeoutMs?: number;
@@ -26,6 +28,8 @@ export interface OpencodeTui {
   /** The private tmux socket and session name, for manual `tmux -S socket attach -t session`. */
   socket: string;
   session: string;
+  /** The pid of the pane's process (the `opencode` TUI itself, exec'd by the launcher script). */
+  pid: number;
   /** The visible screen as plain text (`capture-pane -p`). */
   screen(): Promise<string>;
   /** Polls the screen until it contains `text`; resolves with that screen, rejects with the last one. */
@@ -58,6 +62,21 @@ function processAlive(pid: number): boolean {
 }
 
 /**
+ * The tmux server daemonizes, so it would outlive a test process that dies without calling stop(). This small
+ * child of the test process reads a pipe from it; when the pipe closes (the test process is gone), it kills the
+ * tmux server and the TUI. Unref'd: it never keeps the test process alive.
+ */
+function startWatchdog(socket: string, panePid: number): ChildProcess {
+  const script = 'while read -r _; do :; done; tmux -S "$1" kill-server 2>/dev/null; kill -KILL -"$2" "$2" 2>/dev/null';
+  const child = spawn("/bin/sh", ["-c", script, "tui-watchdog", socket, String(panePid)], {
+    stdio: ["pipe", "ignore", "ignore"],
+  });
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return child;
+}
+
+/**
  * Runs the real `opencode` TUI for `project` in a detached tmux session on a private socket
  * (TERM=xterm-256color), and waits until `readyText` is on screen.
  */
@@ -81,9 +100,8 @@ export async function startOpencodeTui(
 
   const width = String(options.width ?? 160);
   const height = String(options.height ?? 45);
-  await tmux(socket, ["new-session", "-d", "-s", session, "-x", width, "-y", height, launcher]);
-  const panePid = Number((await tmux(socket, ["display-message", "-p", "-t", session, "#{pane_pid}"])).trim());
-
+  let panePid = 0;
+  // A session that is gone (or not yet created) reads as an empty screen.
   const screen = async () => {
     try {
       return await tmux(socket, ["capture-pane", "-p", "-t", session]);
@@ -108,14 +126,18 @@ export async function startOpencodeTui(
   const press = async (...keys: string[]) => {
     await tmux(socket, ["send-keys", "-t", session, ...keys]);
   };
+  let watchdog: ChildProcess | undefined;
   const stop = async () => {
+    watchdog?.kill();
     await tmux(socket, ["kill-server"]).catch(() => "");
+    if (!panePid) return;
     for (let waited = 0; waited < 5_000 && processAlive(panePid); waited += 100) await sleep(100);
-    if (processAlive(panePid)) {
+    // tmux makes the pane process a session (and group) leader: kill its whole group.
+    for (const target of [-panePid, panePid]) {
       try {
-        process.kill(-panePid, "SIGKILL");
+        process.kill(target, "SIGKILL");
       } catch {
-        process.kill(panePid, "SIGKILL");
+        // Already gone.
       }
     }
   };
@@ -123,6 +145,7 @@ export async function startOpencodeTui(
   const tui: OpencodeTui = {
     socket,
     session,
+    pid: panePid,
     screen,
     waitForText,
     type,
@@ -135,12 +158,19 @@ export async function startOpencodeTui(
     logs,
     stop,
   };
-  try {
-    await waitForText(options.readyText ?? /ctrl\+p|tab agents|Ask anything/i, options.readyTimeoutMs ?? 30_000);
-  } catch (error) {
-    const log = await logs();
-    await stop();
-    throw new Error(`${(error as Error).message}\n--- opencode log:\n${log.slice(-4_000)}`);
-  }
+  // Started under the same machine-wide lock as `opencode serve`: the TUI runs its own server too.
+  await withStartLock(async () => {
+    await tmux(socket, ["new-session", "-d", "-s", session, "-x", width, "-y", height, launcher]);
+    panePid = Number((await tmux(socket, ["display-message", "-p", "-t", session, "#{pane_pid}"])).trim());
+    tui.pid = panePid;
+    watchdog = startWatchdog(socket, panePid);
+    try {
+      await waitForText(options.readyText ?? /ctrl\+p|tab agents|Ask anything/i, options.readyTimeoutMs ?? 30_000);
+    } catch (error) {
+      const log = await logs();
+      await stop();
+      throw new Error(`${(error as Error).message}\n--- opencode log:\n${log.slice(-4_000)}`);
+    }
+  });
   return tui;
 }

@@ -1,6 +1,6 @@
-import { err, ok, type Result } from "@pursuit/core";
+import { err, ok, type Result } from "./result.js";
 
-/** Command-line amounts: `--tokens 200k`, `--time 1h30m`, `--cost 2.50`, `--turns 20`; errors name the flag. */
+/** Amounts people type (CLI flags, the TUI): `--tokens 200k`, `--time 1h30m`, `--cost 2.50`, `--turns 20`; errors name the flag. */
 
 export type AmountError = { flag: string; message: string };
 

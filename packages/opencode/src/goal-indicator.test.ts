@@ -1,0 +1,43 @@
+import { emptyUsage, type Goal } from "@pursuit/core";
+import { describe, expect, it } from "vitest";
+import { goalIndicator, goalMenu, parseTokenLimitInput } from "./goal-indicator.js";
+
+const goal = (over: Partial<Goal> = {}): Goal => ({
+  id: "g",
+  sessionID: "s",
+  objective: "write the docs",
+  status: "active",
+  limits: { tokens: 200_000 },
+  usage: { ...emptyUsage(), tokens: 12_345, seconds: 95 },
+  createdBy: "user",
+  time: { created: 0, updated: 0 },
+  ...over,
+});
+
+describe("the TUI goal indicator and menu", () => {
+  it("shows status, tokens of the limit and busy time", () => {
+    expect(goalIndicator(goal())).toBe("goal active · 12k/200k tok · 1m35s");
+    expect(goalIndicator(goal({ status: "budget_limited", limit: "tokens", limits: {} }))).toBe(
+      "goal budget_limited (tokens) · 12k tok · 1m35s",
+    );
+    expect(goalIndicator(undefined)).toBe("no goal");
+  });
+
+  it("offers what fits the goal's status", () => {
+    expect(goalMenu(undefined).map((item) => item.action)).toEqual(["set"]);
+    expect(goalMenu(goal()).map((item) => item.action)).toEqual(["edit", "pause", "limit", "clear"]);
+    expect(goalMenu(goal({ status: "paused" })).map((item) => item.action)).toEqual([
+      "edit",
+      "resume",
+      "limit",
+      "clear",
+    ]);
+    expect(goalMenu(goal({ status: "complete" })).map((item) => item.action)).toEqual(["set"]);
+  });
+
+  it("reads the token limit answer", () => {
+    expect(parseTokenLimitInput("200k")).toEqual({ ok: true, value: 200_000 });
+    expect(parseTokenLimitInput("  ")).toEqual({ ok: true, value: null });
+    expect(parseTokenLimitInput("lots").ok).toBe(false);
+  });
+});

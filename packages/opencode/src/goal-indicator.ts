@@ -1,0 +1,41 @@
+import { formatDuration, formatTokens, type Goal, parseTokens } from "@pursuit/core";
+
+/** The one line the TUI shows beside the prompt: status, tokens used of the limit, busy time. */
+export function goalIndicator(goal: Goal | undefined): string {
+  if (!goal) return "no goal";
+  const tokens =
+    goal.limits.tokens === undefined
+      ? `${formatTokens(goal.usage.tokens)} tok`
+      : `${formatTokens(goal.usage.tokens)}/${formatTokens(goal.limits.tokens)} tok`;
+  const status = goal.status === "budget_limited" ? `budget_limited (${goal.limit ?? "limit"})` : goal.status;
+  return `goal ${status} · ${tokens} · ${formatDuration(goal.usage.seconds)}`;
+}
+
+export type GoalMenuAction = "set" | "edit" | "pause" | "resume" | "limit" | "clear";
+
+/** What the /goal menu offers for the goal as it is now. */
+export function goalMenu(goal: Goal | undefined): { action: GoalMenuAction; title: string; description: string }[] {
+  if (!goal || goal.status === "complete") {
+    return [{ action: "set", title: "Set a goal…", description: "the session works on it until it is done" }];
+  }
+  const items: { action: GoalMenuAction; title: string; description: string }[] = [
+    { action: "edit", title: "Edit the objective…", description: goal.objective.slice(0, 60) },
+  ];
+  if (goal.status === "active")
+    items.push({ action: "pause", title: "Pause", description: "no more continuation turns" });
+  else items.push({ action: "resume", title: "Resume", description: goal.reason ?? `the goal is ${goal.status}` });
+  items.push(
+    { action: "limit", title: "Set the token limit…", description: "e.g. 200k; empty removes it" },
+    { action: "clear", title: "Clear the goal", description: "its history stays" },
+  );
+  return items;
+}
+
+/** The token-limit prompt's answer: "200k" sets it, an empty answer removes it. */
+export function parseTokenLimitInput(
+  text: string,
+): { ok: true; value: number | null } | { ok: false; message: string } {
+  if (text.trim() === "") return { ok: true, value: null };
+  const parsed = parseTokens(text.trim(), "token limit");
+  return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, message: parsed.error.message };
+}

@@ -11,22 +11,18 @@ import {
   goalUpdate,
   sessionCreate,
 } from "@pursuit/sdk";
-import { type BehaviourFunction, demoBehaviour, type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
+import {
+  type BehaviourFunction,
+  demoBehaviour,
+  type ScriptedModel,
+  startScriptedModel,
+  pollUntil as until,
+} from "@pursuit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeProject, PursuitProcess, runPursuit } from "./pursuit-process.js";
 
 /** Answers with text only: no progress, so the goal idles in backoff between turns. */
 const talkOnly: BehaviourFunction = () => ({ text: "Still thinking about it." });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe("the goal API of a real `pursuit serve` process, through the generated SDK", () => {
   let model: ScriptedModel;

@@ -8,7 +8,7 @@ import {
   sessionCreate,
   sessionStatus,
 } from "@pursuit/sdk";
-import { type BehaviourFunction, type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
+import { type BehaviourFunction, type ScriptedModel, startScriptedModel, pollUntil as until } from "@pursuit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeProject, PursuitProcess, runPursuit } from "./pursuit-process.js";
 
@@ -17,16 +17,6 @@ const endlessWork: BehaviourFunction = (_request, context) => ({
   text: `Part ${context.index}.`,
   toolCalls: [{ name: "write", arguments: { path: `part-${context.index}.txt`, content: "y".repeat(300) } }],
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe("pursuit serve", () => {
   let model: ScriptedModel;

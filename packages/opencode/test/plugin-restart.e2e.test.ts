@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createPursuitClient, goalCreate, goalGet, goalHistory } from "@pursuit/sdk";
-import { type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
+import { type ScriptedModel, startScriptedModel, pollUntil as until } from "@pursuit/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createOpencodeProject,
@@ -16,15 +16,6 @@ import {
 import { scenarioReply } from "./scenario-model.js";
 
 type Charged = { kind: "charged"; key: string; charge: { tokens: number } };
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe("opencode-pursuit across an OpenCode restart", () => {
   let model: ScriptedModel | undefined;

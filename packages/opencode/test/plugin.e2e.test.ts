@@ -6,6 +6,7 @@ import {
   type RecordedRequest,
   type ScriptedModel,
   startScriptedModel,
+  pollUntil as until,
   userTexts,
 } from "@pursuit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,16 +33,6 @@ type GoalView = {
   createdBy: string;
   usage: { tokens: number; turns: number };
 };
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

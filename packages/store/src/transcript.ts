@@ -17,7 +17,7 @@ export type Session = {
 export type MessageRole = "user" | "assistant" | "system";
 
 /** Token counts of one model step (or a whole assistant message), as the provider reported them. */
-export type StepUsage = {
+export type StoredUsage = {
   input: number;
   output: number;
   reasoning: number;
@@ -32,7 +32,7 @@ export type MessageData = {
   synthetic?: boolean;
   error?: { name: string; message: string };
   finishReason?: string;
-  usage?: StepUsage;
+  usage?: StoredUsage;
   costUSD?: number | null;
 };
 
@@ -53,7 +53,7 @@ export type PartData =
   | { type: "reasoning"; text: string }
   | { type: "tool"; callID: string; tool: string; state: ToolState }
   | { type: "step-start"; stepID?: string }
-  | { type: "step-finish"; stepID?: string; finishReason?: string; usage?: StepUsage; costUSD?: number | null }
+  | { type: "step-finish"; stepID?: string; finishReason?: string; usage?: StoredUsage; costUSD?: number | null }
   /** Goal context rendered from a core template (goal set, continuation, budget notice). */
   | { type: "goal-context"; template: string; text: string };
 

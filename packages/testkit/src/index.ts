@@ -9,6 +9,7 @@ export {
 } from "./demo-behaviour.js";
 export { openAiErrorBody } from "./openai-error.js";
 export { outputLimit, planResponse } from "./plan-response.js";
+export { pollUntil } from "./poll-until.js";
 export {
   type AnalyzableRequest,
   analyzePrefixReuse,

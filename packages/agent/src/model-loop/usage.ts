@@ -1,5 +1,5 @@
 import { type StepUsage, sanitizeStepUsage } from "@pursuit/core";
-import type { StepUsage as StoredUsage } from "@pursuit/store";
+import type { StoredUsage } from "@pursuit/store";
 import type { LanguageModelUsage } from "ai";
 
 /**

@@ -41,8 +41,11 @@ export type HostEvent =
       type: "message.part.updated";
       properties: { part: { type: string; id: string; sessionID: string } & Record<string, unknown> };
     }
-  | { type: "permission.updated"; properties: { id: string; sessionID: string } }
-  | { type: "permission.replied"; properties: { sessionID: string; permissionID: string } }
+  | { type: "permission.asked" | "question.asked"; properties: { id: string; sessionID: string } }
+  | {
+      type: "permission.replied" | "question.replied" | "question.rejected";
+      properties: { sessionID: string; requestID: string };
+    }
   | { type: string; properties?: unknown };
 
 /**
@@ -95,15 +98,26 @@ export class OpencodeGoalHost {
       }
       case "session.idle":
         return this.idle((e.properties as { sessionID: string }).sessionID);
-      case "permission.updated": {
+      case "permission.asked":
+      case "permission.updated":
+      case "question.asked": {
+        // A tool waits on a person: nothing continues until they answer.
         const { id, sessionID } = e.properties as { id: string; sessionID: string };
         this.tracker.get(sessionID).pendingPermissions.add(id);
         this.tracker.cancelTimer(sessionID);
         return;
       }
-      case "permission.replied": {
-        const { sessionID, permissionID } = e.properties as { sessionID: string; permissionID: string };
-        this.tracker.get(sessionID).pendingPermissions.delete(permissionID);
+      case "permission.replied":
+      case "question.replied":
+      case "question.rejected": {
+        const { sessionID, requestID, permissionID } = e.properties as {
+          sessionID: string;
+          requestID?: string;
+          permissionID?: string;
+        };
+        const session = this.tracker.get(sessionID);
+        session.pendingPermissions.delete(requestID ?? permissionID ?? "");
+        if (!session.busy && session.pendingPermissions.size === 0) await this.considerContinuation(sessionID);
         return;
       }
       case "session.deleted": {
@@ -287,6 +301,23 @@ export class OpencodeGoalHost {
       this.tracker.cancelTimer(sessionID);
     }
     return ok(result.value.goal);
+  }
+
+  /**
+   * `/goal <objective>` typed in OpenCode: the command's own prompt becomes the goal's first turn, carrying
+   * the goal context, so nothing else is prompted. A refusal (an unfinished goal exists) is told to the
+   * model instead, which explains it to the person.
+   */
+  async goalFromCommand(sessionID: string, objective: string): Promise<string> {
+    const created = await this.engine.createGoal(sessionID, { objective });
+    if (!created.ok)
+      return `<goal_context>\nThe user asked for a new goal, but it was refused: ${created.error.message}. Tell the user.\n</goal_context>`;
+    // The command's turn is about to start: no continuation may race it.
+    this.tracker.get(sessionID).busy = true;
+    this.tracker.cancelTimer(sessionID);
+    return [...this.tracker.takeContext(sessionID), ...created.value.append.map((message) => message.text)].join(
+      "\n\n",
+    );
   }
 
   /** At start-up: active goals of idle sessions continue (downtime is never charged). */

@@ -51,6 +51,26 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
       output.description = definition.description;
       (output as { jsonSchema?: unknown }).jsonSchema = definition.parameters;
     },
+    // `/goal <objective>` in the TUI or through OpenCode's command API (the bare `/goal` menu is the TUI plugin's).
+    config: async (config) => {
+      const withCommands = config as { command?: Record<string, unknown> };
+      withCommands.command ??= {};
+      withCommands.command.goal ??= {
+        description: "Set this session's goal and start on it: /goal <objective>",
+        template: "$ARGUMENTS",
+      };
+    },
+    "command.execute.before": async ({ command, sessionID, arguments: args }, output) => {
+      if (command !== "goal") return;
+      if (args.trim() === "")
+        throw new Error("usage: /goal <objective> (the goal menu is /goal with nothing after it)");
+      const text = await host.goalFromCommand(sessionID, args);
+      output.parts.splice(0, output.parts.length, {
+        type: "text",
+        text,
+        synthetic: true,
+      } as (typeof output.parts)[number]);
+    },
     event: async ({ event }) => {
       await host.handleEvent(event as HostEvent);
     },

@@ -6,7 +6,7 @@ export type TrackedSession = {
   /** The next turn to start is one the plugin prompted (a continuation). */
   continuationPrompted: boolean;
   turn?: { id: string; continuation: boolean; failure?: TurnFailure };
-  /** Permission requests waiting on a person. */
+  /** Permission requests and questions waiting on a person. */
   pendingPermissions: Set<string>;
   /** Goal context waiting to ride on the next prompt (goal set, objective edited, budget notice). */
   pendingContext: ContextMessage[];

@@ -30,22 +30,23 @@ describe("/goal and the goal indicator in the real OpenCode TUI", () => {
     await project?.remove();
   });
 
-  it("sets a goal with /goal, works on it without being asked again, and shows its status on screen", {
+  it("sets a goal with `/goal <objective>`, works on it without being asked again, and shows its status on screen", {
     timeout: 90_000,
   }, async () => {
     await tui.submit("hello");
     await tui.waitForText("no goal", 20_000);
-    await tui.submit("/goal");
-    await tui.waitForText("Set a goal", 10_000);
-    await tui.press("Enter");
-    await tui.waitForText("Goal objective", 10_000);
-    await tui.submit("files 2: write f1 and f2");
+    await tui.submit("/goal files 2: write f1 and f2");
     const screen = await tui.waitForText(/goal complete · \S+ tok/, 60_000);
     expect(screen).toMatch(/goal complete/);
     expect(existsSync(join(project.dir, "f2.txt"))).toBe(true);
+    // The command's own turn carried the goal context (no separate prompt was needed to start).
+    const first = model.requests.find((request) =>
+      JSON.stringify(request.body.messages).includes("files 2: write f1 and f2"),
+    );
+    expect(JSON.stringify(first?.body.messages)).toContain("<objective>files 2: write f1 and f2</objective>");
   });
 
-  it("pauses from the /goal menu without a model turn", { timeout: 60_000 }, async () => {
+  it("sets and pauses a goal from the `/goal` menu, the pause without a model turn", { timeout: 60_000 }, async () => {
     await tui.submit("/goal");
     await tui.waitForText("Set a goal", 10_000);
     await tui.press("Enter");

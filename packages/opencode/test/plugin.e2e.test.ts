@@ -1,5 +1,7 @@
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { type Client, createPursuitClient, goalCreate, goalGet, goalHistory } from "@pursuit/sdk";
 import {
   analyzePrefixReuse,
@@ -23,6 +25,7 @@ import {
 import { scenarioReply } from "./scenario-model.js";
 
 const PLUGIN_DIR = join(repoRoot, "packages/opencode");
+const execFileAsync = promisify(execFile);
 const POLICY = { backoffBaseMs: 200, backoffMaxMs: 1000, wrapUpMaxOutputTokens: 64 };
 
 type GoalView = {
@@ -46,6 +49,7 @@ describe("opencode-pursuit inside a real opencode serve", () => {
   let project: OpencodeProject;
   let serve: OpencodeServe;
   let api: Client;
+  let apiUrl: string;
 
   const goalOf = async (sessionID: string) =>
     (await goalGet({ client: api, path: { id: sessionID } })).data as GoalView | null;
@@ -68,7 +72,8 @@ describe("opencode-pursuit inside a real opencode serve", () => {
       plugins: [{ path: PLUGIN_DIR, options: { port, policy: POLICY } }],
     });
     serve = await startOpencodeServe(project);
-    api = createPursuitClient({ baseUrl: `http://127.0.0.1:${port}` });
+    apiUrl = `http://127.0.0.1:${port}`;
+    api = createPursuitClient({ baseUrl: apiUrl });
   });
 
   afterAll(async () => {
@@ -106,6 +111,25 @@ describe("opencode-pursuit inside a real opencode serve", () => {
     expect(analysis.brokenPairs).toEqual([]);
     expect(analysis.minReuse).toBe(1);
     expect(analysis.pairs.every((pair) => !pair.systemChanged && !pair.toolsChanged)).toBe(true);
+  });
+
+  it("is controlled by `pursuit goal --url` like Pursuit's own server", async () => {
+    const session = await createSession(serve.client, "cli");
+    const pursuit = (...args: string[]) =>
+      execFileAsync(process.execPath, [
+        join(repoRoot, "packages/cli/bin/pursuit.js"),
+        "goal",
+        ...args,
+        "--session",
+        session.id,
+        "--url",
+        apiUrl,
+      ]);
+    await pursuit("set", "stall: wait for the CLI");
+    const paused = await pursuit("pause", "--json");
+    expect(JSON.parse(paused.stdout)).toMatchObject({ sessionID: session.id, status: "paused" });
+    const shown = await pursuit("show", "--json");
+    expect(JSON.parse(shown.stdout)).toMatchObject({ objective: "stall: wait for the CLI", status: "paused" });
   });
 
   it("pauses a text-only model after 3 continuation turns, with backoff between them", async () => {

@@ -1,6 +1,7 @@
 /**
  * Measures how long `opencode serve` takes to become usable, with and without pre-populated config folders.
- * Run: npx tsx packages/opencode/test/measure/startup.ts [starts=5]
+ * Run: npm run bench -- opencode (3 starts), or npx tsx --conditions=@pursuit/source bench/opencode-startup.ts
+ * [starts] [--with-empty] (the empty-folder variants wait on an unreachable registry: over a minute).
  * "listening" = "listening on" printed; "ready" = first answered probe (the harness waits 2 s after listening);
  * "tools" = the plugin's tool is listed; "turn" = first prompt answered. All from spawn.
  */
@@ -14,7 +15,7 @@ import {
   createSession,
   fixturesDir,
   startOpencodeServe,
-} from "../harness/index.js";
+} from "../packages/opencode/test/harness/index.js";
 
 interface Timing {
   listening: number;
@@ -59,15 +60,20 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-const starts = Number(process.argv[2] ?? 5);
-const prepopulated: Timing[] = [];
-for (let i = 0; i < starts; i++) prepopulated.push(await measure(`prepopulated #${i + 1}`, {}));
-console.log(
-  `prepopulated median of ${starts}: listening ${median(prepopulated.map((t) => t.listening))} ms, ready ${median(prepopulated.map((t) => t.ready))} ms, tools ${median(
-    prepopulated.map((t) => t.tools),
-  )} ms, turn ${median(prepopulated.map((t) => t.turn))} ms`,
-);
-if (!process.argv.includes("--skip-empty")) {
-  await measure("empty config folders, npm offline=true", { prepopulateDependencies: false, npmOffline: true });
-  await measure("empty config folders, unreachable registry", { prepopulateDependencies: false, npmOffline: false });
+export async function main(starts = 3, withEmpty = false): Promise<void> {
+  const prepopulated: Timing[] = [];
+  for (let i = 0; i < starts; i++) prepopulated.push(await measure(`prepopulated #${i + 1}`, {}));
+  console.log(
+    `opencode serve start-up, median of ${starts}: listening ${median(prepopulated.map((t) => t.listening))} ms, ready ${median(prepopulated.map((t) => t.ready))} ms, tools ${median(
+      prepopulated.map((t) => t.tools),
+    )} ms, first turn ${median(prepopulated.map((t) => t.turn))} ms`,
+  );
+  if (withEmpty) {
+    await measure("empty config folders, npm offline=true", { prepopulateDependencies: false, npmOffline: true });
+    await measure("empty config folders, unreachable registry", { prepopulateDependencies: false, npmOffline: false });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main(Number(process.argv[2] ?? 5), process.argv.includes("--with-empty"));
 }

@@ -127,6 +127,18 @@ describe("GoalEngine: accounting", () => {
     expect(await engine.sessionIdle(S, idle)).toMatchObject({ kind: "continue" });
   });
 
+  it("never charges a turn's steps to a goal another writer put in place meanwhile", async () => {
+    const { engine, store } = setup();
+    await engine.createGoal(S, { objective: "first" });
+    await engine.turnStarted(S, { turnID: "t", continuation: false });
+    // Another process (the HTTP API, say) completes the goal and sets a new one while the turn runs.
+    const other = new GoalEngine({ store, clock: new FakeClock(), ids: { next: (prefix) => `${prefix}-other` } });
+    await other.updateGoal(S, { status: "complete" });
+    await other.createGoal(S, { objective: "second" });
+    await engine.stepFinished(S, { stepID: "late", usage: usage(500) });
+    expect(await engine.getGoal(S)).toMatchObject({ objective: "second", usage: { tokens: 0 } });
+  });
+
   it("does not charge turns that started without an active goal", async () => {
     const { engine, turn } = setup();
     await engine.createGoal(S, { objective: "a" });

@@ -89,9 +89,25 @@ export class GoalEngine {
     commands: readonly GoalCommand[],
     actor: "user" | "model" | "runtime",
   ): Promise<Result<Goal | null, GoalRefusal>> {
+    const outcome = await this.commit(sessionID, commands, actor);
+    return outcome.ok ? ok(outcome.value.goal) : outcome;
+  }
+
+  /**
+   * `apply`, also returning the history rows written. With `onlyGoalID`, nothing happens unless that goal is
+   * still the session's, checked inside the transaction (a charge never lands on a goal that replaced it).
+   */
+  private async commit(
+    sessionID: string,
+    commands: readonly GoalCommand[],
+    actor: "user" | "model" | "runtime",
+    onlyGoalID?: string,
+  ): Promise<Result<{ goal: Goal | null; history: GoalHistoryEntry[] }, GoalRefusal>> {
     const now = this.now();
-    type Applied = Result<{ goal: Goal | null; changed: boolean }, GoalRefusal>;
-    const outcome = await this.store.update<Applied>(sessionID, (current, charged) => {
+    type Committed = Result<{ goal: Goal | null; history: GoalHistoryEntry[] }, GoalRefusal>;
+    const outcome = await this.store.update<Committed>(sessionID, (current, charged) => {
+      if (onlyGoalID !== undefined && current?.id !== onlyGoalID)
+        return { result: ok({ goal: current ?? null, history: [] }) };
       let goal: Goal | undefined = current;
       let cleared = false;
       const history: GoalHistoryEntry[] = [];
@@ -103,15 +119,12 @@ export class GoalEngine {
         cleared = step.value.goal === null;
         goal = step.value.goal ?? undefined;
       }
-      if (history.length === 0) return { result: ok({ goal: current ?? null, changed: false }) };
-      return {
-        change: { goal: cleared ? null : (goal ?? null), history },
-        result: ok({ goal: goal ?? null, changed: true }),
-      };
+      if (history.length === 0) return { result: ok({ goal: current ?? null, history }) };
+      const next = cleared ? null : (goal ?? null);
+      return { change: { goal: next, history }, result: ok({ goal: next, history }) };
     });
-    if (!outcome.ok) return outcome;
-    if (outcome.value.changed) this.announce(sessionID, outcome.value.goal);
-    return ok(outcome.value.goal);
+    if (outcome.ok && outcome.value.history.length > 0) this.announce(sessionID, outcome.value.goal);
+    return outcome;
   }
 
   private announce(sessionID: string, goal: Goal | null): void {
@@ -261,13 +274,12 @@ export class GoalEngine {
     key: string,
     charge: ReturnType<typeof stepCharge>,
   ): Promise<{ goal?: Goal; append: ContextMessage[] }> {
-    const before = await this.store.get(sessionID);
-    if (!before || before.id !== goalID) return { append: [] };
-    const result = await this.apply(sessionID, [{ type: "charge", key, charge }], "runtime");
-    if (!result.ok || !result.value) return { append: [] };
-    const goal = result.value;
-    const turn = this.sessionState(sessionID).turn;
-    if (before.status === "active" && goal.status === "budget_limited" && goal.limit) {
+    const result = await this.commit(sessionID, [{ type: "charge", key, charge }], "runtime", goalID);
+    if (!result.ok || !result.value.goal || result.value.goal.id !== goalID) return { append: [] };
+    const goal = result.value.goal;
+    const crossed = result.value.history.some((row) => row.kind === "status" && row.to === "budget_limited");
+    if (crossed && goal.limit) {
+      const turn = this.sessionState(sessionID).turn;
       if (turn) turn.limitCrossed = true;
       return { goal, append: [budgetNoticeMessage(goal, goal.limit)] };
     }

@@ -103,7 +103,7 @@ export class OpencodeGoalHost {
       case "question.asked": {
         // A tool waits on a person: nothing continues until they answer.
         const { id, sessionID } = e.properties as { id: string; sessionID: string };
-        this.tracker.get(sessionID).pendingPermissions.add(id);
+        this.tracker.get(sessionID).pendingRequests.add(id);
         this.tracker.cancelTimer(sessionID);
         return;
       }
@@ -116,8 +116,8 @@ export class OpencodeGoalHost {
           permissionID?: string;
         };
         const session = this.tracker.get(sessionID);
-        session.pendingPermissions.delete(requestID ?? permissionID ?? "");
-        if (!session.busy && session.pendingPermissions.size === 0) await this.considerContinuation(sessionID);
+        session.pendingRequests.delete(requestID ?? permissionID ?? "");
+        if (!session.busy && session.pendingRequests.size === 0) await this.considerContinuation(sessionID);
         return;
       }
       case "session.deleted": {
@@ -176,7 +176,7 @@ export class OpencodeGoalHost {
       return;
     }
     const message = typeof error?.data?.message === "string" ? error.data.message : (error?.name ?? "unknown error");
-    session.turn.failure = { kind: "error", message, ...retryAfter(error?.data) };
+    session.turn.failure = { kind: "error", message, ...retryAfter(error?.data, this.clock.now()) };
   }
 
   private async idle(sessionID: string): Promise<void> {
@@ -202,7 +202,7 @@ export class OpencodeGoalHost {
 
   private facts(sessionID: string): SessionFacts {
     const session = this.tracker.get(sessionID);
-    return { idle: !session.busy, queuedUserMessage: false, waitingOnPerson: session.pendingPermissions.size > 0 };
+    return { idle: !session.busy, queuedUserMessage: false, waitingOnPerson: session.pendingRequests.size > 0 };
   }
 
   /** Asks the engine what comes next on an idle session and schedules it. */
@@ -345,12 +345,12 @@ export class OpencodeGoalHost {
 
 const capped = (current: number | undefined, cap: number): number => Math.max(1, Math.min(current ?? cap, cap));
 
-function retryAfter(data: Record<string, unknown> | undefined): { retryAfterMs?: number } {
+function retryAfter(data: Record<string, unknown> | undefined, now: number): { retryAfterMs?: number } {
   const headers = data?.responseHeaders as Record<string, string> | undefined;
   const raw = headers?.["retry-after"];
   if (raw === undefined) return {};
   const seconds = Number(raw);
   if (Number.isFinite(seconds)) return { retryAfterMs: Math.max(0, seconds * 1000) };
   const date = Date.parse(raw);
-  return Number.isNaN(date) ? {} : { retryAfterMs: Math.max(0, date - Date.now()) };
+  return Number.isNaN(date) ? {} : { retryAfterMs: Math.max(0, date - now) };
 }

@@ -7,7 +7,7 @@ export type TrackedSession = {
   continuationPrompted: boolean;
   turn?: { id: string; continuation: boolean; failure?: TurnFailure };
   /** Permission requests and questions waiting on a person. */
-  pendingPermissions: Set<string>;
+  pendingRequests: Set<string>;
   /** Goal context waiting to ride on the next prompt (goal set, objective edited, budget notice). */
   pendingContext: ContextMessage[];
   /** Tool parts already reported, so repeated part events count once. */
@@ -28,7 +28,7 @@ export class SessionTracker {
       session = {
         busy: false,
         continuationPrompted: false,
-        pendingPermissions: new Set(),
+        pendingRequests: new Set(),
         pendingContext: [],
         reportedTools: new Set(),
         stoppingForLimit: false,

@@ -28,7 +28,6 @@ export {
   type SessionStatus,
 } from "./events.js";
 export { INTERRUPTED_TOOL_OUTPUT, toModelMessages } from "./message-conversion.js";
-export { parseRetryAfter } from "./model-loop/step.js";
 export { toStepUsage } from "./model-loop/usage.js";
 export { DEFAULT_BASH_DENY, PermissionPolicy } from "./permissions.js";
 export { INJECTED_MODEL_REF, type ModelError, ModelResolver, parseModelRef, type ResolvedModel } from "./providers.js";
@@ -43,4 +42,3 @@ export {
 export { RuntimeClosedError } from "./session-manager.js";
 export { systemPrompt } from "./system-prompt.js";
 export { CODING_TOOLS, ToolRegistry } from "./tools/tool-registry.js";
-export { createVerifyRunner } from "./verify-runner.js";

@@ -10,6 +10,7 @@ import {
   type GoalStatus,
   type Result,
 } from "@pursuit/core";
+import { createShellVerifier } from "@pursuit/driver";
 import { monotonicIds, openStore, type Session } from "@pursuit/store";
 import type { LanguageModel } from "ai";
 import type { PursuitConfig } from "./config/config-schema.js";
@@ -21,7 +22,6 @@ import { SessionManager, SessionNotFoundError } from "./session-manager.js";
 import { ToolRegistry } from "./tools/tool-registry.js";
 import { TranscriptWriter } from "./transcript-writer.js";
 import { TurnRunner } from "./turn-runner.js";
-import { createVerifyRunner } from "./verify-runner.js";
 
 export type RuntimeOptions = {
   /** SQLite file; default from @pursuit/store (XDG data dir). ":memory:" allowed. */
@@ -58,6 +58,10 @@ export interface Runtime {
   abort(sessionID: string): Promise<boolean>;
   /** Non-idle sessions only. */
   status(): Record<string, SessionStatus>;
+  /** No turn is running and no continuation is scheduled or being started, in any session. */
+  quiet(): boolean;
+  /** A continuation of the session's goal waits for its time (after a turn without progress, or a failure). */
+  continuationScheduled(sessionID: string): boolean;
   goals: {
     get(sessionID: string): Promise<Goal | undefined>;
     create(sessionID: string, input: GoalInput): Promise<Result<Goal, GoalRefusal>>;
@@ -87,7 +91,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const bus = new EventBus();
   const goalConfig = config.goal ?? {};
   const { limits: defaultLimits, verifyTimeoutMs, ...policy } = goalConfig;
-  const verify = createVerifyRunner({
+  const verify = createShellVerifier({
     directoryOf: async (sessionID) => (await store.sessions.getSession(sessionID))?.directory,
     ...(verifyTimeoutMs ? { timeoutMs: verifyTimeoutMs } : {}),
   });
@@ -162,6 +166,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     },
     abort: (sessionID) => sessions.abort(sessionID),
     status: () => sessions.status(),
+    quiet: () => sessions.quiet(),
+    continuationScheduled: (sessionID) => sessions.driver.scheduled(sessionID),
     goals: {
       get: (sessionID) => engine.getGoal(sessionID),
       async create(sessionID, input) {

@@ -1,6 +1,6 @@
 import type { Clock, ContextMessage, Goal, GoalEngine } from "@pursuit/core";
+import { ContinuationDriver } from "@pursuit/driver";
 import { createId, type Session, type Store } from "@pursuit/store";
-import { ContinuationScheduler } from "./continuation-scheduler.js";
 import type { EventBus, MessageWithParts, SessionStatus } from "./events.js";
 import { INTERRUPTED_TOOL_OUTPUT } from "./message-conversion.js";
 import { newSessionState, type PromptWaiter, type SessionState, type TurnHandle } from "./session-state.js";
@@ -42,18 +42,35 @@ const TITLE_LENGTH = 80;
 export class SessionManager {
   private readonly states = new Map<string, SessionState>();
   private readonly inFlight = new Set<Promise<unknown>>();
-  readonly scheduler: ContinuationScheduler;
+  readonly driver: ContinuationDriver;
   private open = true;
 
   constructor(private readonly deps: SessionManagerDeps) {
-    this.scheduler = new ContinuationScheduler(deps.engine, deps.clock, {
-      launchContinuation: (state, message) => this.launch(state, { continuation: true, context: message }),
-      setStatus: (state, status) => this.setStatus(state, status),
-      accepting: () => this.open,
-      background: (state, work) => {
-        void this.track(work).catch((error: unknown) => this.reportError(state.id, error));
+    this.driver = new ContinuationDriver(deps.engine, deps.clock, {
+      // Nothing ever waits on a person in this host: it asks no permissions or questions.
+      facts: (sessionID) => {
+        const state = this.states.get(sessionID);
+        if (!state) return { idle: false, queuedUserMessage: false, waitingOnPerson: false };
+        return { idle: !state.busy, queuedUserMessage: state.pendingWaiters.length > 0, waitingOnPerson: false };
       },
+      startTurn: (sessionID, message) => {
+        const state = this.states.get(sessionID);
+        if (state) this.launch(state, { continuation: true, context: message });
+      },
+      retrying: (sessionID, retry) => {
+        const state = this.states.get(sessionID);
+        if (!state) return;
+        if (retry) this.setStatus(state, { type: "retry", ...retry });
+        else if (state.status.type === "retry") this.setStatus(state, { type: "idle" });
+      },
+      reportError: (sessionID, error) => this.reportError(sessionID, error),
     });
+  }
+
+  /** No turn running and no continuation scheduled or being started, in any session. */
+  quiet(): boolean {
+    for (const state of this.states.values()) if (state.busy) return false;
+    return this.inFlight.size === 0 && this.driver.quiet();
   }
 
   /** The in-memory state of a stored session, created on first use. */
@@ -100,16 +117,18 @@ export class SessionManager {
   async abort(sessionID: string): Promise<boolean> {
     const state = await this.load(sessionID);
     if (!state) return false;
-    this.scheduler.cancel(state);
+    this.driver.cancel(sessionID);
     if (!state.turn) {
       await this.deps.engine.aborted(sessionID);
     }
-    // A continuation may have started while the pause waited for the engine's lock: stop it too.
-    while (state.turn) {
-      const turn = state.turn;
+    // A continuation may have started while the pause waited for the engine's lock: stop it too. A turn that
+    // answers a prompt sent meanwhile is the person's own, and runs.
+    let turn = state.turn;
+    while (turn) {
       turn.stop = "user";
       turn.controller.abort();
       await turn.done;
+      turn = state.turn?.continuation ? state.turn : undefined;
     }
     return true;
   }
@@ -119,9 +138,9 @@ export class SessionManager {
     const state = await this.load(sessionID);
     if (!state) return;
     if (goal?.status === "active") {
-      if (!state.busy) await this.track(this.scheduler.sessionIdle(state));
+      if (!state.busy) await this.track(this.driver.sessionIdle(sessionID));
     } else {
-      this.scheduler.cancel(state);
+      this.driver.cancel(sessionID);
     }
   }
 
@@ -140,14 +159,14 @@ export class SessionManager {
     const goals = await this.deps.engine.recover();
     for (const goal of goals) {
       const state = await this.load(goal.sessionID);
-      if (state) await this.track(this.scheduler.sessionIdle(state));
+      if (state) await this.track(this.driver.sessionIdle(goal.sessionID));
     }
   }
 
   async delete(sessionID: string): Promise<{ deleted: Session[]; clearedGoals: string[] }> {
     const state = this.states.get(sessionID);
     if (state) {
-      this.scheduler.cancel(state);
+      this.driver.cancel(sessionID);
       while (state.turn) {
         const turn = state.turn;
         turn.stop = "deleted";
@@ -170,7 +189,7 @@ export class SessionManager {
   /** Stops every turn (the goals stay active for the next start), clears timers, waits for all work. */
   async close(): Promise<void> {
     this.open = false;
-    for (const state of this.states.values()) this.scheduler.cancel(state);
+    await this.driver.close();
     const turns: Promise<void>[] = [];
     for (const state of this.states.values()) {
       if (!state.turn) continue;
@@ -180,7 +199,6 @@ export class SessionManager {
     }
     await Promise.all(turns);
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-    for (const state of this.states.values()) state.timer?.cancel();
   }
 
   private async track<T>(work: Promise<T>): Promise<T> {
@@ -198,7 +216,7 @@ export class SessionManager {
    */
   private launch(state: SessionState, options: { continuation: boolean; context?: ContextMessage }): TurnHandle {
     state.busy = true;
-    this.scheduler.cancel(state);
+    this.driver.cancel(state.id);
     const turn: TurnHandle = {
       id: createId("turn"),
       continuation: options.continuation,
@@ -249,8 +267,8 @@ export class SessionManager {
       state.status = { type: "idle" };
       return;
     }
-    if (turn.stop !== "user" && state.pendingWaiters.length > 0 && this.open) {
-      // A message arrived after the last step started: answer it with a new turn at once.
+    if (state.pendingWaiters.length > 0 && this.open) {
+      // A message arrived after the last step started (or while a person aborted the turn): a new turn answers it.
       const next = this.launch(state, { continuation: false });
       next.waiters.push(...state.pendingWaiters.splice(0));
       return;
@@ -259,7 +277,7 @@ export class SessionManager {
     state.busy = false;
     this.setStatus(state, { type: "idle" });
     this.deps.bus.emit({ type: "session.idle", properties: { sessionID: state.id } });
-    if (turn.stop !== "user") await this.track(this.scheduler.sessionIdle(state));
+    if (turn.stop !== "user") await this.track(this.driver.sessionIdle(state.id));
   }
 
   private reportError(sessionID: string, error: unknown): void {

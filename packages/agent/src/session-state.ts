@@ -24,8 +24,6 @@ export type SessionState = {
   /** Marked synchronously when a turn is launched, so a racing continuation or prompt sees it. */
   busy: boolean;
   turn?: TurnHandle;
-  /** A scheduled continuation. */
-  timer?: { cancel(): void };
   /** Prompts appended while a turn runs, not yet seen by any step. */
   pendingWaiters: PromptWaiter[];
   status: SessionStatus;

@@ -1,17 +1,8 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { alive, waitForPid } from "@pursuit/driver";
+import { lastUserText } from "@pursuit/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { Harness, sleep, waitFor } from "./harness.js";
-
-/** Running, not dead and not a zombie waiting to be reaped by whichever process adopted it. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
+import { Harness, waitFor } from "./harness.js";
 
 describe("abort", () => {
   let harness: Harness | undefined;
@@ -60,15 +51,7 @@ describe("abort", () => {
           e.properties.part.data.state.status === "running",
       ),
     );
-    let pid = 0;
-    await waitFor(() => {
-      try {
-        pid = Number(readFileSync(join(harness!.workdir, "sleep.pid"), "utf8"));
-      } catch {
-        return false;
-      }
-      return pid > 0;
-    });
+    const pid = await waitForPid(join(harness.workdir, "sleep.pid"));
     expect(alive(pid)).toBe(true);
 
     const started = performance.now();
@@ -89,12 +72,68 @@ describe("abort", () => {
     const sessionID = await harness.session();
     await harness.runtime.goals.create(sessionID, { objective: "Idle" });
     await harness.model.waitForRequests(1);
-    await waitFor(() => Object.keys(harness!.runtime.status()).length === 0 && harness!.model.requests[0]!.respondedAt);
-    await sleep(50);
+    await waitFor(() => harness!.runtime.continuationScheduled(sessionID), 5_000, "the next continuation");
     await harness.runtime.abort(sessionID);
+    expect(harness.runtime.continuationScheduled(sessionID)).toBe(false);
     expect(await harness.runtime.goals.get(sessionID)).toMatchObject({
       status: "paused",
       reason: "aborted by the user",
     });
+    await harness.settle();
+    expect(harness.model.requests).toHaveLength(1);
+  });
+
+  it("stops a running verify command at once, killing it, and the goal is not completed", async () => {
+    harness = await Harness.start({
+      behaviour: [{ toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: "done" } }] }],
+    });
+    const sessionID = await harness.session();
+    await harness.runtime.goals.create(sessionID, {
+      objective: "Finish",
+      verify: "sleep 60 & echo $! > verify.pid; wait",
+    });
+    const pid = await waitForPid(join(harness.workdir, "verify.pid"));
+    expect(alive(pid)).toBe(true);
+
+    const started = performance.now();
+    await harness.runtime.abort(sessionID);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(alive(pid)).toBe(false);
+    expect(await harness.runtime.goals.get(sessionID)).toMatchObject({ status: "paused" });
+    await harness.settle();
+    expect(harness.model.requests).toHaveLength(1);
+    const tool = (await harness.runtime.sessions.messages(sessionID))
+      .flatMap((message) => message.parts)
+      .find((part) => part.data.type === "tool" && part.data.tool === "update_goal")!;
+    expect(tool.data.type === "tool" && tool.data.state.status).toBe("error");
+  });
+
+  it("answers a prompt that was queued when the person aborted with a turn of its own", async () => {
+    harness = await Harness.start({
+      behaviour: (request) =>
+        request.index === 0
+          ? { text: "A long first answer", hang: true }
+          : { text: `answer to: ${lastUserText(request)}` },
+    });
+    const sessionID = await harness.session();
+    const first = harness.runtime.prompt(sessionID, { text: "first" });
+    await waitFor(() => harness!.events.some((e) => e.type === "message.part.updated" && e.properties.delta));
+    const second = harness.runtime.prompt(sessionID, { text: "second" });
+    await waitFor(
+      () =>
+        harness!.events.some(
+          (e) =>
+            e.type === "message.part.updated" &&
+            e.properties.part.data.type === "text" &&
+            e.properties.part.data.text === "second",
+        ),
+      5_000,
+      "the second prompt to be stored",
+    );
+    await harness.runtime.abort(sessionID);
+    expect((await first).data.error?.name).toBe("AbortError");
+    const answer = await second;
+    expect(answer.parts.some((part) => part.data.type === "text" && part.data.text === "answer to: second")).toBe(true);
+    expect(harness.model.requests).toHaveLength(2);
   });
 });

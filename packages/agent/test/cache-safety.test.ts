@@ -17,7 +17,7 @@ describe("cache safety", () => {
       limits: { tokens: 500_000 },
     });
     await harness.waitForGoal(sessionID, (goal) => goal.status === "complete");
-    await harness.settle(200);
+    await harness.settle();
     await harness.runtime.prompt(sessionID, { text: "thanks" });
 
     const requests = harness.model.requests;

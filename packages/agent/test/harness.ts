@@ -93,13 +93,12 @@ export class Harness {
     });
   }
 
-  /** Resolves once the session has been idle (no turn, nothing scheduled that fires) for `quietMs`. */
-  async settle(quietMs = 400): Promise<void> {
-    let count = -1;
-    while (count !== this.model.requests.length) {
-      count = this.model.requests.length;
-      await sleep(quietMs);
-    }
+  /**
+   * Resolves once no turn runs and no continuation is scheduled or being started (asked of the runtime's
+   * driver): from then on nothing continues unless someone acts. A goal that keeps going fails it.
+   */
+  async settle(timeoutMs = 15_000): Promise<void> {
+    await waitFor(() => this.runtime.quiet(), timeoutMs, "no turn running and nothing scheduled");
   }
 
   async close(): Promise<void> {

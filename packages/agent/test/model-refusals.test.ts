@@ -26,7 +26,7 @@ describe("goal tools in the model's hands", () => {
     const before = created.ok ? created.value : ({} as Goal);
     await harness.model.waitForRequests(2);
     await harness.runtime.goals.update(sessionID, { status: "paused" });
-    await harness.settle(200);
+    await harness.settle();
 
     const results = toolResults(harness.model.requests[1]!);
     expect(results).toHaveLength(ATTEMPTS.length);

@@ -62,7 +62,7 @@ describe("provider errors", () => {
       const sessionID = await harness.session();
       await harness.runtime.goals.create(sessionID, { objective: "Write a1.txt" });
       await harness.waitForGoal(sessionID, (g) => g.status === "complete");
-      await harness.settle(200);
+      await harness.settle();
       expect(dropped).toBeGreaterThan(1);
       expect(harness.events.filter((event) => event.type === "session.error")).toEqual([]);
       // No turn failed: one to write, one to complete.

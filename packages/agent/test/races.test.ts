@@ -1,7 +1,7 @@
 import { lastUserText } from "@pursuit/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { fileByFileBehaviour } from "./behaviours.js";
-import { Harness, sleep, waitFor } from "./harness.js";
+import { Harness, waitFor } from "./harness.js";
 
 describe("user messages and pauses win races with continuations", () => {
   let harness: Harness | undefined;
@@ -16,8 +16,7 @@ describe("user messages and pauses win races with continuations", () => {
     await harness.runtime.goals.create(sessionID, { objective: "Keep going" });
     await harness.model.waitForRequests(1);
     // The first continuation made no progress: the next one is scheduled 3 s out.
-    await waitFor(() => harness!.model.requests[0]!.respondedAt && Object.keys(harness!.runtime.status()).length === 0);
-    await sleep(50);
+    await waitFor(() => harness!.runtime.continuationScheduled(sessionID), 5_000, "the next continuation");
 
     const sent = performance.now();
     const answer = await harness.runtime.prompt(sessionID, { text: "What is the status?" });
@@ -38,7 +37,7 @@ describe("user messages and pauses win races with continuations", () => {
     const created = await harness.runtime.goals.create(sessionID, { objective: "Write files" });
     expect(created.ok).toBe(true);
     await harness.runtime.goals.update(sessionID, { status: "paused" });
-    await harness.settle(100);
+    await harness.settle();
     const before = harness.model.requests.length;
 
     // The resume schedules a continuation at once; the pause arrives before it starts.

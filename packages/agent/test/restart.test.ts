@@ -23,7 +23,7 @@ describe("restart", () => {
     const goal = await harness.waitForGoal(sessionID, (g) => g.status === "complete");
     const elapsed = (Date.now() - started) / 1000;
     for (let i = 1; i <= 4; i++) expect(existsSync(join(harness.workdir, `a${i}.txt`))).toBe(true);
-    await harness.settle(300);
+    await harness.settle();
 
     // Every answered request was charged exactly once; the dropped one not at all.
     const history = await harness.runtime.goals.history(sessionID);

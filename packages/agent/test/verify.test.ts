@@ -32,7 +32,7 @@ describe("verify", () => {
     const goal = await harness.waitForGoal(sessionID, (g) => g.status === "complete");
     expect(goal.evidence).toBe("done.txt exists");
     expect(existsSync(join(harness.workdir, "done.txt"))).toBe(true);
-    await harness.settle(200);
+    await harness.settle();
 
     const tools = (await harness.runtime.sessions.messages(sessionID))
       .flatMap((message) => message.parts)

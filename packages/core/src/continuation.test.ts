@@ -69,13 +69,17 @@ describe("decideContinuation", () => {
   });
 
   it("honours Retry-After when it is longer than the backoff, and blocks after 3 failed turns with the error", () => {
-    expect(decideContinuation(goal(), idle, after(["error"], { retryAfterMs: 7000 }), NOW)).toEqual({
+    expect(
+      decideContinuation(goal(), idle, after(["error"], { retryAfterMs: 7000, error: "429 Too Many" }), NOW),
+    ).toEqual({
       kind: "continue",
       at: NOW + 7000,
+      retry: { attempt: 1, error: "429 Too Many" },
     });
-    expect(decideContinuation(goal(), idle, after(["error"], { retryAfterMs: 500 }), NOW)).toEqual({
+    expect(decideContinuation(goal(), idle, after(["error", "error"], { retryAfterMs: 500 }), NOW)).toEqual({
       kind: "continue",
-      at: NOW + 2000,
+      at: NOW + 4000,
+      retry: { attempt: 2, error: "the last turn failed" },
     });
     expect(
       decideContinuation(goal(), idle, after(["error", "error", "error"], { error: "500 Internal" }), NOW),

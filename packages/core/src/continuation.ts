@@ -46,7 +46,8 @@ export type ContinuationState = {
 export const initialContinuationState = (): ContinuationState => ({ noProgressStreak: 0, errorStreak: 0 });
 
 export type ContinuationDecision =
-  | { kind: "continue"; at: number }
+  /** `retry` is set when the continuation retries after failed turns (the host shows it as retrying). */
+  | { kind: "continue"; at: number; retry?: { attempt: number; error: string } }
   | { kind: "pause"; reason: string }
   | { kind: "block"; reason: string }
   | { kind: "none"; why: string };
@@ -116,7 +117,11 @@ export function decideContinuation(
         return { kind: "block", reason: `${state.errorStreak} turns in a row failed${last}` };
       }
       const delay = Math.max(state.retryAfterMs ?? 0, backoffDelay(state.errorStreak, policy));
-      return { kind: "continue", at: Math.max(now, endedAt + delay) };
+      return {
+        kind: "continue",
+        at: Math.max(now, endedAt + delay),
+        retry: { attempt: state.errorStreak, error: state.lastError ?? "the last turn failed" },
+      };
     }
     default:
       return assertNever(state.lastOutcome, "turn outcome");

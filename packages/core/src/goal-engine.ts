@@ -28,7 +28,7 @@ import {
 import type { Goal } from "./goal.js";
 import type { GoalHistoryEntry } from "./history.js";
 import { KeyedLock } from "./keyed-lock.js";
-import type { GoalStore } from "./ports.js";
+import type { AbortSignalLike, GoalStore } from "./ports.js";
 import { madeProgress, type ToolResultFact } from "./progress.js";
 import { err, ok, type Result } from "./result.js";
 import { newSessionRuntime, type SessionRuntime } from "./session-runtime.js";
@@ -194,8 +194,14 @@ export class GoalEngine {
 
   // ---- what the model asks, through its tools ----
 
-  executeTool(sessionID: string, name: string, args: unknown): Promise<GoalToolOutcome> {
-    return executeGoalTool(this, this.options.verify, sessionID, name, args);
+  /** The signal is the turn's: aborting it stops a verify command the tool runs. */
+  executeTool(
+    sessionID: string,
+    name: string,
+    args: unknown,
+    options: { signal?: AbortSignalLike } = {},
+  ): Promise<GoalToolOutcome> {
+    return executeGoalTool(this, this.options.verify, sessionID, name, args, options);
   }
 
   /** Called by tool execution when the model created a goal: the running turn now works for it. */
@@ -384,6 +390,23 @@ export class GoalEngine {
       this.options.events?.emit({ type: "session.goal.continued", properties: { sessionID, goal: current } });
       host.start(continuationMessage(current), current);
       return { started: true, goal: current };
+    });
+  }
+
+  /**
+   * A continuation the engine allowed never became a turn (the host could not start it, e.g. its prompt
+   * request failed): it counts as a failed turn, so it is retried with backoff and blocks the goal after
+   * the policy's number of failures in a row, instead of leaving an active goal with nothing scheduled.
+   */
+  async continuationNotStarted(sessionID: string, error: string): Promise<void> {
+    await this.lock.run(sessionID, () => {
+      const runtime = this.sessionState(sessionID);
+      runtime.continuation = recordTurn(runtime.continuation, {
+        outcome: "error",
+        continuation: true,
+        endedAt: this.now(),
+        error,
+      });
     });
   }
 

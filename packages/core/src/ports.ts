@@ -48,7 +48,24 @@ export interface GoalEventSink {
   emit(event: GoalEvent): void;
 }
 
-/** Runs a goal's verify command in the session's directory, with a timeout; `output` is the tail to show. */
+/**
+ * A turn's abort signal as the engine passes it on (a DOM/Node `AbortSignal` fits; the core names only what
+ * it needs, having no platform types).
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
+/**
+ * Runs a goal's verify command in the session's directory, with a timeout; `output` is the tail to show.
+ * The signal is the turn's: when it aborts, the command is killed and the run reports `aborted`.
+ */
 export interface VerifyRunner {
-  run(sessionID: string, command: string): Promise<{ passed: boolean; exitCode: number | null; output: string }>;
+  run(
+    sessionID: string,
+    command: string,
+    signal?: AbortSignalLike,
+  ): Promise<{ passed: boolean; exitCode: number | null; output: string; aborted?: boolean }>;
 }

@@ -2,7 +2,7 @@ import { describeUsage, goalSetMessage } from "./context.js";
 import type { Goal } from "./goal.js";
 import type { GoalEngine } from "./goal-engine.js";
 import { parseGoalToolCall } from "./goal-tools.js";
-import type { VerifyRunner } from "./ports.js";
+import type { AbortSignalLike, VerifyRunner } from "./ports.js";
 import { assertNever } from "./result.js";
 import type { GoalRefusal } from "./transition.js";
 
@@ -18,6 +18,7 @@ export async function executeGoalTool(
   sessionID: string,
   name: string,
   args: unknown,
+  options: { signal?: AbortSignalLike } = {},
 ): Promise<GoalToolOutcome> {
   const call = parseGoalToolCall(name, args);
   if (!call.ok) return refused(call.error);
@@ -50,7 +51,9 @@ export async function executeGoalTool(
       if (goal?.verify !== undefined && goal.status === "active") {
         if (!verifier)
           return refused({ code: "verify_failed", message: "this host cannot run the goal's verify command" });
-        const run = await verifier.run(sessionID, goal.verify);
+        const run = await verifier.run(sessionID, goal.verify, options.signal);
+        if (run.aborted)
+          return refused({ code: "verify_failed", message: "the verify command was stopped: the turn was aborted" });
         verification = { passed: run.passed, output: run.output };
       }
       const result = await engine.apply(

@@ -9,8 +9,9 @@ const z = tool.schema;
  * ("only the user can pause...") rather than a generic schema error.
  */
 export function goalTools(engine: GoalEngine): Record<string, ToolDefinition> {
-  const run = (name: string) => async (args: unknown, context: { sessionID: string }) => {
-    const outcome = await engine.executeTool(context.sessionID, name, args);
+  const run = (name: string) => async (args: unknown, context: { sessionID: string; abort: AbortSignal }) => {
+    // The turn's abort signal stops a verify command update_goal runs.
+    const outcome = await engine.executeTool(context.sessionID, name, args, { signal: context.abort });
     if (outcome.isError) throw new Error(outcome.output);
     return outcome.output;
   };

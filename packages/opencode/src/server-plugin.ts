@@ -2,12 +2,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin";
 import { type Clock, GoalEngine } from "@pursuit/core";
+import { createShellVerifier } from "@pursuit/driver";
 import { monotonicIds, openStore } from "@pursuit/store";
 import { startGoalApi } from "./goal-api.js";
-import { type HostEvent, type OpencodeControl, OpencodeGoalHost } from "./goal-host.js";
+import { type OpencodeControl, OpencodeGoalHost } from "./goal-host.js";
 import { goalToolDefinition, goalTools } from "./goal-tools.js";
 import { parsePluginOptions } from "./plugin-options.js";
-import { shellVerifier } from "./shell-verifier.js";
 
 /** Recovery waits until OpenCode finished starting, so its API accepts the continuation prompts. */
 const RECOVER_DELAY_MS = 1500;
@@ -25,7 +25,7 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     store: store.goals,
     clock,
     ids: monotonicIds,
-    verify: shellVerifier(input.directory),
+    verify: createShellVerifier({ directoryOf: () => input.directory }),
     policy: options.policy,
     defaultLimits: options.limits,
   });
@@ -72,7 +72,7 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
       } as (typeof output.parts)[number]);
     },
     event: async ({ event }) => {
-      await host.handleEvent(event as HostEvent);
+      await host.handleEvent(event);
     },
     "chat.params": async ({ sessionID }, output) => {
       await host.beforeModelRequest(sessionID, output);

@@ -1,4 +1,5 @@
 import type { ContextMessage } from "@pursuit/core";
+import type { TurnFailure } from "./opencode-events.js";
 
 /** What the plugin knows about one OpenCode session, learnt from its events. */
 export type TrackedSession = {
@@ -14,11 +15,9 @@ export type TrackedSession = {
   reportedTools: Set<string>;
   /** The plugin itself aborted the turn to enforce a limit: not a person's abort. */
   stoppingForLimit: boolean;
-  timer?: ReturnType<typeof setTimeout>;
 };
 
-export type TurnFailure = { kind: "aborted" } | { kind: "error"; message: string; retryAfterMs?: number };
-
+/** The tracked sessions, created on first mention. */
 export class SessionTracker {
   private readonly sessions = new Map<string, TrackedSession>();
 
@@ -38,13 +37,12 @@ export class SessionTracker {
     return session;
   }
 
-  cancelTimer(sessionID: string): void {
-    const session = this.sessions.get(sessionID);
-    if (session?.timer) clearTimeout(session.timer);
-    if (session) session.timer = undefined;
+  /** Goal context to deliver with the next prompt. */
+  queueContext(sessionID: string, messages: readonly ContextMessage[]): void {
+    if (messages.length > 0) this.get(sessionID).pendingContext.push(...messages);
   }
 
-  /** Takes the pending goal context out, joined as one text block. */
+  /** Takes the pending goal context out, oldest first. */
   takeContext(sessionID: string): string[] {
     const session = this.get(sessionID);
     const texts = session.pendingContext.map((message) => message.text);
@@ -52,12 +50,13 @@ export class SessionTracker {
     return texts;
   }
 
-  all(): IterableIterator<[string, TrackedSession]> {
-    return this.sessions.entries();
+  busyCount(): number {
+    let count = 0;
+    for (const session of this.sessions.values()) if (session.busy) count++;
+    return count;
   }
 
   forget(sessionID: string): void {
-    this.cancelTimer(sessionID);
     this.sessions.delete(sessionID);
   }
 }

@@ -65,5 +65,5 @@ describe("opencode-pursuit across an OpenCode restart", () => {
     );
     const goal = (await goalGet({ client: api, path: { id: session.id } })).data;
     expect(goal?.usage.tokens).toBe(charges.reduce((sum, row) => sum + row.charge.tokens, 0));
-  });
+  }, 120_000);
 });

@@ -1,18 +1,6 @@
 import type { LanguageModelUsage } from "ai";
 import { describe, expect, it } from "vitest";
-import { parseRetryAfter } from "./step.js";
 import { toStepUsage, toStoredUsage } from "./usage.js";
-
-describe("parseRetryAfter", () => {
-  it("reads seconds, milliseconds and HTTP dates", () => {
-    expect(parseRetryAfter({ "retry-after": "2" })).toBe(2_000);
-    expect(parseRetryAfter({ "Retry-After-Ms": "150" })).toBe(150);
-    const now = Date.parse("2026-01-01T00:00:00Z");
-    expect(parseRetryAfter({ "retry-after": "Thu, 01 Jan 2026 00:00:05 GMT" }, now)).toBe(5_000);
-    expect(parseRetryAfter({ "retry-after": "soon" })).toBeUndefined();
-    expect(parseRetryAfter(undefined)).toBeUndefined();
-  });
-});
 
 const usage = (fields: Partial<LanguageModelUsage>): LanguageModelUsage => ({
   inputTokens: undefined,

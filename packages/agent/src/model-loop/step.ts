@@ -1,3 +1,4 @@
+import { parseRetryAfter } from "@pursuit/driver";
 import {
   APICallError,
   type FinishReason,
@@ -131,21 +132,4 @@ export function describeFailure(error: unknown): StepFailure {
   }
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: "Error", message: String(error) };
-}
-
-/** `retry-after-ms`, or `retry-after` as seconds or an HTTP date. */
-export function parseRetryAfter(
-  headers: Record<string, string> | undefined,
-  now: number = Date.now(),
-): number | undefined {
-  if (!headers) return undefined;
-  const lower = Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
-  const ms = Number(lower["retry-after-ms"]);
-  if (lower["retry-after-ms"] !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
-  const raw = lower["retry-after"];
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

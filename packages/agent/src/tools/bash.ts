@@ -1,5 +1,5 @@
+import { runShell } from "@pursuit/driver";
 import { z } from "zod";
-import { runShell } from "../process-runner.js";
 import { defineTool, toolError } from "./tool.js";
 
 export const bashTool = defineTool({

@@ -46,7 +46,7 @@ export class ToolRegistry {
   /** Runs one call. Bad arguments and unknown tools come back as tool errors the model can fix, never throws. */
   async execute(name: string, input: unknown, context: ToolContext, engine: GoalEngine): Promise<ToolCallOutcome> {
     if (isGoalTool(name)) {
-      const outcome = await engine.executeTool(context.sessionID, name, input);
+      const outcome = await engine.executeTool(context.sessionID, name, input, { signal: context.signal });
       return { output: outcome.output, isError: outcome.isError, ...(outcome.goal ? { goal: outcome.goal } : {}) };
     }
     const entry = this.byName.get(name);

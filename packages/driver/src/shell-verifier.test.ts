@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createVerifyRunner, VERIFY_OUTPUT_BYTES } from "./verify-runner.js";
+import { createShellVerifier, VERIFY_OUTPUT_BYTES } from "./shell-verifier.js";
+import { alive, waitForPid } from "./testing/processes.js";
 
 const directory = mkdtempSync(join(tmpdir(), "pursuit-verify-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-describe("verify runner", () => {
-  const runner = createVerifyRunner({
+describe("shell verifier", () => {
+  const runner = createShellVerifier({
     directoryOf: async (id) => (id === "ses_1" ? directory : undefined),
     timeoutMs: 300,
   });
@@ -31,6 +32,28 @@ describe("verify runner", () => {
     const result = await runner.run("ses_1", "sleep 10");
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(result).toMatchObject({ passed: false, output: expect.stringContaining("timed out after 300 ms") });
+  });
+
+  it("stops at once on abort, killing the command and what it started, and does not pass", async () => {
+    const controller = new AbortController();
+    const running = runner.run("ses_1", "sleep 30 & echo $! > sleeper.pid; wait", controller.signal);
+    const pid = await waitForPid(join(directory, "sleeper.pid"));
+    const started = Date.now();
+    controller.abort();
+    const result = await running;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result).toMatchObject({ passed: false, aborted: true, output: expect.stringContaining("aborted") });
+    expect(alive(pid)).toBe(false);
+  });
+
+  it("survives a command whose process group is gone while a daemonised grandchild holds its output open", async () => {
+    // The shell exits at once; `setsid` moves the sleeper out of the group, still holding stdout. A kill of the
+    // group at the timeout then finds no such group (ESRCH), which must not escape as an uncaught exception.
+    const started = Date.now();
+    const result = await runner.run("ses_1", "setsid sleep 3 & exit 0");
+    expect(result).toMatchObject({ passed: true, exitCode: 0 });
+    // The answer does not wait for the grandchild to let go of the pipe.
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it("fails for an unknown session", async () => {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import type { AbortSignalLike } from "@pursuit/core";
 
 export type ProcessResult = {
   exitCode: number | null;
@@ -14,7 +15,7 @@ export type ProcessResult = {
 export type RunShellOptions = {
   cwd: string;
   timeoutMs: number;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /** Keep at most this many bytes: the head and the tail, with the middle cut. */
   maxOutputBytes: number;
   /** Keep only the tail (a verify command's last words matter most). */

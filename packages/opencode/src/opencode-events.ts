@@ -1,0 +1,104 @@
+import type { StepUsage, ToolResultFact } from "@pursuit/core";
+import { parseRetryAfter } from "@pursuit/driver";
+import {
+  type OpencodeTokens,
+  type OpencodeToolPart,
+  stepUsageFromOpencode,
+  toolFactFromPart,
+} from "./opencode-usage.js";
+
+/** Why a turn failed, as far as the goal is concerned. */
+export type TurnFailure = { kind: "aborted" } | { kind: "error"; message: string; retryAfterMs?: number };
+
+/**
+ * What the host learns from OpenCode's bus, decoded once into one union so each case is handled exactly once
+ * (and the compiler says so when a case is added).
+ */
+export type OpencodeEvent =
+  /** The session started working (a turn is running). */
+  | { type: "busy"; sessionID: string }
+  /** Anything else streamed for a turn (text, reasoning, a running tool): a turn is running. */
+  | { type: "activity"; sessionID: string }
+  | { type: "step-finished"; sessionID: string; stepID: string; usage: StepUsage; costUSD?: number }
+  | { type: "tool-finished"; sessionID: string; partID: string; fact: ToolResultFact }
+  | { type: "failed"; sessionID: string; failure: TurnFailure }
+  | { type: "idle"; sessionID: string }
+  /** A permission request or a question waits on a person. */
+  | { type: "person-asked"; sessionID: string; requestID: string }
+  | { type: "person-answered"; sessionID: string; requestID: string }
+  | { type: "deleted"; sessionID: string };
+
+/** A bus event as OpenCode publishes it (shapes from @opencode-ai/sdk 1.18). */
+export type RawOpencodeEvent = { type: string; properties?: unknown };
+
+/** Decodes the events the host reacts to; every other event (and any malformed one) is `undefined`. */
+export function decodeOpencodeEvent(event: RawOpencodeEvent, now: number): OpencodeEvent | undefined {
+  const p = record(event.properties);
+  if (!p) return undefined;
+  switch (event.type) {
+    case "session.status": {
+      const sessionID = text(p.sessionID);
+      return sessionID && record(p.status)?.type === "busy" ? { type: "busy", sessionID } : undefined;
+    }
+    case "session.idle": {
+      const sessionID = text(p.sessionID);
+      return sessionID ? { type: "idle", sessionID } : undefined;
+    }
+    case "session.error": {
+      const sessionID = text(p.sessionID);
+      return sessionID ? { type: "failed", sessionID, failure: decodeFailure(record(p.error), now) } : undefined;
+    }
+    case "session.deleted": {
+      const sessionID = text(record(p.info)?.id);
+      return sessionID ? { type: "deleted", sessionID } : undefined;
+    }
+    case "message.part.updated":
+      return decodePart(record(p.part));
+    case "permission.asked":
+    case "permission.updated":
+    case "question.asked": {
+      const sessionID = text(p.sessionID);
+      const requestID = text(p.id);
+      return sessionID && requestID ? { type: "person-asked", sessionID, requestID } : undefined;
+    }
+    case "permission.replied":
+    case "question.replied":
+    case "question.rejected": {
+      const sessionID = text(p.sessionID);
+      const requestID = text(p.requestID) ?? text(p.permissionID);
+      return sessionID && requestID ? { type: "person-answered", sessionID, requestID } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function decodePart(part: Record<string, unknown> | undefined): OpencodeEvent | undefined {
+  const sessionID = text(part?.sessionID);
+  const id = text(part?.id);
+  if (!part || !sessionID || !id) return undefined;
+  if (part.type === "step-finish") {
+    const usage = stepUsageFromOpencode((record(part.tokens) ?? {}) as OpencodeTokens);
+    // OpenCode reports 0 for models without configured prices: that is "unknown", not "free".
+    const cost = typeof part.cost === "number" && part.cost > 0 ? part.cost : undefined;
+    return { type: "step-finished", sessionID, stepID: id, usage, ...(cost !== undefined ? { costUSD: cost } : {}) };
+  }
+  if (part.type === "tool" && record(part.state)) {
+    const fact = toolFactFromPart(part as unknown as OpencodeToolPart);
+    if (fact) return { type: "tool-finished", sessionID, partID: id, fact };
+  }
+  return { type: "activity", sessionID };
+}
+
+function decodeFailure(error: Record<string, unknown> | undefined, now: number): TurnFailure {
+  if (error?.name === "MessageAbortedError") return { kind: "aborted" };
+  const data = record(error?.data);
+  const message = text(data?.message) ?? text(error?.name) ?? "unknown error";
+  const retryAfterMs = parseRetryAfter(record(data?.responseHeaders) as Record<string, string> | undefined, now);
+  return { kind: "error", message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+}
+
+const record = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+
+const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);

@@ -1,0 +1,71 @@
+import type { Clock, GoalEngine, StepUsage, ToolResultFact } from "@pursuit/core";
+import type { TurnFailure } from "./opencode-events.js";
+import type { SessionTracker } from "./session-tracker.js";
+
+/**
+ * Tells the engine what OpenCode's turns do: when one starts, each step's usage, each finished tool, how it
+ * failed, and when it ends. Goal context the engine hands back (a budget notice) waits in the tracker for
+ * the next prompt.
+ */
+export class TurnReporter {
+  private turnCounter = 0;
+
+  constructor(
+    private readonly engine: GoalEngine,
+    private readonly tracker: SessionTracker,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A turn runs from now on (its first event, or its first model request, whichever comes first). */
+  async started(sessionID: string): Promise<void> {
+    const session = this.tracker.get(sessionID);
+    session.busy = true;
+    if (session.turn) return;
+    const continuation = session.continuationPrompted;
+    session.continuationPrompted = false;
+    session.turn = { id: `turn_${this.clock.now()}_${++this.turnCounter}`, continuation };
+    await this.engine.turnStarted(sessionID, { turnID: session.turn.id, continuation });
+  }
+
+  async stepFinished(sessionID: string, step: { stepID: string; usage: StepUsage; costUSD?: number }): Promise<void> {
+    await this.started(sessionID);
+    const result = await this.engine.stepFinished(sessionID, step);
+    this.tracker.queueContext(sessionID, result.append);
+  }
+
+  async toolFinished(sessionID: string, partID: string, fact: ToolResultFact): Promise<void> {
+    await this.started(sessionID);
+    const session = this.tracker.get(sessionID);
+    if (session.reportedTools.has(partID)) return;
+    session.reportedTools.add(partID);
+    this.engine.recordToolResults(sessionID, [fact]);
+  }
+
+  failed(sessionID: string, failure: TurnFailure): void {
+    const session = this.tracker.get(sessionID);
+    if (!session.turn) return;
+    // An abort the plugin made to enforce a limit is the end of the turn, not a person stopping the goal.
+    if (failure.kind === "aborted" && session.stoppingForLimit) return;
+    session.turn.failure = failure;
+  }
+
+  /** The session went idle: the turn (if one ran) ends with its outcome. */
+  async ended(sessionID: string): Promise<void> {
+    const session = this.tracker.get(sessionID);
+    session.busy = false;
+    session.stoppingForLimit = false;
+    const turn = session.turn;
+    session.turn = undefined;
+    session.reportedTools.clear();
+    if (!turn) return;
+    const failure = turn.failure;
+    const ended = await this.engine.turnEnded(sessionID, {
+      outcome: failure ? failure.kind : "completed",
+      ...(failure?.kind === "error" ? { error: failure.message } : {}),
+      ...(failure?.kind === "error" && failure.retryAfterMs !== undefined
+        ? { retryAfterMs: failure.retryAfterMs }
+        : {}),
+    });
+    this.tracker.queueContext(sessionID, ended.append);
+  }
+}

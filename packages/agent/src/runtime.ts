@@ -10,7 +10,7 @@ import {
   type GoalStatus,
   type Result,
 } from "@pursuit/core";
-import { createShellVerifier } from "@pursuit/driver";
+import { createShellVerifier, type GoalContinuation } from "@pursuit/driver";
 import { monotonicIds, openStore, type Session } from "@pursuit/store";
 import type { LanguageModel } from "ai";
 import type { PursuitConfig } from "./config/config-schema.js";
@@ -60,8 +60,6 @@ export interface Runtime {
   status(): Record<string, SessionStatus>;
   /** No turn is running and no continuation is scheduled or being started, in any session. */
   quiet(): boolean;
-  /** A continuation of the session's goal waits for its time (after a turn without progress, or a failure). */
-  continuationScheduled(sessionID: string): boolean;
   goals: {
     get(sessionID: string): Promise<Goal | undefined>;
     create(sessionID: string, input: GoalInput): Promise<Result<Goal, GoalRefusal>>;
@@ -69,6 +67,8 @@ export interface Runtime {
     clear(sessionID: string): Promise<Result<{ cleared: true }, GoalRefusal>>;
     history(sessionID: string): Promise<GoalHistoryEntry[]>;
     list(filter?: { status?: GoalStatus }): Promise<Goal[]>;
+    /** What happens next in the session without anyone acting (a turn runs, a continuation is due, nothing). */
+    continuation(sessionID: string): Promise<GoalContinuation>;
   };
   /** Every event of the runtime, in order. Returns an unsubscribe function. */
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
@@ -167,7 +167,6 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     abort: (sessionID) => sessions.abort(sessionID),
     status: () => sessions.status(),
     quiet: () => sessions.quiet(),
-    continuationScheduled: (sessionID) => sessions.driver.scheduled(sessionID),
     goals: {
       get: (sessionID) => engine.getGoal(sessionID),
       async create(sessionID, input) {
@@ -195,6 +194,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       },
       history: (sessionID) => engine.history(sessionID),
       list: (filter) => engine.listGoals(filter),
+      continuation: async (sessionID) => sessions.continuation(sessionID),
     },
     subscribe: (listener) => bus.subscribe(listener),
     close() {

@@ -1,5 +1,5 @@
 import type { Clock, ContextMessage, Goal, GoalEngine } from "@pursuit/core";
-import { ContinuationDriver } from "@pursuit/driver";
+import { ContinuationDriver, type GoalContinuation } from "@pursuit/driver";
 import { createId, type Session, type Store } from "@pursuit/store";
 import type { EventBus, MessageWithParts, SessionStatus } from "./events.js";
 import { INTERRUPTED_TOOL_OUTPUT } from "./message-conversion.js";
@@ -65,6 +65,12 @@ export class SessionManager {
       },
       reportError: (sessionID, error) => this.reportError(sessionID, error),
     });
+  }
+
+  /** What happens next in the session without anyone acting. */
+  continuation(sessionID: string): GoalContinuation {
+    if (this.states.get(sessionID)?.busy) return { state: "running" };
+    return this.driver.continuation(sessionID);
   }
 
   /** No turn running and no continuation scheduled or being started, in any session. */

@@ -72,9 +72,9 @@ describe("abort", () => {
     const sessionID = await harness.session();
     await harness.runtime.goals.create(sessionID, { objective: "Idle" });
     await harness.model.waitForRequests(1);
-    await waitFor(() => harness!.runtime.continuationScheduled(sessionID), 5_000, "the next continuation");
+    await harness.waitForContinuation(sessionID, "scheduled");
     await harness.runtime.abort(sessionID);
-    expect(harness.runtime.continuationScheduled(sessionID)).toBe(false);
+    expect(await harness.runtime.goals.continuation(sessionID)).toEqual({ state: "none" });
     expect(await harness.runtime.goals.get(sessionID)).toMatchObject({
       status: "paused",
       reason: "aborted by the user",

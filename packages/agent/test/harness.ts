@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Goal } from "@pursuit/core";
+import type { GoalContinuation } from "@pursuit/driver";
 import { type Behaviour, type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
 import type { GoalConfig, PursuitConfig } from "../src/config/config-schema.js";
 import type { RuntimeEvent } from "../src/events.js";
@@ -99,6 +100,15 @@ export class Harness {
    */
   async settle(timeoutMs = 15_000): Promise<void> {
     await waitFor(() => this.runtime.quiet(), timeoutMs, "no turn running and nothing scheduled");
+  }
+
+  /** Resolves once the session's next step (running, scheduled, starting, none) is `state`. */
+  async waitForContinuation(sessionID: string, state: GoalContinuation["state"], timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.runtime.goals.continuation(sessionID)).state !== state) {
+      if (Date.now() > deadline) throw new Error(`no continuation in state ${state} after ${timeoutMs} ms`);
+      await sleep(10);
+    }
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { lastUserText } from "@pursuit/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { fileByFileBehaviour } from "./behaviours.js";
-import { Harness, waitFor } from "./harness.js";
+import { Harness } from "./harness.js";
 
 describe("user messages and pauses win races with continuations", () => {
   let harness: Harness | undefined;
@@ -16,7 +16,7 @@ describe("user messages and pauses win races with continuations", () => {
     await harness.runtime.goals.create(sessionID, { objective: "Keep going" });
     await harness.model.waitForRequests(1);
     // The first continuation made no progress: the next one is scheduled 3 s out.
-    await waitFor(() => harness!.runtime.continuationScheduled(sessionID), 5_000, "the next continuation");
+    await harness.waitForContinuation(sessionID, "scheduled");
 
     const sent = performance.now();
     const answer = await harness.runtime.prompt(sessionID, { text: "What is the status?" });

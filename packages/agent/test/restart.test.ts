@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { billedTokens } from "@pursuit/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { fileByFileBehaviour } from "./behaviours.js";
 import { Harness, sleep } from "./harness.js";
@@ -31,12 +32,8 @@ describe("restart", () => {
     expect(new Set(charges.map((row) => row.key)).size).toBe(charges.length);
     const answered = harness.model.requests.filter((request) => request.respondedAt && !request.disconnectedAt);
     expect(charges).toHaveLength(answered.length);
-    const billed = answered.reduce((sum, request) => {
-      const usage = request.response!.usage!;
-      return sum + usage.prompt_tokens - usage.prompt_tokens_details.cached_tokens + usage.completion_tokens;
-    }, 0);
     const final = (await harness.runtime.goals.get(sessionID))!;
-    expect(final.usage.tokens).toBe(billed);
+    expect(final.usage.tokens).toBe(billedTokens(harness.model.requests));
     // The conversation survived the restart append-only.
     expect(harness.model.prefixReuse().brokenPairs).toEqual([]);
     // Busy time only: the downtime between close and reopen is not charged.

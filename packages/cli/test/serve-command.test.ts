@@ -8,7 +8,13 @@ import {
   sessionCreate,
   sessionStatus,
 } from "@pursuit/sdk";
-import { type BehaviourFunction, type ScriptedModel, startScriptedModel, pollUntil as until } from "@pursuit/testkit";
+import {
+  type BehaviourFunction,
+  billedTokens,
+  type ScriptedModel,
+  startScriptedModel,
+  pollUntil as until,
+} from "@pursuit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeProject, PursuitProcess, runPursuit } from "./pursuit-process.js";
 
@@ -75,9 +81,11 @@ describe("pursuit serve", () => {
     const charges = history.flatMap((row) => (row.kind === "charged" ? [row] : []));
     const keys = charges.map((row) => row.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(charges.reduce((sum, row) => sum + row.charge.tokens, 0)).toBe(goal?.usage.tokens);
-    expect(charges.reduce((sum, row) => sum + row.charge.turns, 0)).toBe(goal?.usage.turns);
-    expect(goal?.usage.tokens).toBeGreaterThan(0);
+    // Against what the model billed: a step answered just before the kill may go uncharged, none twice, and
+    // everything answered after the restart is charged.
+    expect(goal?.usage.tokens).toBeLessThanOrEqual(billedTokens(model.requests));
+    expect(goal?.usage.tokens).toBeGreaterThanOrEqual(billedTokens(model.requests.slice(requestsAtKill)));
+    expect(billedTokens(model.requests.slice(requestsAtKill))).toBeGreaterThan(0);
   }, 120_000);
 
   it("refuses a non-loopback address without a password, explaining why", async () => {

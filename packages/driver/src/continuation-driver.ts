@@ -4,6 +4,16 @@ import { realTimers, type TimerHandle, type Timers } from "./timers.js";
 /** A continuation that waits to retry after failed turns: the host shows it (OpenCode's "retry" status). */
 export type RetryStatus = { attempt: number; message: string; next: number };
 
+/**
+ * What happens next in a session without anyone acting: a turn runs, a continuation is scheduled (and when;
+ * `retry` when it retries failed turns), one is being decided or started, or nothing at all.
+ */
+export type GoalContinuation =
+  | { state: "running" }
+  | { state: "scheduled"; at: number; retry?: { attempt: number; message: string } }
+  | { state: "starting" }
+  | { state: "none" };
+
 /** What a host gives the driver. */
 export interface ContinuationHost {
   /** What the session offers right now (idle, a queued user message, a person being asked something). */
@@ -29,9 +39,11 @@ export interface ContinuationHost {
  * scheduled.
  */
 export class ContinuationDriver {
-  private readonly timers = new Map<string, TimerHandle>();
+  private readonly timers = new Map<string, { handle: TimerHandle; at: number; retry?: RetryStatus }>();
   private readonly retryShown = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Work under way per session (deciding or starting a continuation). */
+  private readonly working = new Map<string, number>();
   private open = true;
 
   constructor(
@@ -52,7 +64,7 @@ export class ContinuationDriver {
 
   /** Calls off the session's scheduled continuation (a turn started, the goal stopped, a person asked). */
   cancel(sessionID: string): void {
-    this.timers.get(sessionID)?.cancel();
+    this.timers.get(sessionID)?.handle.cancel();
     this.timers.delete(sessionID);
     this.clearRetry(sessionID);
   }
@@ -60,6 +72,18 @@ export class ContinuationDriver {
   /** Whether a continuation is scheduled for the session. */
   scheduled(sessionID: string): boolean {
     return this.timers.has(sessionID);
+  }
+
+  /** The driver's part of what happens next (the host knows whether a turn runs). */
+  continuation(sessionID: string): GoalContinuation {
+    if ((this.working.get(sessionID) ?? 0) > 0) return { state: "starting" };
+    const timer = this.timers.get(sessionID);
+    if (!timer) return { state: "none" };
+    return {
+      state: "scheduled",
+      at: timer.at,
+      ...(timer.retry ? { retry: { attempt: timer.retry.attempt, message: timer.retry.message } } : {}),
+    };
   }
 
   /** Nothing scheduled and nothing being decided or started, in any session. */
@@ -78,19 +102,22 @@ export class ContinuationDriver {
     this.cancel(sessionID);
     if (!this.open) return;
     const delay = Math.max(0, decision.at - this.clock.now());
-    if (decision.retry && delay > 0) {
+    const retry = decision.retry
+      ? { attempt: decision.retry.attempt, message: decision.retry.error, next: decision.at }
+      : undefined;
+    if (retry && delay > 0) {
       this.retryShown.add(sessionID);
-      this.host.retrying?.(sessionID, {
-        attempt: decision.retry.attempt,
-        message: decision.retry.error,
-        next: decision.at,
-      });
+      this.host.retrying?.(sessionID, retry);
     }
-    const timer = this.timerSource.after(delay, () => {
-      if (this.timers.get(sessionID) !== timer) return;
-      this.timers.delete(sessionID);
-      void this.track(sessionID, () => this.fire(sessionID));
-    });
+    const timer = {
+      at: decision.at,
+      ...(retry ? { retry } : {}),
+      handle: this.timerSource.after(delay, () => {
+        if (this.timers.get(sessionID) !== timer) return;
+        this.timers.delete(sessionID);
+        void this.track(sessionID, () => this.fire(sessionID));
+      }),
+    };
     this.timers.set(sessionID, timer);
   }
 
@@ -127,9 +154,15 @@ export class ContinuationDriver {
 
   /** Runs background work, counted by `quiet()`; its failures go to the host, never unhandled. */
   private track(sessionID: string, work: () => Promise<void>): Promise<void> {
+    this.working.set(sessionID, (this.working.get(sessionID) ?? 0) + 1);
     const running = work().catch((error: unknown) => this.host.reportError?.(sessionID, error));
     this.inFlight.add(running);
-    void running.finally(() => this.inFlight.delete(running));
+    void running.finally(() => {
+      this.inFlight.delete(running);
+      const left = (this.working.get(sessionID) ?? 1) - 1;
+      if (left > 0) this.working.set(sessionID, left);
+      else this.working.delete(sessionID);
+    });
     return running;
   }
 }

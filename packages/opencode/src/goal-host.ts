@@ -11,7 +11,7 @@ import {
   type Result,
   type SessionFacts,
 } from "@pursuit/core";
-import { ContinuationDriver, realTimers, type Timers } from "@pursuit/driver";
+import { ContinuationDriver, type GoalContinuation, realTimers, type Timers } from "@pursuit/driver";
 import { decodeOpencodeEvent, type OpencodeEvent, type RawOpencodeEvent } from "./opencode-events.js";
 import { OrderedQueue } from "./ordered-queue.js";
 import { SessionTracker } from "./session-tracker.js";
@@ -145,6 +145,12 @@ export class OpencodeGoalHost {
   takeContextForUserMessage(sessionID: string): string | undefined {
     const texts = this.tracker.takeContext(sessionID);
     return texts.length > 0 ? texts.join("\n\n") : undefined;
+  }
+
+  /** What happens next in the session without anyone acting. */
+  continuation(sessionID: string): GoalContinuation {
+    if (this.tracker.get(sessionID).busy) return { state: "running" };
+    return this.driver.continuation(sessionID);
   }
 
   /** No event or model request waits, no turn runs and no continuation is scheduled or being started. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createPursuitClient, goalCreate, goalGet, goalHistory } from "@pursuit/sdk";
-import { type ScriptedModel, startScriptedModel, pollUntil as until } from "@pursuit/testkit";
+import { billedTokens, type ScriptedModel, startScriptedModel, pollUntil as until } from "@pursuit/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createOpencodeProject,
@@ -45,6 +45,7 @@ describe("opencode-pursuit across an OpenCode restart", () => {
     await serve.kill();
     const answeredBeforeKill = model.requests.filter((request) => request.respondedAt !== undefined).length;
 
+    const requestsAtKill = model.requests.length;
     serve = await startOpencodeServe(project);
     await until(
       "the goal to complete",
@@ -63,7 +64,10 @@ describe("opencode-pursuit across an OpenCode restart", () => {
     expect(steps.length).toBeLessThanOrEqual(
       model.requests.filter((request) => request.respondedAt !== undefined).length,
     );
+    // Against what the model billed: a step answered just before the kill may go uncharged, none twice, and
+    // everything answered after the restart is charged.
     const goal = (await goalGet({ client: api, path: { id: session.id } })).data;
-    expect(goal?.usage.tokens).toBe(charges.reduce((sum, row) => sum + row.charge.tokens, 0));
+    expect(goal?.usage.tokens).toBeLessThanOrEqual(billedTokens(model.requests));
+    expect(goal?.usage.tokens).toBeGreaterThanOrEqual(billedTokens(model.requests.slice(requestsAtKill)));
   }, 120_000);
 });

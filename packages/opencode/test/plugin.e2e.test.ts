@@ -20,6 +20,7 @@ import {
   type OpencodeServe,
   repoRoot,
   startOpencodeServe,
+  waitForGoalSettled,
   waitForIdle,
 } from "./harness/index.js";
 import { scenarioReply } from "./scenario-model.js";
@@ -36,8 +37,6 @@ type GoalView = {
   createdBy: string;
   usage: { tokens: number; turns: number };
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The model requests of one session: its conversation holds the objective (or the first words) given. */
 function requestsFor(model: ScriptedModel, marker: string): RecordedRequest[] {
@@ -102,7 +101,7 @@ describe("opencode-pursuit inside a real opencode serve", () => {
       role: "tool",
       content: expect.stringContaining("The goal is complete"),
     });
-    await sleep(2500);
+    await waitForGoalSettled(api, session.id);
     expect(requestsFor(model, "files 3")).toHaveLength(requests.length);
 
     // Cache safety: every request of the run extends the previous one; system prompt and tools never change.
@@ -142,7 +141,7 @@ describe("opencode-pursuit inside a real opencode serve", () => {
     const gaps = [1, 2].map((i) => (requests[i]?.time ?? 0) - (requests[i - 1]?.time ?? 0));
     expect(gaps[0]).toBeGreaterThanOrEqual(POLICY.backoffBaseMs);
     expect(gaps[1]).toBeGreaterThanOrEqual(POLICY.backoffBaseMs * 2);
-    await sleep(1500);
+    await waitForGoalSettled(api, session.id);
     expect(requestsFor(model, "stall: think hard")).toHaveLength(3);
   });
 
@@ -161,7 +160,7 @@ describe("opencode-pursuit inside a real opencode serve", () => {
       time: number;
     }[];
     const limitedAt = history.find((row) => row.kind === "status" && row.to === "budget_limited")?.time ?? 0;
-    await sleep(1500);
+    await waitForGoalSettled(api, session.id);
     const after = requestsFor(model, "budget: write files").filter((request) => request.time > limitedAt);
     expect(after.length).toBeLessThanOrEqual(1);
     for (const request of after) expect(request.body.max_tokens).toBeLessThanOrEqual(POLICY.wrapUpMaxOutputTokens);
@@ -176,7 +175,7 @@ describe("opencode-pursuit inside a real opencode serve", () => {
     await serve.client.session.abort({ path: { id: session.id } });
     const paused = await goalWhen(session.id, (goal) => goal.status === "paused", 15_000);
     expect(paused.reason).toBe("aborted by the user");
-    await sleep(2000);
+    await waitForGoalSettled(api, session.id);
     expect(requestsFor(model, "hang: wait for it")).toHaveLength(1);
   });
 

@@ -33,6 +33,7 @@ describe("the OpenAPI document", () => {
       "patch /session/{id}/goal",
       "delete /session/{id}/goal",
       "get /session/{id}/goal/history",
+      "get /session/{id}/goal/continuation",
       "get /goal",
     ];
     const actual = Object.entries(document.paths).flatMap(([path, methods]) =>

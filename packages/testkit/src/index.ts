@@ -1,3 +1,4 @@
+export { billedTokens } from "./billed-tokens.js";
 export { type CompletionMeta, completionJson, splitIntoPieces, streamChunks } from "./completion-chunks.js";
 export { type ConversationKeyFunction, defaultConversationKey } from "./conversation-key.js";
 export {

@@ -23,4 +23,5 @@ export {
 export { type OpencodeTui, type StartOpencodeTuiOptions, startOpencodeTui } from "./start-opencode-tui.js";
 export { type BusEvent, type EventSubscription, subscribeEvents } from "./subscribe-events.js";
 export { shellQuote, tmux, tmuxAvailable } from "./tmux.js";
+export { waitForGoalSettled } from "./wait-for-goal-settled.js";
 export { type WaitForIdleOptions, waitForIdle } from "./wait-for-idle.js";

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { EventSubscribeData, EventSubscribeResponse, EventSubscribeResponses, GoalClearData, GoalClearErrors, GoalClearResponses, GoalCreateData, GoalCreateErrors, GoalCreateResponses, GoalGetData, GoalGetErrors, GoalGetResponses, GoalHistoryData, GoalHistoryErrors, GoalHistoryResponses, GoalListData, GoalListErrors, GoalListResponses, GoalUpdateData, GoalUpdateErrors, GoalUpdateResponses, SessionAbortData, SessionAbortErrors, SessionAbortResponses, SessionCreateData, SessionCreateErrors, SessionCreateResponses, SessionDeleteData, SessionDeleteErrors, SessionDeleteResponses, SessionGetData, SessionGetErrors, SessionGetResponses, SessionListData, SessionListResponses, SessionMessagesData, SessionMessagesErrors, SessionMessagesResponses, SessionPromptAsyncData, SessionPromptAsyncErrors, SessionPromptAsyncResponses, SessionPromptData, SessionPromptErrors, SessionPromptResponses, SessionStatusData, SessionStatusResponses } from './types.gen.js';
+import type { EventSubscribeData, EventSubscribeResponse, EventSubscribeResponses, GoalClearData, GoalClearErrors, GoalClearResponses, GoalContinuationData, GoalContinuationErrors, GoalContinuationResponses, GoalCreateData, GoalCreateErrors, GoalCreateResponses, GoalGetData, GoalGetErrors, GoalGetResponses, GoalHistoryData, GoalHistoryErrors, GoalHistoryResponses, GoalListData, GoalListErrors, GoalListResponses, GoalUpdateData, GoalUpdateErrors, GoalUpdateResponses, SessionAbortData, SessionAbortErrors, SessionAbortResponses, SessionCreateData, SessionCreateErrors, SessionCreateResponses, SessionDeleteData, SessionDeleteErrors, SessionDeleteResponses, SessionGetData, SessionGetErrors, SessionGetResponses, SessionListData, SessionListResponses, SessionMessagesData, SessionMessagesErrors, SessionMessagesResponses, SessionPromptAsyncData, SessionPromptAsyncErrors, SessionPromptAsyncResponses, SessionPromptData, SessionPromptErrors, SessionPromptResponses, SessionStatusData, SessionStatusResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -122,6 +122,11 @@ export const goalCreate = <ThrowOnError extends boolean = false>(options: Option
  * The session's append-only goal history, oldest first
  */
 export const goalHistory = <ThrowOnError extends boolean = false>(options: Options<GoalHistoryData, ThrowOnError>) => (options.client ?? client).get<GoalHistoryResponses, GoalHistoryErrors, ThrowOnError>({ url: '/session/{id}/goal/history', ...options });
+
+/**
+ * What happens next without anyone acting: a turn running, a continuation due (when), or nothing
+ */
+export const goalContinuation = <ThrowOnError extends boolean = false>(options: Options<GoalContinuationData, ThrowOnError>) => (options.client ?? client).get<GoalContinuationResponses, GoalContinuationErrors, ThrowOnError>({ url: '/session/{id}/goal/continuation', ...options });
 
 /**
  * Goals across sessions, optionally with one status

@@ -340,6 +340,39 @@ export type Charge = {
     seconds: number;
 };
 
+/**
+ * What happens next in the session without anyone acting
+ */
+export type GoalContinuation = {
+    /**
+     * A turn runs in the session
+     */
+    state: 'running';
+} | {
+    state: 'scheduled';
+    /**
+     * When the next continuation turn starts (epoch ms)
+     */
+    at: number;
+    /**
+     * Set when the continuation retries after failed turns: which attempt, and why
+     */
+    retry?: {
+        attempt: number;
+        message: string;
+    };
+} | {
+    /**
+     * A continuation is being decided or started
+     */
+    state: 'starting';
+} | {
+    /**
+     * Nothing happens until someone acts
+     */
+    state: 'none';
+};
+
 export type Event = ({
     type: 'server.connected';
 } & EventServerConnected) | ({
@@ -903,6 +936,33 @@ export type GoalHistoryResponses = {
 };
 
 export type GoalHistoryResponse = GoalHistoryResponses[keyof GoalHistoryResponses];
+
+export type GoalContinuationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/session/{id}/goal/continuation';
+};
+
+export type GoalContinuationErrors = {
+    /**
+     * No such session or goal
+     */
+    404: ErrorResponse;
+};
+
+export type GoalContinuationError = GoalContinuationErrors[keyof GoalContinuationErrors];
+
+export type GoalContinuationResponses = {
+    /**
+     * The session's next step
+     */
+    200: GoalContinuation;
+};
+
+export type GoalContinuationResponse = GoalContinuationResponses[keyof GoalContinuationResponses];
 
 export type GoalListData = {
     body?: never;

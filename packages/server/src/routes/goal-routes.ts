@@ -6,6 +6,7 @@ import type { GoalApiRuntime } from "../api-runtime.js";
 import { type ErrorStatus, errorResponses } from "../schemas/error-schema.js";
 import {
   GoalClearedSchema,
+  GoalContinuationSchema,
   GoalCreateInputSchema,
   GoalHistoryEntrySchema,
   GoalListQuerySchema,
@@ -76,6 +77,16 @@ const goalHistory = createRoute({
   responses: { 200: json(z.array(GoalHistoryEntrySchema), "History rows"), ...errorResponses(404) },
 });
 
+const goalContinuation = createRoute({
+  method: "get",
+  path: "/session/{id}/goal/continuation",
+  operationId: "goal.continuation",
+  tags: ["goal"],
+  summary: "What happens next without anyone acting: a turn running, a continuation due (when), or nothing",
+  request: { params: SessionIdParamSchema },
+  responses: { 200: json(GoalContinuationSchema, "The session's next step"), ...errorResponses(404) },
+});
+
 const listGoals = createRoute({
   method: "get",
   path: "/goal",
@@ -126,6 +137,12 @@ export function registerGoalRoutes(app: OpenAPIHono, runtime: GoalApiRuntime): v
     const { id } = c.req.valid("param");
     if (!(await knownSession(id))) return fail(c, sessionNotFound(id));
     return c.json(await runtime.goals.history(id), 200);
+  });
+
+  app.openapi(goalContinuation, async (c) => {
+    const { id } = c.req.valid("param");
+    if (!(await knownSession(id))) return fail(c, sessionNotFound(id));
+    return c.json(await runtime.goals.continuation(id), 200);
   });
 
   app.openapi(listGoals, async (c) => {

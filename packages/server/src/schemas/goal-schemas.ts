@@ -151,6 +151,22 @@ export const GoalPatchInputSchema = z
 
 export const GoalClearedSchema = z.object({ cleared: z.literal(true) }).openapi("GoalCleared");
 
+export const GoalContinuationSchema = z
+  .discriminatedUnion("state", [
+    z.object({ state: z.literal("running").openapi({ description: "A turn runs in the session" }) }),
+    z.object({
+      state: z.literal("scheduled"),
+      at: z.number().openapi({ description: "When the next continuation turn starts (epoch ms)" }),
+      retry: z
+        .object({ attempt: z.number().int(), message: z.string() })
+        .optional()
+        .openapi({ description: "Set when the continuation retries after failed turns: which attempt, and why" }),
+    }),
+    z.object({ state: z.literal("starting").openapi({ description: "A continuation is being decided or started" }) }),
+    z.object({ state: z.literal("none").openapi({ description: "Nothing happens until someone acts" }) }),
+  ])
+  .openapi("GoalContinuation", { description: "What happens next in the session without anyone acting" });
+
 export const GoalListQuerySchema = z.object({
   status: GoalStatusSchema.optional().openapi({ param: { name: "status", in: "query" } }),
 });

@@ -235,14 +235,7 @@ export class TurnRunner {
       facts.push(await this.executeTool(state, recorder, call, request.signal));
     }
     await recorder.failUnfinishedTools(request.signal.aborted ? ABORTED : NOT_RUN_AT_LIMIT);
-    if (facts.length > 0) {
-      await engine.stepFinished(state.id, {
-        stepID,
-        usage: toStepUsage(undefined),
-        uncharged: true,
-        toolResults: facts,
-      });
-    }
+    engine.recordToolResults(state.id, facts);
     await writer.appendContext(state.id, charged.append as ContextMessage[]);
     if (request.signal.aborted) return { kind: "aborted", messageID: message.id };
     return { kind: "finished", messageID: message.id, toolCalls: result.toolCalls.length };

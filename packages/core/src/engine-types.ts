@@ -3,7 +3,6 @@ import type { ContextMessage } from "./context.js";
 import { type ContinuationPolicy, DEFAULT_CONTINUATION_POLICY } from "./continuation.js";
 import type { Goal, GoalLimits } from "./goal.js";
 import type { Clock, GoalEventSink, GoalStore, IdSource, VerifyRunner } from "./ports.js";
-import type { ToolResultFact } from "./progress.js";
 import type { GoalCommand } from "./transition.js";
 import type { LimitsPatch } from "./validation.js";
 
@@ -58,9 +57,6 @@ export type StepReport = {
   prices?: ModelPrices;
   /** Dollars the host already knows for this step (OpenCode prices steps itself); wins over `prices`. */
   costUSD?: number;
-  /** Summary or compaction steps the runtime makes for itself are recorded but not charged. */
-  uncharged?: boolean;
-  toolResults?: ToolResultFact[];
 };
 
 export type TurnEnd = { outcome: "completed" | "error" | "aborted"; error?: string; retryAfterMs?: number };

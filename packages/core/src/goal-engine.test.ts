@@ -46,7 +46,8 @@ function setup(options: { verify?: VerifyRunner; policy?: Partial<GoalPolicy> } 
     for (const [i, [stepUsage, results]] of steps.entries()) {
       const allowance = await engine.beforeStep(S);
       if (allowance.kind === "stop") break;
-      const done = await engine.stepFinished(S, { stepID: `${turnID}-${i}`, usage: stepUsage, toolResults: results });
+      const done = await engine.stepFinished(S, { stepID: `${turnID}-${i}`, usage: stepUsage });
+      engine.recordToolResults(S, results);
       appended.push(...done.append);
     }
     clock.advance((opts.seconds ?? 1) * 1000);
@@ -101,13 +102,12 @@ describe("GoalEngine: people's commands", () => {
 });
 
 describe("GoalEngine: accounting", () => {
-  it("charges steps once by step id, skips uncharged steps, and charges each turn's busy time once", async () => {
+  it("charges steps once by step id, and each turn's busy time once", async () => {
     const { engine, clock } = setup();
     await engine.createGoal(S, { objective: "a" });
     await engine.turnStarted(S, { turnID: "t1", continuation: false });
     await engine.stepFinished(S, { stepID: "x", usage: usage(100, 10, 5000) });
     await engine.stepFinished(S, { stepID: "x", usage: usage(100, 10, 5000) });
-    await engine.stepFinished(S, { stepID: "summary", usage: usage(900, 90), uncharged: true });
     clock.advance(2500);
     await engine.turnEnded(S, { outcome: "completed" });
     clock.advance(60_000); // idle time is never charged

@@ -59,7 +59,7 @@ export class GoalEngine {
   }
 
   /** The in-memory state the engine keeps for a session (created on first use). */
-  sessionState(sessionID: string): SessionRuntime {
+  private sessionState(sessionID: string): SessionRuntime {
     let runtime = this.sessions.get(sessionID);
     if (!runtime) {
       runtime = newSessionRuntime();
@@ -81,10 +81,19 @@ export class GoalEngine {
   }
 
   /**
-   * Applies commands in order inside one store transaction; any refusal leaves everything unchanged.
-   * Emits the matching event once the change is committed.
+   * Applies commands in order inside one store transaction, under the session's lock; any refusal leaves
+   * everything unchanged. Emits the matching event once the change is committed.
    */
-  async apply(
+  apply(
+    sessionID: string,
+    commands: readonly GoalCommand[],
+    actor: "user" | "model" | "runtime",
+  ): Promise<Result<Goal | null, GoalRefusal>> {
+    return this.lock.run(sessionID, () => this.applyInLock(sessionID, commands, actor));
+  }
+
+  /** `apply` for callers already holding the session's lock. */
+  private async applyInLock(
     sessionID: string,
     commands: readonly GoalCommand[],
     actor: "user" | "model" | "runtime",
@@ -94,7 +103,7 @@ export class GoalEngine {
   }
 
   /**
-   * `apply`, also returning the history rows written. With `onlyGoalID`, nothing happens unless that goal is
+   * `applyInLock`, also returning the history rows written. With `onlyGoalID`, nothing happens unless that goal is
    * still the session's, checked inside the transaction (a charge never lands on a goal that replaced it).
    */
   private async commit(
@@ -148,7 +157,7 @@ export class GoalEngine {
         limits: input.limits ?? this.options.defaultLimits,
         verify: input.verify,
       };
-      const result = await this.apply(sessionID, [command], actor);
+      const result = await this.applyInLock(sessionID, [command], actor);
       if (!result.ok) return result;
       const goal = result.value as Goal;
       // A new goal starts with fresh streaks; a turn already running works for it from now on.
@@ -168,7 +177,7 @@ export class GoalEngine {
           ? ok({ goal: before, append: [] })
           : err({ code: "not_found" as const, message: "this session has no goal" });
       }
-      const result = await this.apply(sessionID, commands, "user");
+      const result = await this.applyInLock(sessionID, commands, "user");
       if (!result.ok) return result;
       const goal = result.value as Goal;
       // A person touched the goal: stall and error streaks start over.
@@ -181,7 +190,7 @@ export class GoalEngine {
 
   async clearGoal(sessionID: string): Promise<Result<{ cleared: true }, GoalRefusal>> {
     return this.lock.run(sessionID, async () => {
-      const result = await this.apply(sessionID, [{ type: "clear" }], "user");
+      const result = await this.applyInLock(sessionID, [{ type: "clear" }], "user");
       if (!result.ok) return result;
       const turn = this.sessionState(sessionID).turn;
       this.sessions.set(sessionID, {
@@ -216,6 +225,13 @@ export class GoalEngine {
     sessionID: string,
     turn: { turnID: string; continuation: boolean },
   ): Promise<{ goalTurn: boolean }> {
+    return this.lock.run(sessionID, () => this.turnStartedInLock(sessionID, turn));
+  }
+
+  private async turnStartedInLock(
+    sessionID: string,
+    turn: { turnID: string; continuation: boolean },
+  ): Promise<{ goalTurn: boolean }> {
     const goal = await this.store.get(sessionID);
     const goalID = goal?.status === "active" ? goal.id : undefined;
     this.sessionState(sessionID).turn = {
@@ -236,7 +252,14 @@ export class GoalEngine {
    * host's estimate of the step's uncharged-by-cache input, reserved out of that cap to bound overshoot;
    * when it leaves less room than a wrap-up step's cap, the token limit counts as reached now.
    */
-  async beforeStep(sessionID: string, estimate: { estimatedInputTokens?: number } = {}): Promise<StepAllowance> {
+  beforeStep(sessionID: string, estimate: { estimatedInputTokens?: number } = {}): Promise<StepAllowance> {
+    return this.lock.run(sessionID, () => this.beforeStepInLock(sessionID, estimate));
+  }
+
+  private async beforeStepInLock(
+    sessionID: string,
+    estimate: { estimatedInputTokens?: number },
+  ): Promise<StepAllowance> {
     const runtime = this.sessionState(sessionID);
     const turn = runtime.turn;
     if (!turn?.goalID) return { kind: "run" };
@@ -249,7 +272,7 @@ export class GoalEngine {
     let notice: ContextMessage[] = [];
     const limit = limitBeforeStep(goal, elapsed, estimated, this.policy);
     if (limit) {
-      const limited = await this.apply(sessionID, [{ type: "limit", limit }], "runtime");
+      const limited = await this.applyInLock(sessionID, [{ type: "limit", limit }], "runtime");
       if (limited.ok && limited.value) goal = limited.value;
       turn.limitCrossed = true;
       notice = [budgetNoticeMessage(goal, limit, limit === "seconds" ? elapsed : 0)];
@@ -260,16 +283,18 @@ export class GoalEngine {
   }
 
   /** Charges one step (idempotent by step id) and returns the budget notice when this step crossed a limit. */
-  async stepFinished(sessionID: string, step: StepReport): Promise<{ goal?: Goal; append: ContextMessage[] }> {
-    const turn = this.sessionState(sessionID).turn;
-    if (turn && step.toolResults) turn.results.push(...step.toolResults);
-    if (!turn?.goalID || step.uncharged) return { append: [] };
-    const charge = stepCharge(step.usage, step.prices);
-    if (step.costUSD !== undefined && Number.isFinite(step.costUSD) && step.costUSD >= 0) charge.costUSD = step.costUSD;
-    return this.chargeTurnGoal(sessionID, turn.goalID, `step:${step.stepID}`, charge);
+  stepFinished(sessionID: string, step: StepReport): Promise<{ goal?: Goal; append: ContextMessage[] }> {
+    return this.lock.run(sessionID, async () => {
+      const turn = this.sessionState(sessionID).turn;
+      if (!turn?.goalID) return { append: [] };
+      const charge = stepCharge(step.usage, step.prices);
+      if (step.costUSD !== undefined && Number.isFinite(step.costUSD) && step.costUSD >= 0)
+        charge.costUSD = step.costUSD;
+      return this.chargeTurnGoal(sessionID, turn.goalID, `step:${step.stepID}`, charge);
+    });
   }
 
-  /** Tool results a host learns apart from a step's usage (OpenCode reports them as separate events). */
+  /** The turn's finished tool calls, which judge its progress (in memory only: nothing to lock). */
   recordToolResults(sessionID: string, results: readonly ToolResultFact[]): void {
     this.sessionState(sessionID).turn?.results.push(...results);
   }
@@ -293,7 +318,11 @@ export class GoalEngine {
   }
 
   /** Charges the turn (one turn, its busy seconds), judges progress and remembers the outcome. */
-  async turnEnded(sessionID: string, end: TurnEnd): Promise<{ goal?: Goal; append: ContextMessage[] }> {
+  turnEnded(sessionID: string, end: TurnEnd): Promise<{ goal?: Goal; append: ContextMessage[] }> {
+    return this.lock.run(sessionID, () => this.turnEndedInLock(sessionID, end));
+  }
+
+  private async turnEndedInLock(sessionID: string, end: TurnEnd): Promise<{ goal?: Goal; append: ContextMessage[] }> {
     const runtime = this.sessionState(sessionID);
     const turn = runtime.turn;
     runtime.turn = undefined;
@@ -321,18 +350,20 @@ export class GoalEngine {
       -this.policy.progressWindowTurns,
     );
     if (end.outcome === "aborted") {
-      const paused = await this.aborted(sessionID);
+      const paused = await this.pauseForAbort(sessionID);
       return { ...(paused ? { goal: paused } : charged.goal ? { goal: charged.goal } : {}), append: charged.append };
     }
     return charged;
   }
 
   /** A person aborted the session: an active goal pauses, so nothing continues behind their back. */
-  async aborted(sessionID: string): Promise<Goal | undefined> {
-    return this.lock.run(sessionID, async () => {
-      const result = await this.apply(sessionID, [{ type: "pause", reason: "aborted by the user" }], "runtime");
-      return result.ok && result.value ? result.value : undefined;
-    });
+  aborted(sessionID: string): Promise<Goal | undefined> {
+    return this.lock.run(sessionID, () => this.pauseForAbort(sessionID));
+  }
+
+  private async pauseForAbort(sessionID: string): Promise<Goal | undefined> {
+    const result = await this.applyInLock(sessionID, [{ type: "pause", reason: "aborted by the user" }], "runtime");
+    return result.ok && result.value ? result.value : undefined;
   }
 
   /**
@@ -351,10 +382,10 @@ export class GoalEngine {
       );
       switch (decision.kind) {
         case "pause":
-          await this.apply(sessionID, [{ type: "pause", reason: decision.reason }], "runtime");
+          await this.applyInLock(sessionID, [{ type: "pause", reason: decision.reason }], "runtime");
           break;
         case "block":
-          await this.apply(sessionID, [{ type: "block", reason: decision.reason }], "runtime");
+          await this.applyInLock(sessionID, [{ type: "block", reason: decision.reason }], "runtime");
           break;
         case "continue":
         case "none":
@@ -384,7 +415,7 @@ export class GoalEngine {
         this.policy,
       );
       if (decision.kind !== "continue" || decision.at > now || !goal) return { started: false, decision };
-      const recorded = await this.apply(sessionID, [{ type: "continue", turn: goal.usage.turns + 1 }], "runtime");
+      const recorded = await this.applyInLock(sessionID, [{ type: "continue", turn: goal.usage.turns + 1 }], "runtime");
       if (!recorded.ok || !recorded.value) return { started: false, decision: { kind: "none", why: "goal changed" } };
       const current = recorded.value;
       this.options.events?.emit({ type: "session.goal.continued", properties: { sessionID, goal: current } });

@@ -36,9 +36,17 @@ describe("templates", () => {
     expect(text).toContain("<objective>print {{turn}} and {{objective}}</objective>");
   });
 
-  it("renders byte-identical text for the same goal and counters", () => {
-    expect(continuationMessage(goal()).text).toBe(continuationMessage(goal()).text);
-    expect(continuationMessage(goal()).text).toContain("turn 4; used 1234 of 20000 tokens, 3 of 10 turns, 45 s");
+  it("renders the same bytes for the same counters, whatever else about the goal changed", () => {
+    const text = continuationMessage(goal()).text;
+    expect(text).toContain("turn 4; used 1234 of 20000 tokens, 3 of 10 turns, 45 s");
+    // Times, ids, cache reads and a reason are not counters: a later render must not differ in a byte.
+    const later = goal({
+      id: "g2",
+      reason: "resumed after a pause",
+      time: { created: 5, updated: 99_999 },
+      usage: { ...emptyUsage(), tokens: 1234, turns: 3, seconds: 45.4, cacheRead: 50_000 },
+    });
+    expect(continuationMessage(later).text).toBe(text);
   });
 
   it("keeps each continuation within 600 bytes, even with large counters and every limit", () => {

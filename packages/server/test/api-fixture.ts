@@ -42,7 +42,8 @@ export async function startApi(options: { behaviour: Behaviour; password?: strin
 /** Resolves once no session is busy (polling the runtime; generous timeout for a loaded machine). */
 export async function waitUntilIdle(runtime: Runtime, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Object.keys(runtime.status()).length > 0) {
+  // Quiet: no turn running and no continuation scheduled or starting, as the runtime's driver knows it.
+  while (!runtime.quiet()) {
     if (Date.now() > deadline) throw new Error(`sessions still busy: ${JSON.stringify(runtime.status())}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -10,7 +10,7 @@ import {
   type GoalStatus,
   type Result,
 } from "@pursuit/core";
-import { createShellVerifier, type GoalContinuation } from "@pursuit/driver";
+import { createShellVerifier, DEFAULT_RETRY_POLICY, type GoalContinuation } from "@pursuit/driver";
 import { monotonicIds, openStore, type Session } from "@pursuit/store";
 import type { LanguageModel } from "ai";
 import type { PursuitConfig } from "./config/config-schema.js";
@@ -117,6 +117,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     permissions: new PermissionPolicy(bash.deny ?? DEFAULT_BASH_DENY),
     settings: {
       maxStepsPerTurn: config.agent?.maxStepsPerTurn ?? DEFAULT_MAX_STEPS_PER_TURN,
+      retry: { ...DEFAULT_RETRY_POLICY, ...config.agent?.retry },
       bash: {
         timeoutMs: bash.timeoutMs ?? DEFAULT_BASH_TIMEOUT_MS,
         maxOutputBytes: bash.maxOutputBytes ?? DEFAULT_BASH_OUTPUT_BYTES,
@@ -124,6 +125,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     },
     now: () => clock.now(),
     onGoalCreated: async (sessionID, goal) => manager?.titleFromGoal(sessionID, goal),
+    onRetry: (sessionID, notice) => manager?.retrying(sessionID, notice),
   });
   const sessions = new SessionManager({ store, engine, bus, writer, runner, clock });
   manager = sessions;

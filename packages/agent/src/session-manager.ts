@@ -1,5 +1,5 @@
 import type { Clock, ContextMessage, Goal, GoalEngine } from "@pursuit/core";
-import { ContinuationDriver, type GoalContinuation } from "@pursuit/driver";
+import { ContinuationDriver, type GoalContinuation, type RetryNotice } from "@pursuit/driver";
 import { createId, type Session, type Store } from "@pursuit/store";
 import type { EventBus, MessageWithParts, SessionStatus } from "./events.js";
 import { INTERRUPTED_TOOL_OUTPUT } from "./message-conversion.js";
@@ -57,12 +57,7 @@ export class SessionManager {
         const state = this.states.get(sessionID);
         if (state) this.launch(state, { continuation: true, context: message });
       },
-      retrying: (sessionID, retry) => {
-        const state = this.states.get(sessionID);
-        if (!state) return;
-        if (retry) this.setStatus(state, { type: "retry", ...retry });
-        else if (state.status.type === "retry") this.setStatus(state, { type: "idle" });
-      },
+      retrying: (sessionID, retry) => this.retrying(sessionID, retry),
       reportError: (sessionID, error) => this.reportError(sessionID, error),
     });
   }
@@ -71,6 +66,14 @@ export class SessionManager {
   continuation(sessionID: string): GoalContinuation {
     if (this.states.get(sessionID)?.busy) return { state: "running" };
     return this.driver.continuation(sessionID);
+  }
+
+  /** A failed model request waits to be retried (`notice`), or that wait is over. */
+  retrying(sessionID: string, notice: RetryNotice | undefined): void {
+    const state = this.states.get(sessionID);
+    if (!state) return;
+    if (notice) this.setStatus(state, { type: "retry", ...notice });
+    else if (state.status.type === "retry") this.setStatus(state, { type: state.busy ? "busy" : "idle" });
   }
 
   /** No turn running and no continuation scheduled or being started, in any session. */
@@ -147,6 +150,8 @@ export class SessionManager {
       if (!state.busy) await this.track(this.driver.sessionIdle(sessionID));
     } else {
       this.driver.cancel(sessionID);
+      // A continuation waiting to retry a failed request stops waiting: nothing more is sent for this goal.
+      if (state.turn?.continuation) state.turn.retryWait.abort();
     }
   }
 
@@ -223,10 +228,14 @@ export class SessionManager {
   private launch(state: SessionState, options: { continuation: boolean; context?: ContextMessage }): TurnHandle {
     state.busy = true;
     this.driver.cancel(state.id);
+    const controller = new AbortController();
+    const retryWait = new AbortController();
+    controller.signal.addEventListener("abort", () => retryWait.abort(), { once: true });
     const turn: TurnHandle = {
       id: createId("turn"),
       continuation: options.continuation,
-      controller: new AbortController(),
+      controller,
+      retryWait,
       waiters: [],
       done: Promise.resolve(),
     };

@@ -11,6 +11,8 @@ export type TurnHandle = {
   id: string;
   continuation: boolean;
   controller: AbortController;
+  /** Ends a wait before a retry of a failed model request (a pause or clear of the goal the turn works for). */
+  retryWait: AbortController;
   stop?: StopReason;
   /** Prompts whose messages this turn's steps have seen; resolved when the turn ends. */
   waiters: PromptWaiter[];

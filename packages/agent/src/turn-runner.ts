@@ -7,6 +7,7 @@ import {
   type ToolResultFact,
   type TurnEnd,
 } from "@pursuit/core";
+import { callWithRetries, type RetryNotice, type RetryPolicy } from "@pursuit/driver";
 import { createId, type Store } from "@pursuit/store";
 import type { ModelMessage } from "ai";
 import type { EventBus, MessageWithParts } from "./events.js";
@@ -24,6 +25,8 @@ import type { TranscriptWriter } from "./transcript-writer.js";
 
 export type TurnSettings = {
   maxStepsPerTurn: number;
+  /** How transient provider failures are retried inside a turn. */
+  retry: RetryPolicy;
   bash: ToolContext["bash"];
 };
 
@@ -37,6 +40,8 @@ export type TurnDeps = {
   permissions: PermissionPolicy;
   settings: TurnSettings;
   now: () => number;
+  /** A failed request waits to be retried (`notice`), or that wait is over. */
+  onRetry: (sessionID: string, notice: RetryNotice | undefined) => void;
   /** The model created a goal through its tool. */
   onGoalCreated: (sessionID: string, goal: Goal) => Promise<void>;
 };
@@ -136,6 +141,7 @@ export class TurnRunner {
         messages,
         maxOutputTokens: minDefined(allowance.maxOutputTokens, resolved.value.maxOutputTokens),
         signal,
+        retryWait: turn.retryWait.signal,
         wrapUp,
       });
       state.lastRequestChars = chars;
@@ -171,6 +177,8 @@ export class TurnRunner {
       messages: ModelMessage[];
       maxOutputTokens: number | undefined;
       signal: AbortSignal;
+      /** Aborts with the turn, or alone when the goal is paused or cleared during a retry wait. */
+      retryWait: AbortSignal;
       wrapUp: boolean;
     },
   ): Promise<
@@ -180,22 +188,52 @@ export class TurnRunner {
   > {
     const { engine, writer } = this.deps;
     const stepID = createId("step");
-    const message = await writer.appendAssistant(state.id, { model: model.ref }, [{ type: "step-start", stepID }]);
-    const recorder = new StepRecorder(writer, message.id, this.deps.now);
-    const attempt = () =>
-      runModelStep({
+    const newMessage = () => writer.appendAssistant(state.id, { model: model.ref }, [{ type: "step-start", stepID }]);
+    let message = await newMessage();
+    let recorder = new StepRecorder(writer, message.id, this.deps.now);
+    let streamed = false;
+    const attempt = async () => {
+      if (streamed) {
+        // The failed attempt streamed part of an answer: that stays, marked failed, and the retry answers in a
+        // message of its own.
+        await recorder.flushOpenBlocks();
+        await recorder.failUnfinishedTools(ABORTED);
+        const failed = { name: "StreamError", message: "the answer broke off; the request was sent again" };
+        await writer.updateMessage(message.id, { model: model.ref, error: failed }, this.deps.now());
+        message = await newMessage();
+        recorder = new StepRecorder(writer, message.id, this.deps.now);
+        streamed = false;
+      }
+      return runModelStep({
         model: model.model,
         system: request.system,
         messages: request.messages,
         tools: this.deps.tools.toolSet,
         ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
         signal: request.signal,
-        onEvent: recorder.onEvent,
+        onEvent: (event) => {
+          streamed = true;
+          return recorder.onEvent(event);
+        },
       });
-    let result = await attempt();
-    // A request that never reached the model (a stale pooled connection) is sent once more right away;
-    // real provider failures go to the engine's policy.
-    if (result.kind === "failed" && result.error.connectionLost) result = await attempt();
+    };
+    // Transient provider failures are retried here, inside the turn, while the session shows `retrying`.
+    const result = await callWithRetries(attempt, {
+      policy: this.deps.settings.retry,
+      clock: { now: this.deps.now },
+      signal: request.retryWait,
+      failureOf: (outcome) =>
+        outcome.kind === "failed"
+          ? {
+              message: outcome.error.message,
+              ...(outcome.error.statusCode !== undefined ? { statusCode: outcome.error.statusCode } : {}),
+              ...(outcome.error.retryAfterMs !== undefined ? { retryAfterMs: outcome.error.retryAfterMs } : {}),
+              ...(outcome.error.connectionLost ? { retryNow: true } : {}),
+            }
+          : undefined,
+      onRetry: (notice) => this.deps.onRetry(state.id, notice),
+      onRetryEnd: () => this.deps.onRetry(state.id, undefined),
+    });
     await recorder.flushOpenBlocks();
 
     if (result.kind !== "finished") {

@@ -44,6 +44,8 @@ export class Harness {
       provider: { test: { type: "openai-compatible", baseURL: model.url, apiKey: "test-key" } },
       goal: { backoffBaseMs: 100, backoffMaxMs: 2_000, ...options.goal },
       ...options.config,
+      // Retries inside a turn wait 50-100 ms first (Retry-After still wins) and give up after 1 s.
+      agent: { retry: { windowMs: 1_000, baseDelayMs: 100, maxDelayMs: 400 }, ...options.config?.agent },
     };
     const dbPath = join(root, "pursuit.db");
     const runtime = await createRuntime({ dbPath, config, directory: workdir });

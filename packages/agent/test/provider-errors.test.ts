@@ -8,24 +8,70 @@ describe("provider errors", () => {
   let harness: Harness | undefined;
   afterEach(async () => harness?.close());
 
-  it("honours Retry-After on a 429 before continuing", async () => {
+  it("rides out a short outage inside the turn: two 429s (Retry-After 2 s) then three 500s", async () => {
     const files = fileByFileBehaviour(1);
     harness = await Harness.start({
       behaviour: (request, context) =>
-        context.index === 0 ? { error: { status: 429, retryAfterSeconds: 1 } } : files(request, context),
-      goal: { backoffBaseMs: 50 },
+        context.index < 2
+          ? { error: { status: 429, retryAfterSeconds: 2 } }
+          : context.index < 5
+            ? { error: { status: 500, message: "upstream exploded" } }
+            : files(request, context),
+      config: { agent: { retry: { windowMs: 60_000, baseDelayMs: 100, maxDelayMs: 400 } } },
     });
     const sessionID = await harness.session();
     await harness.runtime.goals.create(sessionID, { objective: "Write a1.txt" });
     await waitFor(() => harness!.runtime.status()[sessionID]?.type === "retry", 5_000, "the retry status");
-    expect(harness.runtime.status()[sessionID]).toMatchObject({ type: "retry", attempt: 1 });
+    expect(harness.runtime.status()[sessionID]).toMatchObject({
+      type: "retry",
+      attempt: 1,
+      message: expect.stringContaining("429"),
+      next: expect.any(Number),
+    });
 
-    await harness.waitForGoal(sessionID, (goal) => goal.status === "complete");
-    const [failed, retried] = harness.model.requests;
-    // The backoff alone would retry after 50 ms; the provider asked for 1 s.
-    expect(retried!.time - failed!.respondedAt!).toBeGreaterThanOrEqual(950);
-    const errors = harness.events.filter((event) => event.type === "session.error");
-    expect(errors[0]?.properties).toMatchObject({ sessionID, error: { message: expect.stringContaining("429") } });
+    const goal = await harness.waitForGoal(sessionID, (g) => g.status === "complete", 20_000);
+    const [first, second, third] = harness.model.requests;
+    // The provider asked for 2 s; the backoff alone would have waited at most 100 ms.
+    expect(second!.time - first!.respondedAt!).toBeGreaterThanOrEqual(1_950);
+    expect(third!.time - second!.respondedAt!).toBeGreaterThanOrEqual(1_950);
+    // No turn failed: the retries happened inside the first turn.
+    expect(harness.events.filter((event) => event.type === "session.error")).toEqual([]);
+    expect(goal.usage.turns).toBe(1);
+    const statuses = harness.events.flatMap((event) =>
+      event.type === "session.status" && event.properties.sessionID === sessionID ? [event.properties.status] : [],
+    );
+    expect(statuses.filter((status) => status.type === "retry").map((status) => status.attempt)).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
+  });
+
+  it("fails a turn at once on a permanent error, with the provider's message, and retries no request", async () => {
+    harness = await Harness.start({
+      behaviour: [{ error: { status: 401, message: "invalid api key" } }],
+      goal: { errorTurns: 1 },
+    });
+    const sessionID = await harness.session();
+    await harness.runtime.goals.create(sessionID, { objective: "Anything" });
+    const goal = await harness.waitForGoal(sessionID, (g) => g.status === "blocked");
+    expect(goal.reason).toMatch(/invalid api key/);
+    await harness.settle();
+    expect(harness.model.requests).toHaveLength(1);
+  });
+
+  it("a pause during a retry wait ends it at once: no further request", async () => {
+    harness = await Harness.start({
+      behaviour: [{ error: { status: 503, message: "overloaded", retryAfterSeconds: 30 } }],
+      config: { agent: { retry: { windowMs: 120_000, baseDelayMs: 100, maxDelayMs: 400 } } },
+    });
+    const sessionID = await harness.session();
+    await harness.runtime.goals.create(sessionID, { objective: "Anything" });
+    await waitFor(() => harness!.runtime.status()[sessionID]?.type === "retry", 5_000, "the retry status");
+    const started = performance.now();
+    await harness.runtime.goals.update(sessionID, { status: "paused" });
+    await harness.settle();
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(harness.model.requests).toHaveLength(1);
+    expect(await harness.runtime.goals.get(sessionID)).toMatchObject({ status: "paused" });
   });
 
   it("sends a request again at once when the connection drops before any response", async () => {
@@ -73,17 +119,19 @@ describe("provider errors", () => {
     }
   });
 
-  it("blocks the goal with the error after three failed turns in a row", async () => {
-    harness = await Harness.start({ behaviour: [{ error: { status: 500, message: "upstream exploded" } }] });
+  it("blocks the goal with the error after three turns that failed after their retries", async () => {
+    harness = await Harness.start({
+      behaviour: [{ error: { status: 500, message: "upstream exploded" } }],
+      config: { agent: { retry: { windowMs: 250, baseDelayMs: 100, maxDelayMs: 100 } } },
+    });
     const sessionID = await harness.session();
     await harness.runtime.goals.create(sessionID, { objective: "Anything" });
     const goal = await harness.waitForGoal(sessionID, (g) => g.status === "blocked");
     expect(goal.reason).toMatch(/^3 turns in a row failed; last error: 500 .*upstream exploded/);
     await harness.settle();
-    expect(harness.model.requests).toHaveLength(3);
-    // Failed turns back off: 100 ms, then 200 ms.
-    const [first, second, third] = harness.model.requests;
-    expect(second!.time - first!.respondedAt!).toBeGreaterThanOrEqual(90);
-    expect(third!.time - second!.respondedAt!).toBeGreaterThanOrEqual(180);
+    // Each turn: the request and its retries within the 250 ms window (waits of 50-100 ms).
+    expect(harness.model.requests.length).toBeGreaterThanOrEqual(3 * 3);
+    expect(harness.model.requests.length).toBeLessThanOrEqual(3 * 6);
+    expect(harness.events.filter((event) => event.type === "session.error")).toHaveLength(3);
   });
 });

@@ -1,6 +1,7 @@
 import { createMemoryGoalStore, FakeClock, GoalEngine, sequentialIds } from "@pursuit/core";
 import { describe, expect, it } from "vitest";
-import { ContinuationDriver, type ContinuationHost, type RetryStatus } from "./continuation-driver.js";
+import { ContinuationDriver, type ContinuationHost } from "./continuation-driver.js";
+import type { RetryNotice } from "./retry-policy.js";
 import { ManualTimers } from "./testing/manual-timers.js";
 
 function setup(options: { startTurn?: ContinuationHost["startTurn"] } = {}) {
@@ -13,7 +14,7 @@ function setup(options: { startTurn?: ContinuationHost["startTurn"] } = {}) {
   });
   const timers = new ManualTimers();
   const started: string[] = [];
-  const retries: (RetryStatus | undefined)[] = [];
+  const retries: (RetryNotice | undefined)[] = [];
   const errors: unknown[] = [];
   let busy = false;
   const host: ContinuationHost = {

@@ -1,8 +1,6 @@
 import type { Clock, ContextMessage, ContinuationDecision, Goal, GoalEngine, SessionFacts } from "@pursuit/core";
+import type { RetryNotice } from "./retry-policy.js";
 import { realTimers, type TimerHandle, type Timers } from "./timers.js";
-
-/** A continuation that waits to retry after failed turns: the host shows it (OpenCode's "retry" status). */
-export type RetryStatus = { attempt: number; message: string; next: number };
 
 /**
  * What happens next in a session without anyone acting: a turn runs, a continuation is scheduled (and when;
@@ -25,7 +23,7 @@ export interface ContinuationHost {
    */
   startTurn(sessionID: string, message: ContextMessage, goal: Goal): void | Promise<void>;
   /** A retry after failed turns is scheduled (`retry`), or that wait ended (`undefined`). */
-  retrying?(sessionID: string, retry: RetryStatus | undefined): void;
+  retrying?(sessionID: string, retry: RetryNotice | undefined): void;
   /** Something failed in the background (the engine, the store); the driver keeps going. */
   reportError?(sessionID: string, error: unknown): void;
 }
@@ -39,7 +37,7 @@ export interface ContinuationHost {
  * scheduled.
  */
 export class ContinuationDriver {
-  private readonly timers = new Map<string, { handle: TimerHandle; at: number; retry?: RetryStatus }>();
+  private readonly timers = new Map<string, { handle: TimerHandle; at: number; retry?: RetryNotice }>();
   private readonly retryShown = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   /** Work under way per session (deciding or starting a continuation). */

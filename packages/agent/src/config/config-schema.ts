@@ -103,9 +103,28 @@ export const BashConfigSchema = z
   })
   .strict();
 
+export const RetryConfigSchema = z
+  .object({
+    windowMs: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("How long transient provider failures (429, 408, 5xx, lost connections) are retried (default 600000)."),
+    baseDelayMs: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("First wait before a retry; doubles with jitter, never less than Retry-After (default 1000)."),
+    maxDelayMs: z.number().int().nonnegative().optional().describe("Longest wait between retries (default 60000)."),
+  })
+  .strict();
+
 export const AgentConfigSchema = z
   .object({
     maxStepsPerTurn: z.number().int().positive().optional().describe("Model steps one turn may take (default 50)."),
+    retry: RetryConfigSchema.optional().describe("Retries of failed model requests inside a turn."),
   })
   .strict();
 

@@ -47,3 +47,32 @@ describe("goal tools in the model's hands", () => {
     expect(byModel).toEqual([]);
   });
 });
+
+describe("a goal the user asks the model to set", () => {
+  let harness: Harness | undefined;
+  afterEach(async () => harness?.close());
+
+  it("keeps the token budget asked for, and refuses an argument it does not know by name", async () => {
+    const calls = [
+      { name: "create_goal", arguments: { objective: "Write the report", budget: 20_000 } },
+      { name: "create_goal", arguments: { objective: "Write the report", token_budget: 20_000 } },
+    ];
+    harness = await Harness.start({
+      behaviour: (request) => {
+        const done = toolResults(request).length;
+        return done < calls.length ? { toolCalls: [calls[done]!] } : { text: "The goal is set." };
+      },
+    });
+    const sessionID = await harness.session();
+    await harness.runtime.prompt(sessionID, { text: "Please set a goal: write the report (token budget: 20000)" });
+    await harness.runtime.goals.update(sessionID, { status: "paused" });
+    await harness.settle();
+    const results = toolResults(harness.model.requests[2]!);
+    expect(results[0]?.content).toContain("create_goal does not know the argument budget");
+    expect(results[1]?.content).toContain("Limits: 20000 tokens.");
+    expect(await harness.runtime.goals.get(sessionID)).toMatchObject({
+      createdBy: "model",
+      limits: { tokens: 20_000 },
+    });
+  });
+});

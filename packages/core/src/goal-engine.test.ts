@@ -378,8 +378,48 @@ describe("GoalEngine: the model's tools", () => {
     expect(again.output).toContain("already has an unfinished goal");
   });
 
+  it("create_goal sets the limits the user asked for, over configured defaults; get_goal and the context show them", async () => {
+    const { store } = setup();
+    const engine = new GoalEngine({
+      store,
+      clock: new FakeClock(),
+      ids: sequentialIds(),
+      defaultLimits: { turns: 40, tokens: 1_000_000 },
+    });
+    const created = await engine.executeTool(S, "create_goal", {
+      objective: "write the report",
+      token_budget: 20_000,
+      time_budget_seconds: "30m",
+    });
+    expect(created.isError).toBe(false);
+    expect(created.goal?.limits).toEqual({ tokens: 20_000, turns: 40, seconds: 1_800 });
+    expect(created.output).toContain("Limits: 20000 tokens, 40 turns, 1800 s.");
+    expect((await engine.executeTool(S, "get_goal", {})).output).toContain("Limits: 20000 tokens, 40 turns, 1800 s.");
+  });
+
+  it.each([
+    [{ objective: "x", budget: 20_000 }, "does not know the argument budget"],
+    [{ objective: "x", token_budget: -5 }, "token_budget must be a positive whole number"],
+    [{ objective: "x", token_budget: 1.5 }, "token_budget must be a positive whole number"],
+    [{ objective: "x", turn_budget: "many" }, "turn_budget must be a positive whole number"],
+  ])("refuses create_goal %j, naming the argument, and creates nothing", async (args, message) => {
+    const { engine } = setup();
+    const result = await engine.executeTool(S, "create_goal", args);
+    expect(result).toMatchObject({ isError: true, output: expect.stringContaining(message) });
+    expect(await engine.getGoal(S)).toBeUndefined();
+  });
+
+  it("refuses get_goal with arguments it does not know", async () => {
+    const { engine } = setup();
+    expect(await engine.executeTool(S, "get_goal", { verbose: true })).toMatchObject({
+      isError: true,
+      output: expect.stringContaining("get_goal takes no arguments; got verbose"),
+    });
+  });
+
   it.each([
     [{ status: "paused" }, "only the user can pause, resume or clear"],
+    [{ status: "complete", evidence: "done", token_budget: 1e9 }, "update_goal cannot change token_budget"],
     [{ status: "active" }, 'update_goal accepts only status "complete"'],
     [{ status: "complete" }, "completing needs evidence"],
     [{ status: "complete", evidence: "done", limits: { tokens: 1e9 } }, "update_goal cannot change limits"],

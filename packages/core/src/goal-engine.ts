@@ -25,7 +25,7 @@ import {
   type StepReport,
   type TurnEnd,
 } from "./engine-types.js";
-import type { Goal } from "./goal.js";
+import type { Goal, GoalLimits } from "./goal.js";
 import type { GoalHistoryEntry } from "./history.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type { AbortSignalLike, GoalStore } from "./ports.js";
@@ -48,6 +48,11 @@ export class GoalEngine {
 
   constructor(private readonly options: GoalEngineOptions) {
     this.policy = { ...DEFAULT_GOAL_POLICY, ...options.policy };
+  }
+
+  /** Limits new goals get when they name none (from configuration). */
+  get defaultLimits(): GoalLimits {
+    return this.options.defaultLimits ?? {};
   }
 
   private get store(): GoalStore {

@@ -1,3 +1,5 @@
+import { parseCount, parseDuration, parseTokens } from "./amounts.js";
+import type { GoalLimits, LimitName } from "./goal.js";
 import type { GoalToolName } from "./progress.js";
 import { err, ok, type Result } from "./result.js";
 import { TEMPLATES } from "./templates.js";
@@ -23,7 +25,12 @@ export const GOAL_TOOL_SPECS: readonly GoalToolSpec[] = [
     description: TEMPLATES["tool-create-goal"],
     parameters: {
       type: "object",
-      properties: { objective: { type: "string", description: "What must be true when the goal is done." } },
+      properties: {
+        objective: { type: "string", description: "What must be true when the goal is done." },
+        token_budget: { type: "integer", description: "Token limit, only if the user gave one." },
+        turn_budget: { type: "integer", description: "Turn limit, only if the user gave one." },
+        time_budget_seconds: { type: "number", description: "Time limit, only if the user gave one." },
+      },
       required: ["objective"],
       additionalProperties: false,
     },
@@ -47,7 +54,7 @@ export const GOAL_TOOL_SPECS: readonly GoalToolSpec[] = [
 /** A goal tool call the model made, after its arguments were checked. */
 export type GoalToolCall =
   | { tool: "get_goal" }
-  | { tool: "create_goal"; objective: string }
+  | { tool: "create_goal"; objective: string; limits: GoalLimits }
   | { tool: "update_goal"; status: "complete"; evidence: string }
   | { tool: "update_goal"; status: "blocked"; reason: string };
 
@@ -69,16 +76,57 @@ export function parseGoalToolCall(name: string, rawArgs: unknown): Result<GoalTo
   }
   const input = args as Record<string, unknown>;
   switch (name) {
-    case "get_goal":
-      return ok({ tool: "get_goal" });
+    case "get_goal": {
+      const extra = unknownArguments(input, []);
+      return extra ? invalid(`get_goal takes no arguments; got ${extra}`, extra) : ok({ tool: "get_goal" });
+    }
     case "create_goal":
-      if (typeof input.objective !== "string") return invalid("create_goal needs an objective string", "objective");
-      return ok({ tool: "create_goal", objective: input.objective });
+      return parseCreateGoal(input);
     case "update_goal":
       return parseUpdateGoal(input);
     default:
       return invalid(`unknown goal tool "${name}"`);
   }
+}
+
+/** The limits create_goal accepts, as the arguments name them (the names models trained elsewhere use). */
+const BUDGET_ARGUMENTS = { token_budget: "tokens", turn_budget: "turns", time_budget_seconds: "seconds" } as const;
+type BudgetArgument = keyof typeof BUDGET_ARGUMENTS;
+
+function parseCreateGoal(input: Record<string, unknown>): Result<GoalToolCall, GoalRefusal> {
+  const extra = unknownArguments(input, ["objective", ...(Object.keys(BUDGET_ARGUMENTS) as BudgetArgument[])]);
+  if (extra) {
+    return invalid(
+      `create_goal does not know the argument ${extra}; it takes objective, token_budget, turn_budget and time_budget_seconds`,
+      extra,
+    );
+  }
+  if (typeof input.objective !== "string") return invalid("create_goal needs an objective string", "objective");
+  const limits: GoalLimits = {};
+  for (const [argument, limit] of Object.entries(BUDGET_ARGUMENTS) as [BudgetArgument, LimitName][]) {
+    const raw = input[argument];
+    if (raw === undefined || raw === null) continue;
+    const value = budgetValue(raw, limit);
+    if (value === undefined || !(value > 0) || (limit !== "seconds" && !Number.isInteger(value))) {
+      const kind = limit === "seconds" ? "a positive number of seconds" : "a positive whole number";
+      return invalid(`${argument} must be ${kind}; got ${JSON.stringify(raw)}`, argument);
+    }
+    limits[limit] = value;
+  }
+  return ok({ tool: "create_goal", objective: input.objective, limits });
+}
+
+/** A number, or text in the CLI's amount syntax ("20000", "20k", "30m"): models write budgets both ways. */
+function budgetValue(raw: unknown, limit: LimitName): number | undefined {
+  if (typeof raw === "number") return Number.isFinite(raw) ? raw : undefined;
+  if (typeof raw !== "string") return undefined;
+  const parsed = limit === "seconds" ? parseDuration(raw) : limit === "turns" ? parseCount(raw) : parseTokens(raw);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+/** The first argument that is not among `known`, or undefined: nothing a model sends is dropped silently. */
+function unknownArguments(input: Record<string, unknown>, known: readonly string[]): string | undefined {
+  return Object.keys(input).find((key) => !known.includes(key));
 }
 
 function parseUpdateGoal(input: Record<string, unknown>): Result<GoalToolCall, GoalRefusal> {

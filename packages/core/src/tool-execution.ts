@@ -1,4 +1,4 @@
-import { describeUsage, goalSetMessage } from "./context.js";
+import { describeLimits, describeUsage, goalSetMessage } from "./context.js";
 import type { Goal } from "./goal.js";
 import type { GoalEngine } from "./goal-engine.js";
 import { parseGoalToolCall } from "./goal-tools.js";
@@ -30,7 +30,12 @@ export async function executeGoalTool(
         : { output: "This session has no goal.", isError: false };
     }
     case "create_goal": {
-      const created = await engine.createGoal(sessionID, { objective: call.value.objective }, "model");
+      // Limits the user asked for (through the model) replace configured defaults one by one.
+      const created = await engine.createGoal(
+        sessionID,
+        { objective: call.value.objective, limits: { ...engine.defaultLimits, ...call.value.limits } },
+        "model",
+      );
       if (!created.ok) return refused(created.error);
       engine.adoptGoalInTurn(sessionID, created.value.goal.id);
       return { output: goalSetMessage(created.value.goal).text, isError: false, goal: created.value.goal };
@@ -79,6 +84,7 @@ function describeGoal(goal: Goal): string {
     `Objective: ${goal.objective}`,
     `Status: ${goal.status}${goal.reason ? ` (${goal.reason})` : ""}`,
     `Used: ${describeUsage(goal)}`,
+    describeLimits(goal.limits),
   ];
   if (goal.verify) lines.push(`Verify command: ${goal.verify}`);
   return lines.join("\n");

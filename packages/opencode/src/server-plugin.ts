@@ -6,7 +6,7 @@ import { createShellVerifier } from "@pursuit/driver";
 import { monotonicIds, openStore } from "@pursuit/store";
 import { startGoalApi } from "./goal-api.js";
 import { type OpencodeControl, OpencodeGoalHost } from "./goal-host.js";
-import { goalToolDefinition, goalTools } from "./goal-tools.js";
+import { goalToolDefinition, goalTools, RawGoalToolArguments } from "./goal-tools.js";
 import { parsePluginOptions } from "./plugin-options.js";
 
 /** Recovery waits until OpenCode finished starting, so its API accepts the continuation prompts. */
@@ -42,8 +42,12 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     host.recover().catch((error) => log(`recovery failed: ${String(error)}`));
   }, RECOVER_DELAY_MS);
 
+  const rawArguments = new RawGoalToolArguments();
   const hooks: Hooks = {
-    tool: goalTools(engine),
+    tool: goalTools(engine, rawArguments),
+    "tool.execute.before": async ({ tool, sessionID }, output) => {
+      rawArguments.remember(sessionID, tool, output.args);
+    },
     // OpenCode takes a replacement JSON schema through `jsonSchema` (leaving `parameters`, its zod form, alone).
     "tool.definition": async ({ toolID }, output) => {
       const definition = goalToolDefinition(toolID);

@@ -7,7 +7,8 @@ import { countToolCalls, type RecordedRequest, type Reply, toolCallsMade, userTe
  *   stall     - only ever answers text
  *   budget    - keeps writing files until the budget stops it
  *   hang      - never finishes a reply (for abort)
- *   tools     - creates its own goal when asked, reads it, tries to pause it, then completes it
+ *   tools     - creates its own goal when asked (first with an argument it does not know, then with the token
+ *               budget asked for), reads it, tries to pause it, then completes it
  */
 export function scenarioReply(request: RecordedRequest): Reply {
   const texts = userTexts(request);
@@ -47,7 +48,12 @@ export function scenarioReply(request: RecordedRequest): Reply {
 function toolsScenario(request: RecordedRequest, lastRole: string | undefined): Reply {
   const made = toolCallsMade(request).map((call) => `${call.name}:${JSON.stringify(call.arguments)}`);
   const steps: Reply[] = [
-    { toolCalls: [{ name: "create_goal", arguments: { objective: "tools scenario: write notes.txt" } }] },
+    { toolCalls: [{ name: "create_goal", arguments: { objective: "tools scenario: notes", budget: 5_000 } }] },
+    {
+      toolCalls: [
+        { name: "create_goal", arguments: { objective: "tools scenario: write notes.txt", token_budget: 500_000 } },
+      ],
+    },
     { toolCalls: [{ name: "get_goal", arguments: {} }] },
     { toolCalls: [{ name: "update_goal", arguments: { status: "paused" } }] },
     { toolCalls: [{ name: "update_goal", arguments: { status: "complete" } }] },

@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiRuntime, GoalApiRuntime } from "./api-runtime.js";
 import { answerErrors, listen, type RunningServer, type ServeOptions } from "./app-shell.js";
 import { passwordAuth } from "./auth.js";
+import { requestOriginGuard } from "./request-origin-guard.js";
 import { registerEventRoute } from "./routes/event-route.js";
 import { registerGoalRoutes } from "./routes/goal-routes.js";
 import { registerSessionRoutes } from "./routes/session-routes.js";
@@ -38,6 +39,7 @@ export function createServer(options: ServerOptions): PursuitServer {
   const logError = options.logError ?? ((error: unknown) => console.error("pursuit server: unexpected error", error));
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
+  app.use("*", requestOriginGuard(password));
   app.use("*", passwordAuth(password));
   registerSessionRoutes(app, options.runtime);
   registerGoalRoutes(app, options.runtime);
@@ -62,6 +64,7 @@ export function createGoalApi(options: GoalApiOptions): PursuitServer {
   const password = options.password ?? process.env.PURSUIT_SERVER_PASSWORD ?? "";
   const logError = options.logError ?? ((error: unknown) => console.error("pursuit goal api: unexpected error", error));
   const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.use("*", requestOriginGuard(password));
   app.use("*", passwordAuth(password));
   registerGoalRoutes(app, options.runtime);
   app.doc31("/doc", OPENAPI_INFO);

@@ -24,15 +24,39 @@ export type PursuitServer = {
   serve(options?: ServeOptions): Promise<RunningServer>;
 };
 
-/** The document's top-level description, shared by GET /doc and the SDK generator. */
+/**
+ * The document's top-level description, shared by GET /doc and the SDK generator. Every route needs the
+ * server's password when one is set (PURSUIT_SERVER_PASSWORD), as Basic auth with any user name or as a
+ * Bearer token; without one, requests need no credentials (the empty requirement) and only loopback is served.
+ */
 export const OPENAPI_INFO = {
   openapi: "3.1.0",
   info: {
     title: "Pursuit",
     version: "0.1.0",
     description: "Sessions that pursue goals: set an objective with limits, and the runtime keeps working until done.",
+    license: { name: "MIT", identifier: "MIT" },
   },
+  servers: [
+    { url: "http://127.0.0.1:4096", description: "`pursuit serve` (default address)" },
+    { url: "http://127.0.0.1:4097", description: "the OpenCode plugin's goal API (default address)" },
+  ],
+  security: [{ basicAuth: [] }, { bearerAuth: [] }, {}] as Record<string, string[]>[],
 };
+
+/** The password's two forms, declared once for every route. */
+function declareSecuritySchemes(app: OpenAPIHono): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", {
+    type: "http",
+    scheme: "basic",
+    description: "The server's password (PURSUIT_SERVER_PASSWORD) with any user name",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "The server's password (PURSUIT_SERVER_PASSWORD) as the token",
+  });
+}
 
 export function createServer(options: ServerOptions): PursuitServer {
   const password = options.password ?? process.env.PURSUIT_SERVER_PASSWORD ?? "";
@@ -41,6 +65,7 @@ export function createServer(options: ServerOptions): PursuitServer {
 
   app.use("*", requestOriginGuard(password));
   app.use("*", passwordAuth(password));
+  declareSecuritySchemes(app);
   registerSessionRoutes(app, options.runtime);
   registerGoalRoutes(app, options.runtime);
   registerEventRoute(app, options.runtime, { heartbeatMs: options.heartbeatMs ?? 10_000, maxQueuedEvents: 10_000 });
@@ -66,6 +91,7 @@ export function createGoalApi(options: GoalApiOptions): PursuitServer {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use("*", requestOriginGuard(password));
   app.use("*", passwordAuth(password));
+  declareSecuritySchemes(app);
   registerGoalRoutes(app, options.runtime);
   app.doc31("/doc", OPENAPI_INFO);
   answerErrors(app, logError);

@@ -1,4 +1,5 @@
 import type { Goal, GoalHistoryEntry } from "@pursuit/core";
+import { BaseResolver, createConfig, lintDocument, Source } from "@redocly/openapi-core";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
 import { type GoalHistoryEntrySchema, type GoalSchema, openApiDocument } from "../src/index.js";
@@ -14,6 +15,21 @@ describe("the OpenAPI document", () => {
 
   it("is OpenAPI 3.1", () => {
     expect(document.openapi).toBe("3.1.0");
+  });
+
+  it("passes the recommended rules of a standard OpenAPI linter with no error, auth and servers declared", async () => {
+    const config = await createConfig({ extends: ["recommended"] });
+    const source = new Source("openapi.json", JSON.stringify(document), "application/json");
+    const problems = await lintDocument({
+      document: { source, parsed: document },
+      externalRefResolver: new BaseResolver(),
+      config,
+    });
+    const errors = problems.filter((problem) => problem.severity === "error");
+    expect(errors.map((problem) => `${problem.ruleId}: ${problem.message}`)).toEqual([]);
+    expect(
+      Object.keys((document as { components: { securitySchemes?: object } }).components.securitySchemes ?? {}),
+    ).toEqual(["basicAuth", "bearerAuth"]);
   });
 
   it("has every route of the design, with an operation id each", () => {

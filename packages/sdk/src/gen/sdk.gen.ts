@@ -21,17 +21,26 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 /**
  * Sessions that are busy or retrying (idle ones are left out)
  */
-export const sessionStatus = <ThrowOnError extends boolean = false>(options?: Options<SessionStatusData, ThrowOnError>) => (options?.client ?? client).get<SessionStatusResponses, unknown, ThrowOnError>({ url: '/session/status', ...options });
+export const sessionStatus = <ThrowOnError extends boolean = false>(options?: Options<SessionStatusData, ThrowOnError>) => (options?.client ?? client).get<SessionStatusResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/status',
+    ...options
+});
 
 /**
  * Sessions, most recently updated first
  */
-export const sessionList = <ThrowOnError extends boolean = false>(options?: Options<SessionListData, ThrowOnError>) => (options?.client ?? client).get<SessionListResponses, unknown, ThrowOnError>({ url: '/session', ...options });
+export const sessionList = <ThrowOnError extends boolean = false>(options?: Options<SessionListData, ThrowOnError>) => (options?.client ?? client).get<SessionListResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session',
+    ...options
+});
 
 /**
  * Create a session
  */
 export const sessionCreate = <ThrowOnError extends boolean = false>(options?: Options<SessionCreateData, ThrowOnError>) => (options?.client ?? client).post<SessionCreateResponses, SessionCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/session',
     ...options,
     headers: {
@@ -43,22 +52,35 @@ export const sessionCreate = <ThrowOnError extends boolean = false>(options?: Op
 /**
  * Delete a session with its messages (a goal is cleared; its history remains)
  */
-export const sessionDelete = <ThrowOnError extends boolean = false>(options: Options<SessionDeleteData, ThrowOnError>) => (options.client ?? client).delete<SessionDeleteResponses, SessionDeleteErrors, ThrowOnError>({ url: '/session/{id}', ...options });
+export const sessionDelete = <ThrowOnError extends boolean = false>(options: Options<SessionDeleteData, ThrowOnError>) => (options.client ?? client).delete<SessionDeleteResponses, SessionDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/{id}',
+    ...options
+});
 
 /**
  * One session
  */
-export const sessionGet = <ThrowOnError extends boolean = false>(options: Options<SessionGetData, ThrowOnError>) => (options.client ?? client).get<SessionGetResponses, SessionGetErrors, ThrowOnError>({ url: '/session/{id}', ...options });
+export const sessionGet = <ThrowOnError extends boolean = false>(options: Options<SessionGetData, ThrowOnError>) => (options.client ?? client).get<SessionGetResponses, SessionGetErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/{id}',
+    ...options
+});
 
 /**
  * The session's messages with their parts, oldest first
  */
-export const sessionMessages = <ThrowOnError extends boolean = false>(options: Options<SessionMessagesData, ThrowOnError>) => (options.client ?? client).get<SessionMessagesResponses, SessionMessagesErrors, ThrowOnError>({ url: '/session/{id}/message', ...options });
+export const sessionMessages = <ThrowOnError extends boolean = false>(options: Options<SessionMessagesData, ThrowOnError>) => (options.client ?? client).get<SessionMessagesResponses, SessionMessagesErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/{id}/message',
+    ...options
+});
 
 /**
  * Send a user message and wait for the turn that answers it
  */
 export const sessionPrompt = <ThrowOnError extends boolean = false>(options: Options<SessionPromptData, ThrowOnError>) => (options.client ?? client).post<SessionPromptResponses, SessionPromptErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/session/{id}/message',
     ...options,
     headers: {
@@ -71,6 +93,7 @@ export const sessionPrompt = <ThrowOnError extends boolean = false>(options: Opt
  * Send a user message and return at once; follow the turn on GET /event
  */
 export const sessionPromptAsync = <ThrowOnError extends boolean = false>(options: Options<SessionPromptAsyncData, ThrowOnError>) => (options.client ?? client).post<SessionPromptAsyncResponses, SessionPromptAsyncErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/session/{id}/prompt_async',
     ...options,
     headers: {
@@ -82,22 +105,35 @@ export const sessionPromptAsync = <ThrowOnError extends boolean = false>(options
 /**
  * Stop the running turn at once; an active goal is paused
  */
-export const sessionAbort = <ThrowOnError extends boolean = false>(options: Options<SessionAbortData, ThrowOnError>) => (options.client ?? client).post<SessionAbortResponses, SessionAbortErrors, ThrowOnError>({ url: '/session/{id}/abort', ...options });
+export const sessionAbort = <ThrowOnError extends boolean = false>(options: Options<SessionAbortData, ThrowOnError>) => (options.client ?? client).post<SessionAbortResponses, SessionAbortErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/{id}/abort',
+    ...options
+});
 
 /**
  * Delete the goal (its history remains) and stop pursuing it
  */
-export const goalClear = <ThrowOnError extends boolean = false>(options: Options<GoalClearData, ThrowOnError>) => (options.client ?? client).delete<GoalClearResponses, GoalClearErrors, ThrowOnError>({ url: '/session/{id}/goal', ...options });
+export const goalClear = <ThrowOnError extends boolean = false>(options: Options<GoalClearData, ThrowOnError>) => (options.client ?? client).delete<GoalClearResponses, GoalClearErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/{id}/goal',
+    ...options
+});
 
 /**
  * The session's goal, or null
  */
-export const goalGet = <ThrowOnError extends boolean = false>(options: Options<GoalGetData, ThrowOnError>) => (options.client ?? client).get<GoalGetResponses, GoalGetErrors, ThrowOnError>({ url: '/session/{id}/goal', ...options });
+export const goalGet = <ThrowOnError extends boolean = false>(options: Options<GoalGetData, ThrowOnError>) => (options.client ?? client).get<GoalGetResponses, GoalGetErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/{id}/goal',
+    ...options
+});
 
 /**
  * Edit, pause, resume, complete or change the limits of the goal (all or nothing)
  */
 export const goalUpdate = <ThrowOnError extends boolean = false>(options: Options<GoalUpdateData, ThrowOnError>) => (options.client ?? client).patch<GoalUpdateResponses, GoalUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/session/{id}/goal',
     ...options,
     headers: {
@@ -110,6 +146,7 @@ export const goalUpdate = <ThrowOnError extends boolean = false>(options: Option
  * Set a goal; an idle session starts working on it at once
  */
 export const goalCreate = <ThrowOnError extends boolean = false>(options: Options<GoalCreateData, ThrowOnError>) => (options.client ?? client).post<GoalCreateResponses, GoalCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/session/{id}/goal',
     ...options,
     headers: {
@@ -121,19 +158,35 @@ export const goalCreate = <ThrowOnError extends boolean = false>(options: Option
 /**
  * The session's append-only goal history, oldest first
  */
-export const goalHistory = <ThrowOnError extends boolean = false>(options: Options<GoalHistoryData, ThrowOnError>) => (options.client ?? client).get<GoalHistoryResponses, GoalHistoryErrors, ThrowOnError>({ url: '/session/{id}/goal/history', ...options });
+export const goalHistory = <ThrowOnError extends boolean = false>(options: Options<GoalHistoryData, ThrowOnError>) => (options.client ?? client).get<GoalHistoryResponses, GoalHistoryErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/{id}/goal/history',
+    ...options
+});
 
 /**
  * What happens next without anyone acting: a turn running, a continuation due (when), or nothing
  */
-export const goalContinuation = <ThrowOnError extends boolean = false>(options: Options<GoalContinuationData, ThrowOnError>) => (options.client ?? client).get<GoalContinuationResponses, GoalContinuationErrors, ThrowOnError>({ url: '/session/{id}/goal/continuation', ...options });
+export const goalContinuation = <ThrowOnError extends boolean = false>(options: Options<GoalContinuationData, ThrowOnError>) => (options.client ?? client).get<GoalContinuationResponses, GoalContinuationErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/{id}/goal/continuation',
+    ...options
+});
 
 /**
  * Goals across sessions, optionally with one status
  */
-export const goalList = <ThrowOnError extends boolean = false>(options?: Options<GoalListData, ThrowOnError>) => (options?.client ?? client).get<GoalListResponses, GoalListErrors, ThrowOnError>({ url: '/goal', ...options });
+export const goalList = <ThrowOnError extends boolean = false>(options?: Options<GoalListData, ThrowOnError>) => (options?.client ?? client).get<GoalListResponses, GoalListErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/goal',
+    ...options
+});
 
 /**
  * Every runtime event as Server-Sent Events, in order, with a heartbeat
  */
-export const eventSubscribe = <ThrowOnError extends boolean = false>(options?: Options<EventSubscribeData, ThrowOnError, EventSubscribeResponse>) => (options?.client ?? client).sse.get<EventSubscribeResponses, unknown, ThrowOnError>({ url: '/event', ...options });
+export const eventSubscribe = <ThrowOnError extends boolean = false>(options?: Options<EventSubscribeData, ThrowOnError, EventSubscribeResponse>) => (options?.client ?? client).sse.get<EventSubscribeResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/event',
+    ...options
+});

@@ -3,6 +3,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   engine: () => import("./engine.js"),
   host: () => import("./host.js"),
   api: () => import("./api.js"),
+  budget: () => import("./budget.js"),
   opencode: () => import("./opencode-startup.js"),
 };
 

@@ -1,5 +1,6 @@
 import {
   type ContextMessage,
+  ESTIMATE_BYTES_PER_TOKEN,
   fingerprintToolResult,
   type Goal,
   type GoalEngine,
@@ -55,7 +56,6 @@ export type TurnResult = {
 
 const NOT_RUN_AT_LIMIT = "[not run: the goal's limit is reached]";
 const ABORTED = "[aborted]";
-const BYTES_PER_TOKEN = 4;
 
 /**
  * One turn of a session: model steps one at a time, each asked of the goal engine first (stop, cap the
@@ -125,7 +125,7 @@ export class TurnRunner {
       const estimatedInputTokens = Math.ceil(
         (state.lastRequestChars === undefined
           ? chars + system.length + this.fixedPromptChars
-          : Math.max(0, chars - state.lastRequestChars)) / BYTES_PER_TOKEN,
+          : Math.max(0, chars - state.lastRequestChars)) / ESTIMATE_BYTES_PER_TOKEN,
       );
       const allowance = await engine.beforeStep(state.id, { estimatedInputTokens });
       if (allowance.kind === "stop") return done("completed");

@@ -1,4 +1,4 @@
-import { type BehaviourFunction, lastUserText, toolCallsMade } from "@pursuit/testkit";
+import { type BehaviourFunction, billedTokens, lastUserText, toolCallsMade } from "@pursuit/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness } from "./harness.js";
 
@@ -66,5 +66,32 @@ describe("budget", () => {
     );
     expect(harness.model.requests.length).toBeGreaterThan(before + 3);
     expect(limitedAgain.usage.tokens - 30_000).toBeLessThanOrEqual(30_000 * 0.05);
+  });
+
+  it("stays within 5% of a token limit when every turn ends in a long answer the next request sends back", async () => {
+    // Each turn: a write, then a ~4.5k-token answer; the next turn's first request carries that answer as
+    // uncached input, so a wrap-up after the limit could overshoot by a whole answer.
+    const longAnswer = "The report goes on. ".repeat(900);
+    harness = await Harness.start({
+      behaviour: (request) => {
+        if (lastUserText(request).includes(NOTICE)) return { text: "Stopping here." };
+        if (request.body.messages.at(-1)?.role === "tool") return { text: longAnswer };
+        const n = toolCallsMade(request, "write").length + 1;
+        return { toolCalls: [{ name: "write", arguments: { path: `part-${n}.txt`, content: "x" } }] };
+      },
+      goal: { wrapUpMaxOutputTokens: WRAP_UP_CAP },
+    });
+    const sessionID = await harness.session();
+    const limit = 20_000;
+    await harness.runtime.goals.create(sessionID, { objective: "Write long reports", limits: { tokens: limit } });
+    const limited = await harness.waitForGoal(sessionID, (g) => g.status === "budget_limited");
+    await harness.settle();
+    expect(harness.model.requests.some((request) => (request.response?.usage?.completion_tokens ?? 0) > 4_000)).toBe(
+      true,
+    );
+    const goal = (await harness.runtime.goals.get(sessionID))!;
+    expect(goal.usage.tokens).toBe(billedTokens(harness.model.requests));
+    expect(goal.usage.tokens).toBeLessThanOrEqual(limit * 1.05);
+    expect(limited.limit).toBe("tokens");
   });
 });

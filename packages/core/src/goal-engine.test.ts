@@ -160,10 +160,13 @@ describe("GoalEngine: hard limits", () => {
 
   it("wraps up instead of starting a step whose estimated input leaves less room than a wrap-up", async () => {
     const { engine } = setup({ policy: { wrapUpMaxOutputTokens: 64 } });
-    await engine.createGoal(S, { objective: "a", limits: { tokens: 1000 } });
+    await engine.createGoal(S, { objective: "a", limits: { tokens: 10_000 } });
     await engine.turnStarted(S, { turnID: "t", continuation: true });
-    expect(await engine.beforeStep(S, { estimatedInputTokens: 936 })).toEqual({ kind: "run", maxOutputTokens: 64 });
-    const wrap = await engine.beforeStep(S, { estimatedInputTokens: 937 });
+    expect(await engine.beforeStep(S, { estimatedInputTokens: 9_936 })).toEqual({
+      kind: "run",
+      maxOutputTokens: 64,
+    });
+    const wrap = await engine.beforeStep(S, { estimatedInputTokens: 9_937 });
     expect(wrap.kind).toBe("wrap_up");
     if (wrap.kind === "wrap_up") {
       expect(wrap.maxOutputTokens).toBe(64);
@@ -173,11 +176,32 @@ describe("GoalEngine: hard limits", () => {
     expect((await engine.beforeStep(S)).kind).toBe("stop");
   });
 
+  it("starts no wrap-up whose input and output cap would pass the token limit by more than 5%", async () => {
+    const { engine } = setup({ policy: { wrapUpMaxOutputTokens: 256 } });
+    await engine.createGoal(S, { objective: "a", limits: { tokens: 20_000 } });
+    await engine.turnStarted(S, { turnID: "t", continuation: true });
+    await engine.stepFinished(S, { stepID: "1", usage: usage(15_000, 4_500) });
+    // The next request sends the 4.5k-token answer back: 19.5k + 4.5k input passes the limit.
+    const allowance = await engine.beforeStep(S, { estimatedInputTokens: 4_600 });
+    expect(allowance).toEqual({ kind: "stop", reason: "the goal's tokens limit is reached" });
+    expect(await engine.getGoal(S)).toMatchObject({ status: "budget_limited", usage: { tokens: 19_500 } });
+  });
+
+  it("caps the answer after the model completes its goal by what the 5% bound leaves", async () => {
+    const { engine } = setup();
+    await engine.createGoal(S, { objective: "a", limits: { tokens: 1_000 } });
+    await engine.turnStarted(S, { turnID: "t", continuation: true });
+    await engine.stepFinished(S, { stepID: "1", usage: usage(900, 50) });
+    await engine.apply(S, [{ type: "complete", evidence: "done" }], "model");
+    expect(await engine.beforeStep(S, { estimatedInputTokens: 60 })).toEqual({ kind: "run", maxOutputTokens: 40 });
+    expect((await engine.beforeStep(S, { estimatedInputTokens: 100 })).kind).toBe("stop");
+  });
+
   it("the crossing step appends the budget notice once, allows one wrap-up step, then stops every step", async () => {
     const { engine } = setup({ policy: { wrapUpMaxOutputTokens: 64 } });
-    await engine.createGoal(S, { objective: "a", limits: { tokens: 1000 } });
+    await engine.createGoal(S, { objective: "a", limits: { tokens: 10_000 } });
     await engine.turnStarted(S, { turnID: "t", continuation: true });
-    const crossed = await engine.stepFinished(S, { stepID: "1", usage: usage(900, 150) });
+    const crossed = await engine.stepFinished(S, { stepID: "1", usage: usage(9_900, 150) });
     expect(crossed.goal).toMatchObject({ status: "budget_limited", limit: "tokens" });
     expect(crossed.append.map((m) => m.kind)).toEqual(["budget_notice"]);
     expect(await engine.beforeStep(S)).toEqual({ kind: "wrap_up", maxOutputTokens: 64, append: [] });
@@ -230,11 +254,11 @@ describe("GoalEngine: hard limits", () => {
 
   it("raising the limit re-activates the goal and it continues", async () => {
     const { engine, turn } = setup();
-    await engine.createGoal(S, { objective: "a", limits: { tokens: 100 } });
-    await turn([[usage(150), [wrote("a")]]]);
+    await engine.createGoal(S, { objective: "a", limits: { tokens: 1_000 } });
+    await turn([[usage(1_500), [wrote("a")]]]);
     expect((await engine.getGoal(S))?.status).toBe("budget_limited");
     expect((await engine.updateGoal(S, { status: "active" })).ok).toBe(false);
-    const raised = await engine.updateGoal(S, { limits: { tokens: 1000 } });
+    const raised = await engine.updateGoal(S, { limits: { tokens: 10_000 } });
     expect(raised.ok && raised.value.goal.status).toBe("active");
     expect((await engine.sessionIdle(S, idle)).kind).toBe("continue");
   });

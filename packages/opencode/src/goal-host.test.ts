@@ -103,9 +103,9 @@ describe("OpencodeGoalHost", () => {
 
   it("pauses the goal on a person's abort, but not when the plugin itself stopped the turn at a limit", async () => {
     const { host, engine, send, step, prompts, aborts, timers } = setup();
-    await host.createGoal("s", { objective: "x", limits: { tokens: 50 } });
+    await host.createGoal("s", { objective: "x", limits: { tokens: 10_000 } });
     await send({ type: "session.status", properties: { sessionID: "s", status: { type: "busy" } } });
-    await step("s", "big", 80);
+    await step("s", "big", 9_990);
     const output = { maxOutputTokens: 4096 as number | undefined };
     await host.beforeModelRequest("s", output);
     expect(output.maxOutputTokens).toBe(256);
@@ -168,7 +168,9 @@ describe("OpencodeGoalHost", () => {
     const request = host.beforeModelRequest("s", output);
     void send({ type: "session.status", properties: { sessionID: "s", status: { type: "busy" } } });
     await request;
-    expect(output.maxOutputTokens).toBe(2_075);
+    // Capped by what is left, less the estimated new input of this request (the goal context, the last answer).
+    expect(output.maxOutputTokens).toBeLessThanOrEqual(2_075);
+    expect(output.maxOutputTokens).toBeGreaterThan(1_500);
   });
 
   it("waits as long as the provider's retry-after-ms asks after a failed turn", async () => {
@@ -185,5 +187,31 @@ describe("OpencodeGoalHost", () => {
     });
     await send({ type: "session.idle", properties: { sessionID: "s" } });
     expect(timers.pending()).toEqual([7_500]);
+  });
+
+  it("reserves the previous answer as the next request's input: no wrap-up that would pass the limit by 5%", async () => {
+    const { host, send, fire, engine, aborts } = setup();
+    await host.createGoal("s", { objective: "x", limits: { tokens: 20_000 } });
+    await fire();
+    await send({ type: "session.status", properties: { sessionID: "s", status: { type: "busy" } } });
+    const output = { maxOutputTokens: 8_192 as number | undefined };
+    await host.beforeModelRequest("s", output);
+    // A 4.5k-token answer takes the goal to 19.5k; the next request would send it back.
+    await send({
+      type: "message.part.updated",
+      properties: {
+        part: {
+          type: "step-finish",
+          id: "long",
+          sessionID: "s",
+          tokens: { input: 15_000, output: 4_500, reasoning: 0, cache: { read: 0, write: 0 } },
+          cost: 0,
+        },
+      },
+    });
+    await host.beforeModelRequest("s", output);
+    expect(output.maxOutputTokens).toBe(1);
+    expect(aborts).toEqual(["s"]);
+    expect(await engine.getGoal("s")).toMatchObject({ status: "budget_limited", usage: { tokens: 19_500 } });
   });
 });

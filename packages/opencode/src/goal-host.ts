@@ -1,6 +1,7 @@
 import {
   assertNever,
   type Clock,
+  estimateTokens,
   type Goal,
   type GoalEngine,
   type GoalInput,
@@ -65,6 +66,7 @@ export class OpencodeGoalHost {
           session.busy = true;
           session.continuationPrompted = true;
           const text = [...this.tracker.takeContext(sessionID), message.text].join("\n\n");
+          session.newInputTokens += estimateTokens(text);
           return this.opencode.promptAsync(sessionID, text).catch((error: unknown) => {
             // Only if OpenCode has not started the turn meanwhile (its busy event would have made one).
             if (!session.turn) {
@@ -109,7 +111,7 @@ export class OpencodeGoalHost {
       case "step-finished":
         return this.turns.stepFinished(sessionID, event);
       case "tool-finished":
-        return this.turns.toolFinished(sessionID, event.partID, event.fact);
+        return this.turns.toolFinished(sessionID, event.partID, event.fact, event.outputTokens);
       case "failed":
         return this.turns.failed(sessionID, event.failure);
       case "idle":
@@ -141,10 +143,15 @@ export class OpencodeGoalHost {
     return { idle: !session.busy, queuedUserMessage: false, waitingOnPerson: session.pendingRequests.size > 0 };
   }
 
-  /** chat.message: goal context waiting for this session rides on the user's own message, persisted with it. */
-  takeContextForUserMessage(sessionID: string): string | undefined {
+  /**
+   * chat.message: goal context waiting for this session rides on the user's own message, persisted with it.
+   * `userText` is what the person wrote: with the context, the next request's new input.
+   */
+  takeContextForUserMessage(sessionID: string, userText = ""): string | undefined {
     const texts = this.tracker.takeContext(sessionID);
-    return texts.length > 0 ? texts.join("\n\n") : undefined;
+    const context = texts.length > 0 ? texts.join("\n\n") : undefined;
+    this.tracker.get(sessionID).newInputTokens += estimateTokens(userText + (context ?? ""));
+    return context;
   }
 
   /** What happens next in the session without anyone acting. */

@@ -1,4 +1,4 @@
-import type { StepUsage, ToolResultFact } from "@pursuit/core";
+import { estimateTokens, type StepUsage, type ToolResultFact } from "@pursuit/core";
 import { parseRetryAfter } from "@pursuit/driver";
 import {
   type OpencodeTokens,
@@ -20,7 +20,8 @@ export type OpencodeEvent =
   /** Anything else streamed for a turn (text, reasoning, a running tool): a turn is running. */
   | { type: "activity"; sessionID: string }
   | { type: "step-finished"; sessionID: string; stepID: string; usage: StepUsage; costUSD?: number }
-  | { type: "tool-finished"; sessionID: string; partID: string; fact: ToolResultFact }
+  /** `outputTokens`: an estimate of the tool's output, which the next model request sends. */
+  | { type: "tool-finished"; sessionID: string; partID: string; fact: ToolResultFact; outputTokens: number }
   | { type: "failed"; sessionID: string; failure: TurnFailure }
   | { type: "idle"; sessionID: string }
   /** A permission request or a question waits on a person. */
@@ -85,7 +86,9 @@ function decodePart(part: Record<string, unknown> | undefined): OpencodeEvent | 
   }
   if (part.type === "tool" && record(part.state)) {
     const fact = toolFactFromPart(part as unknown as OpencodeToolPart);
-    if (fact) return { type: "tool-finished", sessionID, partID: id, fact };
+    const state = record(part.state);
+    const output = text(state?.output) ?? text(state?.error) ?? "";
+    if (fact) return { type: "tool-finished", sessionID, partID: id, fact, outputTokens: estimateTokens(output) };
   }
   return { type: "activity", sessionID };
 }

@@ -82,7 +82,8 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
       await host.beforeModelRequest(sessionID, output);
     },
     "chat.message": async ({ sessionID }, output) => {
-      const text = host.takeContextForUserMessage(sessionID);
+      const userText = output.parts.map((part) => (part.type === "text" ? part.text : "")).join("\n");
+      const text = host.takeContextForUserMessage(sessionID, userText);
       if (!text) return;
       output.parts.push({
         id: partID(),

@@ -15,6 +15,11 @@ export type TrackedSession = {
   reportedTools: Set<string>;
   /** The plugin itself aborted the turn to enforce a limit: not a person's abort. */
   stoppingForLimit: boolean;
+  /**
+   * Tokens the next model request adds to the previous one (uncached): answers, tool outputs and prompts
+   * since the last request, estimated; the step limits reserve them.
+   */
+  newInputTokens: number;
 };
 
 /** The tracked sessions, created on first mention. */
@@ -31,6 +36,7 @@ export class SessionTracker {
         pendingContext: [],
         reportedTools: new Set(),
         stoppingForLimit: false,
+        newInputTokens: 0,
       };
       this.sessions.set(sessionID, session);
     }

@@ -17,7 +17,10 @@ export class StepLimits {
   ) {}
 
   async beforeRequest(sessionID: string, output: ModelRequestParams): Promise<void> {
-    const allowance = await this.engine.beforeStep(sessionID);
+    const session = this.tracker.get(sessionID);
+    const estimatedInputTokens = session.newInputTokens;
+    session.newInputTokens = 0;
+    const allowance = await this.engine.beforeStep(sessionID, { estimatedInputTokens });
     switch (allowance.kind) {
       case "run":
         if (allowance.maxOutputTokens !== undefined)

@@ -29,15 +29,18 @@ export class TurnReporter {
 
   async stepFinished(sessionID: string, step: { stepID: string; usage: StepUsage; costUSD?: number }): Promise<void> {
     await this.started(sessionID);
+    // The answer goes back to the model with the next request, uncached.
+    this.tracker.get(sessionID).newInputTokens += step.usage.output;
     const result = await this.engine.stepFinished(sessionID, step);
     this.tracker.queueContext(sessionID, result.append);
   }
 
-  async toolFinished(sessionID: string, partID: string, fact: ToolResultFact): Promise<void> {
+  async toolFinished(sessionID: string, partID: string, fact: ToolResultFact, outputTokens: number): Promise<void> {
     await this.started(sessionID);
     const session = this.tracker.get(sessionID);
     if (session.reportedTools.has(partID)) return;
     session.reportedTools.add(partID);
+    session.newInputTokens += outputTokens;
     this.engine.recordToolResults(sessionID, [fact]);
   }
 

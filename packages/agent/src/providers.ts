@@ -11,6 +11,8 @@ export type ResolvedModel = {
   /** "provider/model" */
   ref: string;
   model: LanguageModel;
+  /** The provider's protocol (undefined for an injected model), which decides how prompts are cached. */
+  providerType?: ProviderConfig["type"];
   prices?: ModelPrices;
   maxOutputTokens?: number;
 };
@@ -61,6 +63,7 @@ export class ModelResolver {
     const provider = this.config.provider?.[parsed.providerID];
     const settings: ModelConfig = provider?.models?.[parsed.modelID] ?? {};
     const extras = {
+      ...(provider && !this.override ? { providerType: provider.type } : {}),
       ...(settings.prices ? { prices: settings.prices } : {}),
       ...(settings.maxOutputTokens ? { maxOutputTokens: settings.maxOutputTokens } : {}),
     };

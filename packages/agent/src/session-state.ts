@@ -31,6 +31,8 @@ export type SessionState = {
   status: SessionStatus;
   /** Size of the previous request's messages, to estimate how much of the next one is new (uncached). */
   lastRequestChars?: number;
+  /** Messages in the previous request: the last of them is where this request reads the provider's cache. */
+  lastRequestMessageCount?: number;
   /**
    * The transcript in model form up to `lastSeq`. Every stored message is final by the time the next step
    * starts, so each step reads and converts only the messages appended since; an abort drops the cache.

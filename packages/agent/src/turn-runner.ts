@@ -13,6 +13,7 @@ import { createId, type Store } from "@pursuit/store";
 import type { ModelMessage } from "ai";
 import type { EventBus, MessageWithParts } from "./events.js";
 import { toModelMessages } from "./message-conversion.js";
+import { cachedPrompt } from "./model-loop/prompt-caching.js";
 import { runModelStep, type StepFailure, type StepToolCall } from "./model-loop/step.js";
 import { StepRecorder } from "./model-loop/step-recorder.js";
 import { toStepUsage, toStoredUsage } from "./model-loop/usage.js";
@@ -145,6 +146,7 @@ export class TurnRunner {
         wrapUp,
       });
       state.lastRequestChars = chars;
+      state.lastRequestMessageCount = messages.length;
       lastAssistantID = step.messageID;
       if (step.kind === "aborted") return done("aborted");
       if (step.kind === "failed") return done("error", step.error);
@@ -188,6 +190,12 @@ export class TurnRunner {
   > {
     const { engine, writer } = this.deps;
     const stepID = createId("step");
+    const prompt = cachedPrompt(model.providerType, {
+      system: request.system,
+      messages: request.messages,
+      sessionID: state.id,
+      ...(state.lastRequestMessageCount !== undefined ? { previousMessageCount: state.lastRequestMessageCount } : {}),
+    });
     const newMessage = () => writer.appendAssistant(state.id, { model: model.ref }, [{ type: "step-start", stepID }]);
     let message = await newMessage();
     let recorder = new StepRecorder(writer, message.id, this.deps.now);
@@ -206,8 +214,7 @@ export class TurnRunner {
       }
       return runModelStep({
         model: model.model,
-        system: request.system,
-        messages: request.messages,
+        ...prompt,
         tools: this.deps.tools.toolSet,
         ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
         signal: request.signal,

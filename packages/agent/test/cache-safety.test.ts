@@ -1,4 +1,4 @@
-import { analyzePrefixReuse } from "@pursuit/testkit";
+import { analyzePrefixReuse, billedTokens } from "@pursuit/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { fileByFileBehaviour } from "./behaviours.js";
 import { Harness } from "./harness.js";
@@ -38,5 +38,39 @@ describe("cache safety", () => {
       .flatMap((part) => (part.data.type === "goal-context" ? [part.data] : []));
     expect(contexts.filter((context) => context.template === "continuation").length).toBeGreaterThanOrEqual(5);
     for (const context of contexts) expect(Buffer.byteLength(context.text)).toBeLessThanOrEqual(600);
+  });
+
+  it("reads above 90% of an Anthropic goal's input from the cache, which caches only at breakpoints", async () => {
+    harness = await Harness.start({
+      behaviour: fileByFileBehaviour(10),
+      config: {
+        model: "anthropic/claude-sonnet-4-5",
+        provider: { anthropic: { type: "anthropic", baseURL: "http://placeholder/v1", apiKey: "test-key" } },
+      },
+    });
+    const config = harness.config as { provider: Record<string, { baseURL?: string }> };
+    config.provider.anthropic!.baseURL = harness.model.url;
+    await harness.restart();
+    const sessionID = await harness.session();
+    await harness.runtime.goals.create(sessionID, { objective: "Create a1.txt to a10.txt" });
+    const goal = await harness.waitForGoal(sessionID, (g) => g.status === "complete", 30_000);
+    await harness.settle();
+
+    const requests = harness.model.requests;
+    expect(requests.every((request) => request.path === "/v1/messages")).toBe(true);
+    expect(goal.usage.turns).toBeGreaterThanOrEqual(10);
+    const input = requests.reduce((sum, request) => sum + (request.response?.usage?.prompt_tokens ?? 0), 0);
+    const read = requests.reduce(
+      (sum, request) => sum + (request.response?.usage?.prompt_tokens_details.cached_tokens ?? 0),
+      0,
+    );
+    expect(read / input).toBeGreaterThan(0.9);
+    // Breakpoints change no byte of the conversation: each request still extends the previous one.
+    expect(harness.model.prefixReuse().brokenPairs).toEqual([]);
+    // The goal is charged what Anthropic bills: uncached input, cache writes and output (the answer after
+    // completing included).
+    const final = (await harness.runtime.goals.get(sessionID))!;
+    expect(final.usage.tokens).toBe(billedTokens(requests));
+    expect(final.usage.cacheRead).toBe(read);
   });
 });

@@ -2,6 +2,13 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import {
+  AnthropicPromptCache,
+  parseAnthropicBody,
+  promptBlocks,
+  toChatBody,
+  writeAnthropicStream,
+} from "./anthropic-messages.js";
 import { completionJson, streamChunks } from "./completion-chunks.js";
 import { type ConversationKeyFunction, defaultConversationKey } from "./conversation-key.js";
 import { sendError, sendJson } from "./openai-error.js";
@@ -31,10 +38,16 @@ export interface ScriptedModelOptions {
 }
 
 export interface ScriptedModel {
-  /** Base URL for OpenAI-compatible clients, e.g. `http://127.0.0.1:41234/v1`. */
+  /**
+   * Base URL for OpenAI-compatible clients, e.g. `http://127.0.0.1:41234/v1`; Anthropic clients use the same
+   * (`POST /v1/messages`, billed with Anthropic's breakpoint caching).
+   */
   url: string;
   port: number;
-  /** Every `POST /v1/chat/completions` received, in arrival order (live array). */
+  /**
+   * Every `POST /v1/chat/completions` and `POST /v1/messages` received, in arrival order (live array); Anthropic
+   * requests are recorded in the chat-completions shape (`raw` keeps what was sent).
+   */
   requests: RecordedRequest[];
   /** Replaces the behaviour for the following requests; an array starts again from its first reply. */
   setBehaviour(behaviour: Behaviour, defaultReply?: Reply): void;
@@ -69,7 +82,7 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
 
   const server = createServer((request, response) => {
     const path = (request.url ?? "/").split("?")[0] ?? "/";
-    if (request.method === "POST" && path === "/v1/chat/completions") {
+    if (request.method === "POST" && (path === "/v1/chat/completions" || path === "/v1/messages")) {
       handler.handle(request, response, path).catch((error: unknown) => {
         if (!response.headersSent) sendError(response, { status: 500, message: String(error) });
         else response.destroy();
@@ -131,6 +144,8 @@ interface HandlerSettings {
 
 /** Serves one chat completion: record, ask the behaviour, wait, then answer as JSON, a stream, an error or a hang. */
 class ChatHandler {
+  private readonly anthropicCache = new AnthropicPromptCache();
+
   constructor(
     private readonly log: RequestLog,
     private readonly conversationKey: ConversationKeyFunction,
@@ -141,7 +156,9 @@ class ChatHandler {
   async handle(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
     const time = now();
     const raw = await readBody(request);
-    const parsed = parseChatBody(raw);
+    const anthropic = path === "/v1/messages" ? parseAnthropicBody(raw) : undefined;
+    const parsed =
+      anthropic === undefined ? parseChatBody(raw) : typeof anthropic === "string" ? anthropic : toChatBody(anthropic);
     if (typeof parsed === "string") {
       sendError(response, { status: 400, message: parsed });
       return;
@@ -187,6 +204,29 @@ class ChatHandler {
       const error = reply.error;
       recorded.response = { status: error.status, text: "", reasoning: "", toolCalls: [], truncated: false };
       this.finish(recorded, () => sendError(response, error));
+      return;
+    }
+
+    if (typeof anthropic === "object") {
+      // Anthropic: cache reads only up to breakpoints; the new part up to the last breakpoint is a cache write.
+      const billing = this.anthropicCache.bill(recorded.conversationKey, promptBlocks(anthropic));
+      const promptTokens = billing.input + billing.cacheRead + billing.cacheWrite;
+      const sent = planResponse(reply, parsed, {
+        requestIndex: recorded.index,
+        promptTokens,
+        cachedTokens: billing.cacheRead,
+      });
+      recorded.response = sent;
+      recorded.cacheWriteTokens = billing.cacheWrite;
+      const model = parsed.model ?? this.fallbackModel;
+      const finished = reply.hang !== true;
+      const complete = await writeAnthropicStream(
+        response,
+        sent,
+        { id: `msg_${randomUUID()}`, model, finished },
+        billing,
+      );
+      if (finished && complete) this.finish(recorded, () => {});
       return;
     }
 

@@ -146,6 +146,8 @@ export interface RecordedRequest {
   respondedAt?: number;
   /** When the client went away before the response was complete (epoch ms). */
   disconnectedAt?: number;
+  /** Anthropic requests: prompt tokens written to the cache (billed; part of `prompt_tokens`, not cached). */
+  cacheWriteTokens?: number;
 }
 
 export interface BehaviourContext {

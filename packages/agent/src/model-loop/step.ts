@@ -39,8 +39,10 @@ export type StepResult =
 
 export type StepRequest = {
   model: LanguageModel;
-  system: string;
+  /** Absent when the system prompt travels as the first message (to carry a cache breakpoint). */
+  system?: string;
   messages: ModelMessage[];
+  providerOptions?: ModelMessage["providerOptions"];
   tools: ToolSet;
   maxOutputTokens?: number;
   signal: AbortSignal;
@@ -61,8 +63,11 @@ export async function runModelStep(request: StepRequest): Promise<StepResult> {
   try {
     const result = streamText({
       model: request.model,
-      system: request.system,
+      // Only the runtime's own system prompt travels as a message (to carry a cache breakpoint); goal context
+      // and people's text are user messages.
+      ...(request.system !== undefined ? { system: request.system } : { allowSystemInMessages: true }),
       messages: request.messages,
+      ...(request.providerOptions ? { providerOptions: request.providerOptions } : {}),
       tools: request.tools,
       ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
       abortSignal: request.signal,

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { AnthropicPromptCache, type AnthropicRequestBody, promptBlocks, toChatBody } from "./anthropic-messages.js";
+
+const marker = { type: "ephemeral" };
+const text = (value: string, cached = false) => ({
+  type: "text",
+  text: value,
+  ...(cached ? { cache_control: marker } : {}),
+});
+const body = (turns: number, breakpointsAt: number[]): AnthropicRequestBody => ({
+  system: [text("You are a careful agent. ".repeat(40), true)],
+  messages: Array.from({ length: turns }, (_, index) => ({
+    role: index % 2 === 0 ? ("user" as const) : ("assistant" as const),
+    content: [text(`message ${index} `.repeat(50), breakpointsAt.includes(index))],
+  })),
+});
+
+describe("Anthropic prompt caching as the scripted model bills it", () => {
+  it("reads nothing without breakpoints: every request pays the whole prompt", () => {
+    const cache = new AnthropicPromptCache();
+    const plain = (turns: number) => ({ ...body(turns, []), system: "You are a careful agent." });
+    expect(cache.bill("c", promptBlocks(plain(3)))).toMatchObject({ cacheRead: 0, cacheWrite: 0 });
+    expect(cache.bill("c", promptBlocks(plain(5)))).toMatchObject({ cacheRead: 0, cacheWrite: 0 });
+  });
+
+  it("reads the previous request's prefix up to its last breakpoint, and writes the new part", () => {
+    const cache = new AnthropicPromptCache();
+    const first = cache.bill("c", promptBlocks(body(3, [2])));
+    expect(first.cacheRead).toBe(0);
+    expect(first.input).toBe(0);
+    const second = cache.bill("c", promptBlocks(body(5, [2, 4])));
+    expect(second.cacheRead).toBe(first.cacheWrite);
+    expect(second.cacheWrite).toBeGreaterThan(0);
+    expect(second.input).toBe(0);
+    // Without a breakpoint at the end, the new part is plain input.
+    const third = cache.bill("c", promptBlocks(body(7, [4])));
+    expect(third.cacheRead).toBe(second.cacheRead + second.cacheWrite);
+    expect(third.cacheWrite).toBe(0);
+    expect(third.input).toBeGreaterThan(0);
+  });
+
+  it("looks back at most 20 blocks from a breakpoint for an earlier cache entry", () => {
+    const systemOnly = new AnthropicPromptCache().bill("s", promptBlocks(body(0, []))).cacheWrite;
+    const cache = new AnthropicPromptCache();
+    cache.bill("c", promptBlocks(body(3, [2])));
+    // Only the system prompt's entry is found: the one written at message 2 lies 27 blocks back.
+    const far = cache.bill("c", promptBlocks(body(30, [29])));
+    expect(far.cacheRead).toBe(systemOnly);
+  });
+
+  it("translates tool use and tool results into the chat shape the behaviours read", () => {
+    const chat = toChatBody({
+      system: "sys",
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "write", input: { path: "a" } }] },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: "ok" }] },
+      ],
+    });
+    expect(chat.messages.map((message) => message.role)).toEqual(["system", "user", "assistant", "tool"]);
+    expect(chat.messages[2]?.tool_calls?.[0]).toMatchObject({ id: "t1", function: { name: "write" } });
+    expect(chat.messages[3]).toMatchObject({ tool_call_id: "t1", content: "ok" });
+  });
+});

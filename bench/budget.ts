@@ -6,11 +6,8 @@
  *
  * Run: `npm run bench -- budget`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createRuntime } from "@pursuit/agent";
-import { billedTokens, lastUserText, startScriptedModel, toolCallsMade } from "@pursuit/testkit";
+import { billedTokens, lastUserText, toolCallsMade } from "@pursuit/testkit";
+import { runGoal } from "./run-goal.js";
 import { printTable } from "./stats.js";
 
 const LIMIT = 20_000;
@@ -18,40 +15,16 @@ const ANSWER_TOKENS = [50, 500, 2_000, 4_500, 9_000];
 
 async function run(answerTokens: number): Promise<{ charged: number; billed: number; requests: number }> {
   const answer = "word ".repeat(Math.ceil((answerTokens * 4) / 5));
-  const model = await startScriptedModel({
+  const { goal, model } = await runGoal({
     behaviour: (request) => {
       if (lastUserText(request).includes("limit is reached")) return { text: "Stopping here." };
       if (request.body.messages.at(-1)?.role === "tool") return { text: answer };
       const n = toolCallsMade(request, "write").length + 1;
       return { toolCalls: [{ name: "write", arguments: { path: `part-${n}.txt`, content: "x" } }] };
     },
+    goal: { objective: "Write reports", limits: { tokens: LIMIT } },
   });
-  const root = mkdtempSync(join(tmpdir(), "pursuit-bench-budget-"));
-  const runtime = await createRuntime({
-    dbPath: join(root, "pursuit.db"),
-    directory: root,
-    recover: false,
-    config: {
-      model: "bench/scripted",
-      provider: { bench: { type: "openai-compatible", baseURL: model.url } },
-      goal: { backoffBaseMs: 10 },
-    },
-  });
-  try {
-    const session = await runtime.sessions.create();
-    await runtime.goals.create(session.id, { objective: "Write reports", limits: { tokens: LIMIT } });
-    for (;;) {
-      const goal = await runtime.goals.get(session.id);
-      if (goal && goal.status !== "active" && runtime.quiet()) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    const goal = await runtime.goals.get(session.id);
-    return { charged: goal?.usage.tokens ?? 0, billed: billedTokens(model.requests), requests: model.requests.length };
-  } finally {
-    await runtime.close();
-    await model.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  return { charged: goal?.usage.tokens ?? 0, billed: billedTokens(model.requests), requests: model.requests.length };
 }
 
 export async function main(): Promise<void> {

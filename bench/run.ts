@@ -4,6 +4,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   host: () => import("./host.js"),
   api: () => import("./api.js"),
   budget: () => import("./budget.js"),
+  provider: () => import("./provider-faults.js"),
   opencode: () => import("./opencode-startup.js"),
 };
 

@@ -1,17 +1,11 @@
-import { createMemoryGoalStore, FakeClock, GoalEngine, sequentialIds } from "@pursuit/core";
+import { testGoalEngine } from "@pursuit/core";
 import { describe, expect, it } from "vitest";
 import { ContinuationDriver, type ContinuationHost } from "./continuation-driver.js";
 import type { RetryNotice } from "./retry-policy.js";
 import { ManualTimers } from "./testing/manual-timers.js";
 
 function setup(options: { startTurn?: ContinuationHost["startTurn"] } = {}) {
-  const clock = new FakeClock();
-  const engine = new GoalEngine({
-    store: createMemoryGoalStore(),
-    clock,
-    ids: sequentialIds(),
-    policy: { backoffBaseMs: 2_000 },
-  });
+  const { engine, clock } = testGoalEngine({ policy: { backoffBaseMs: 2_000 } });
   const timers = new ManualTimers();
   const started: string[] = [];
   const retries: (RetryNotice | undefined)[] = [];

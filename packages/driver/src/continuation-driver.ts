@@ -67,11 +67,6 @@ export class ContinuationDriver {
     this.clearRetry(sessionID);
   }
 
-  /** Whether a continuation is scheduled for the session. */
-  scheduled(sessionID: string): boolean {
-    return this.timers.has(sessionID);
-  }
-
   /** The driver's part of what happens next (the host knows whether a turn runs). */
   continuation(sessionID: string): GoalContinuation {
     if ((this.working.get(sessionID) ?? 0) > 0) return { state: "starting" };

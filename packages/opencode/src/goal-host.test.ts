@@ -1,4 +1,4 @@
-import { createMemoryGoalStore, FakeClock, GoalEngine, sequentialIds } from "@pursuit/core";
+import { testGoalEngine } from "@pursuit/core";
 import { ManualTimers } from "@pursuit/driver";
 import { describe, expect, it } from "vitest";
 import { type OpencodeControl, OpencodeGoalHost } from "./goal-host.js";
@@ -9,13 +9,7 @@ import type { RawOpencodeEvent } from "./opencode-events.js";
  * and the driver's timers fired by hand.
  */
 function setup(options: { promptAsync?: OpencodeControl["promptAsync"] } = {}) {
-  const clock = new FakeClock();
-  const engine = new GoalEngine({
-    store: createMemoryGoalStore(),
-    clock,
-    ids: sequentialIds(),
-    policy: { backoffBaseMs: 2_000 },
-  });
+  const { engine, clock } = testGoalEngine({ policy: { backoffBaseMs: 2_000 } });
   const prompts: { sessionID: string; text: string }[] = [];
   const aborts: string[] = [];
   const control: OpencodeControl = {

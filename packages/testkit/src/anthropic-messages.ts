@@ -29,6 +29,14 @@ export type PromptBlocks = { blocks: string[]; breakpoints: number[] };
 const LOOKBACK_BLOCKS = 20;
 
 export function parseAnthropicBody(raw: string): AnthropicRequestBody | string {
+  const body = parseJsonObject(raw);
+  if (typeof body === "string") return body;
+  if (!Array.isArray(body.messages)) return "messages: Field required";
+  return body as AnthropicRequestBody;
+}
+
+/** A request body that must be a JSON object, or a message naming what is wrong with it. */
+export function parseJsonObject(raw: string): Record<string, unknown> | string {
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -36,8 +44,7 @@ export function parseAnthropicBody(raw: string): AnthropicRequestBody | string {
     return "request body is not valid JSON";
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) return "request body must be a JSON object";
-  if (!Array.isArray((body as { messages?: unknown }).messages)) return "messages: Field required";
-  return body as AnthropicRequestBody;
+  return body as Record<string, unknown>;
 }
 
 /** The blocks in cache order (tools, system, messages) and the breakpoints among them. */

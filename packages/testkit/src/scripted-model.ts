@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   AnthropicPromptCache,
   parseAnthropicBody,
+  parseJsonObject,
   promptBlocks,
   toChatBody,
   writeAnthropicStream,
@@ -279,13 +280,8 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 /** The parsed body, or a message naming what is wrong with it. */
 function parseChatBody(raw: string): ChatRequestBody | string {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    return "request body is not valid JSON";
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return "request body must be a JSON object";
+  const body = parseJsonObject(raw);
+  if (typeof body === "string") return body;
   const messages = (body as { messages?: unknown }).messages;
   if (!Array.isArray(messages)) return "'messages' must be an array";
   const tools = (body as { tools?: unknown }).tools;

@@ -1,3 +1,6 @@
+import type { GoalPolicy } from "../engine-types.js";
+import { GoalEngine } from "../goal-engine.js";
+import { createMemoryGoalStore } from "../memory-store.js";
 import type { Clock, GoalEvent, GoalEventSink, IdSource } from "../ports.js";
 
 /** A clock tests move by hand. */
@@ -26,4 +29,19 @@ export class EventLog implements GoalEventSink {
   types(): string[] {
     return this.events.map((event) => event.type);
   }
+}
+
+/** An engine on an in-memory store and a fake clock, for hosts' tests: `policy` overrides the defaults. */
+export function testGoalEngine(options: { policy?: Partial<GoalPolicy> } = {}): {
+  engine: GoalEngine;
+  clock: FakeClock;
+} {
+  const clock = new FakeClock();
+  const engine = new GoalEngine({
+    store: createMemoryGoalStore(),
+    clock,
+    ids: sequentialIds(),
+    ...(options.policy ? { policy: options.policy } : {}),
+  });
+  return { engine, clock };
 }

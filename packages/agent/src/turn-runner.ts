@@ -13,6 +13,7 @@ import { createId, type Store } from "@pursuit/store";
 import type { ModelMessage } from "ai";
 import type { EventBus, MessageWithParts } from "./events.js";
 import { toModelMessages } from "./message-conversion.js";
+import { OutputCheckpoints } from "./model-loop/output-checkpoints.js";
 import { cachedPrompt } from "./model-loop/prompt-caching.js";
 import { runModelStep, type StepFailure, type StepToolCall } from "./model-loop/step.js";
 import { StepRecorder } from "./model-loop/step-recorder.js";
@@ -123,10 +124,13 @@ export class TurnRunner {
       turn.waiters.push(...state.pendingWaiters);
       state.pendingWaiters = [];
       let { messages, chars } = await this.history(state);
+      // What this request adds to the previous one (the provider caches the rest). After a restart the previous
+      // request is the one that produced the last answer: everything before that answer was in it.
+      const previousChars = state.lastRequestChars ?? charsBeforeLastAnswer(messages);
       const estimatedInputTokens = Math.ceil(
-        (state.lastRequestChars === undefined
+        (previousChars === undefined
           ? chars + system.length + this.fixedPromptChars
-          : Math.max(0, chars - state.lastRequestChars)) / ESTIMATE_BYTES_PER_TOKEN,
+          : Math.max(0, chars - previousChars)) / ESTIMATE_BYTES_PER_TOKEN,
       );
       const allowance = await engine.beforeStep(state.id, { estimatedInputTokens });
       if (allowance.kind === "stop") return done("completed");
@@ -140,6 +144,7 @@ export class TurnRunner {
       const step = await this.step(state, resolved.value, {
         system,
         messages,
+        estimatedInputTokens,
         maxOutputTokens: minDefined(allowance.maxOutputTokens, resolved.value.maxOutputTokens),
         signal,
         retryWait: turn.retryWait.signal,
@@ -181,6 +186,8 @@ export class TurnRunner {
       signal: AbortSignal;
       /** Aborts with the turn, or alone when the goal is paused or cleared during a retry wait. */
       retryWait: AbortSignal;
+      /** Reserved before the request, so a crash mid-step still charges it. */
+      estimatedInputTokens: number;
       wrapUp: boolean;
     },
   ): Promise<
@@ -200,6 +207,10 @@ export class TurnRunner {
     let message = await newMessage();
     let recorder = new StepRecorder(writer, message.id, this.deps.now);
     let streamed = false;
+    await engine.reserveStep(state.id, { stepID, estimatedInputTokens: request.estimatedInputTokens });
+    const checkpoints = new OutputCheckpoints((outputTokens) =>
+      engine.checkpointStep(state.id, { stepID, outputTokens }),
+    );
     const attempt = async () => {
       if (streamed) {
         // The failed attempt streamed part of an answer: that stays, marked failed, and the retry answers in a
@@ -218,9 +229,10 @@ export class TurnRunner {
         tools: this.deps.tools.toolSet,
         ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
         signal: request.signal,
-        onEvent: (event) => {
+        onEvent: async (event) => {
           streamed = true;
-          return recorder.onEvent(event);
+          await recorder.onEvent(event);
+          await checkpoints.streamed(event);
         },
       });
     };
@@ -244,6 +256,7 @@ export class TurnRunner {
     await recorder.flushOpenBlocks();
 
     if (result.kind !== "finished") {
+      await engine.releaseStep(state.id, { stepID });
       await recorder.failUnfinishedTools(ABORTED);
       const error = result.kind === "aborted" ? { name: "AbortError", message: "aborted" } : result.error;
       await writer.updateMessage(
@@ -325,6 +338,13 @@ export class TurnRunner {
       properties: { sessionID, error: { name: error.name, message: error.message } },
     });
   }
+}
+
+/** The size (as `history` counts it) of the messages before the last assistant message; undefined without one. */
+function charsBeforeLastAnswer(messages: readonly ModelMessage[]): number | undefined {
+  const last = messages.findLastIndex((message) => message.role === "assistant");
+  if (last < 0) return undefined;
+  return messages.slice(0, last).reduce((sum, message) => sum + JSON.stringify(message).length + 1, 2);
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -299,6 +299,38 @@ export class GoalEngine {
     });
   }
 
+  /**
+   * Before a goal turn's step is sent: its estimated input is reserved, so a crash before its charge still
+   * charges it (settled by `stepFinished` with the same step id).
+   */
+  async reserveStep(sessionID: string, step: { stepID: string; estimatedInputTokens: number }): Promise<void> {
+    const turn = this.sessionState(sessionID).turn;
+    if (!turn?.goalID) return;
+    await this.store.reserve({
+      key: `step:${step.stepID}`,
+      goalID: turn.goalID,
+      sessionID,
+      inputTokens: Math.max(0, Math.ceil(step.estimatedInputTokens)),
+      outputTokens: 0,
+      time: this.now(),
+    });
+  }
+
+  /**
+   * A reserved step that ended without usage to charge (it failed, or was aborted): the host knows what
+   * happened, so its reservation is dropped; only a crash leaves one to be charged at the next start.
+   */
+  async releaseStep(sessionID: string, step: { stepID: string }): Promise<void> {
+    if (!this.sessionState(sessionID).turn?.goalID) return;
+    await this.store.release(`step:${step.stepID}`);
+  }
+
+  /** While a reserved step streams: the output so far, estimated. */
+  async checkpointStep(sessionID: string, step: { stepID: string; outputTokens: number }): Promise<void> {
+    if (!this.sessionState(sessionID).turn?.goalID) return;
+    await this.store.checkpoint(`step:${step.stepID}`, Math.max(0, Math.ceil(step.outputTokens)));
+  }
+
   /** The turn's finished tool calls, which judge its progress (in memory only: nothing to lock). */
   recordToolResults(sessionID: string, results: readonly ToolResultFact[]): void {
     this.sessionState(sessionID).turn?.results.push(...results);
@@ -446,8 +478,27 @@ export class GoalEngine {
     });
   }
 
-  /** After a restart: the active goals of sessions not yet known here, to be offered a continuation. */
+  /**
+   * After a restart: steps a dead process reserved but never charged are charged now, their reservation plus
+   * the output checkpointed, marked estimated (idempotent by step id, so a step charged once is never charged
+   * again); then the active goals of sessions not yet known here, to be offered a continuation.
+   */
   async recover(): Promise<Goal[]> {
+    for (const reservation of await this.store.reservations()) {
+      if (this.sessions.get(reservation.sessionID)?.turn) continue;
+      const charge = stepCharge({
+        noCacheInput: reservation.inputTokens,
+        cacheRead: 0,
+        cacheWrite: 0,
+        output: reservation.outputTokens,
+        reasoning: 0,
+      });
+      await this.lock.run(reservation.sessionID, async () => {
+        const command: GoalCommand = { type: "charge", key: reservation.key, charge, estimated: true };
+        const result = await this.commit(reservation.sessionID, [command], "runtime", reservation.goalID);
+        if (!result.ok || result.value.history.length === 0) await this.store.release(reservation.key);
+      });
+    }
     const active = await this.store.list({ status: "active" });
     // Only sessions this engine has not seen yet: a turn that started before recovery keeps its state.
     const recovered = active.filter((goal) => !this.sessions.has(goal.sessionID));

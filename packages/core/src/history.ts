@@ -8,7 +8,8 @@ export type GoalHistoryEvent =
   | { kind: "created"; objective: string; limits: GoalLimits; verify?: string }
   | { kind: "status"; from: GoalStatus; to: GoalStatus; reason?: string; limit?: LimitName }
   | { kind: "edited"; objective?: string; limits?: GoalLimits; verify?: string | null }
-  | { kind: "charged"; key: string; charge: Charge }
+  /** `estimated`: charged from a step's reservation after a crash, not from the provider's usage. */
+  | { kind: "charged"; key: string; charge: Charge; estimated?: true }
   | { kind: "continued"; turn: number }
   | { kind: "cleared" };
 

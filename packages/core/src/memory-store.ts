@@ -1,11 +1,12 @@
 import type { Goal, GoalStatus } from "./goal.js";
 import type { GoalHistoryEntry } from "./history.js";
-import type { GoalStore, StoreUpdate } from "./ports.js";
+import type { GoalStore, StepReservation, StoreUpdate } from "./ports.js";
 
 /** An in-memory GoalStore with the same contract as the SQLite one; for tests and embedding. */
 export function createMemoryGoalStore(): GoalStore {
   const goals = new Map<string, Goal>();
   const rows: GoalHistoryEntry[] = [];
+  const reserved = new Map<string, StepReservation>();
   // Goals and history rows are plain JSON, so a JSON round trip is a faithful deep copy.
   const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
   return {
@@ -29,8 +30,22 @@ export function createMemoryGoalStore(): GoalStore {
         if (outcome.change.goal === null) goals.delete(sessionID);
         else goals.set(sessionID, clone(outcome.change.goal));
         rows.push(...outcome.change.history.map(clone));
+        for (const row of outcome.change.history) if (row.kind === "charged") reserved.delete(row.key);
       }
       return outcome.result;
+    },
+    async reserve(reservation) {
+      reserved.set(reservation.key, clone(reservation));
+    },
+    async checkpoint(key, outputTokens) {
+      const reservation = reserved.get(key);
+      if (reservation) reservation.outputTokens = outputTokens;
+    },
+    async reservations() {
+      return [...reserved.values()].map(clone);
+    },
+    async release(key) {
+      reserved.delete(key);
     },
   };
 }

@@ -18,6 +18,20 @@ export interface IdSource {
 export type StoreUpdate<T> = { change?: GoalChange; result: T };
 
 /**
+ * A model step's tokens, recorded before its request leaves: the estimated input, then the output streamed so
+ * far. The step's charge (same key) settles it; one left behind means the process died mid-step, and it is
+ * charged as it stands when the runtime starts again.
+ */
+export type StepReservation = {
+  key: string;
+  goalID: string;
+  sessionID: string;
+  inputTokens: number;
+  outputTokens: number;
+  time: number;
+};
+
+/**
  * Persistence of goals and their append-only history. Implemented by @pursuit/store (SQLite, later Postgres)
  * and by `createMemoryGoalStore` for tests.
  */
@@ -36,6 +50,14 @@ export interface GoalStore {
     sessionID: string,
     decide: (current: Goal | undefined, charged: (key: string) => boolean) => StoreUpdate<T>,
   ): Promise<T>;
+  /** Records a step about to be sent. A charged history row written by `update` deletes the reservation of its key. */
+  reserve(reservation: StepReservation): Promise<void>;
+  /** The output a reserved step has streamed so far. */
+  checkpoint(key: string, outputTokens: number): Promise<void>;
+  /** Reservations no charge settled, oldest first. */
+  reservations(): Promise<StepReservation[]>;
+  /** Drops a reservation that can no longer be charged (its goal is gone). */
+  release(key: string): Promise<void>;
 }
 
 /** Goal events, shaped like OpenCode's bus events so its users feel at home. */

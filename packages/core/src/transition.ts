@@ -21,7 +21,7 @@ export type GoalCommand =
   | { type: "complete"; evidence?: string; verification?: { passed: boolean; output: string } }
   | { type: "block"; reason?: string }
   | { type: "clear" }
-  | { type: "charge"; key: string; charge: Charge }
+  | { type: "charge"; key: string; charge: Charge; estimated?: true }
   | { type: "limit"; limit: LimitName }
   | { type: "continue"; turn: number };
 
@@ -78,7 +78,7 @@ export function transition(
     case "charge":
       if (actor !== "runtime") return refuse("forbidden", "only the runtime charges usage");
       if (!current) return noGoal();
-      return charge(current, command.key, command.charge, now);
+      return charge(current, command.key, command.charge, now, command.estimated);
     case "limit":
       if (actor !== "runtime") return refuse("forbidden", "only the runtime applies limits");
       if (!current) return noGoal();
@@ -278,9 +278,10 @@ function block(current: Goal, reason: string | undefined, actor: Actor, now: num
 }
 
 /** A charge accumulates whatever the status; it flips only an active goal, at the limit it crosses. */
-function charge(current: Goal, key: string, amount: Charge, now: number): TransitionResult {
+function charge(current: Goal, key: string, amount: Charge, now: number, estimated?: true): TransitionResult {
   const goal: Goal = { ...current, usage: addCharge(current.usage, amount), time: { ...current.time, updated: now } };
-  const history = [entry(goal, "runtime", now, { kind: "charged", key, charge: amount })];
+  const event = { kind: "charged" as const, key, charge: amount, ...(estimated ? { estimated } : {}) };
+  const history = [entry(goal, "runtime", now, event)];
   const limit = goal.status === "active" ? reachedLimit(goal.limits, goal.usage) : undefined;
   if (!limit) return ok({ goal, history });
   const limited = withStatus(goal, "budget_limited", "runtime", now, { limit });

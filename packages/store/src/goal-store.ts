@@ -1,8 +1,16 @@
-import type { Goal, GoalChange, GoalHistoryEntry, GoalStatus, GoalStore, StoreUpdate } from "@pursuit/core";
+import type {
+  Goal,
+  GoalChange,
+  GoalHistoryEntry,
+  GoalStatus,
+  GoalStore,
+  StepReservation,
+  StoreUpdate,
+} from "@pursuit/core";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { StoreDatabase } from "./database.js";
 import { goalToRow, historyToRow, rowToGoal, rowToHistory } from "./goal-row.js";
-import { type GoalRow, goalHistoryTable, goalTable } from "./schema.js";
+import { type GoalRow, goalHistoryTable, goalTable, stepReservationTable } from "./schema.js";
 
 /** How many times `update` re-runs `decide` after losing a race before it gives up. */
 export const GOAL_UPDATE_ATTEMPTS = 8;
@@ -58,6 +66,22 @@ export class SqliteGoalStore implements GoalStore {
       .orderBy(asc(goalHistoryTable.id))
       .all();
     return rows.map(rowToHistory);
+  }
+
+  async reserve(reservation: StepReservation): Promise<void> {
+    this.hot.reserve.run(reservation);
+  }
+
+  async checkpoint(key: string, outputTokens: number): Promise<void> {
+    this.hot.checkpoint.run({ key, outputTokens });
+  }
+
+  async reservations(): Promise<StepReservation[]> {
+    return this.db.select().from(stepReservationTable).orderBy(asc(stepReservationTable.time)).all();
+  }
+
+  async release(key: string): Promise<void> {
+    this.hot.settle.run({ key });
   }
 
   async update<T>(
@@ -130,6 +154,27 @@ function prepareHotQueries(db: StoreDatabase) {
       .where(and(eq(goalTable.id, sql.placeholder("whereID")), eq(goalTable.version, sql.placeholder("whereVersion"))))
       .returning({ id: goalTable.id })
       .prepare(),
+    reserve: db
+      .insert(stepReservationTable)
+      .values({
+        key: sql.placeholder("key"),
+        goalID: sql.placeholder("goalID"),
+        sessionID: sql.placeholder("sessionID"),
+        inputTokens: sql.placeholder("inputTokens"),
+        outputTokens: sql.placeholder("outputTokens"),
+        time: sql.placeholder("time"),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+    checkpoint: db
+      .update(stepReservationTable)
+      .set({ outputTokens: sql`${sql.placeholder("outputTokens")}` })
+      .where(eq(stepReservationTable.key, sql.placeholder("key")))
+      .prepare(),
+    settle: db
+      .delete(stepReservationTable)
+      .where(eq(stepReservationTable.key, sql.placeholder("key")))
+      .prepare(),
     insertHistory: db
       .insert(goalHistoryTable)
       .values({
@@ -184,6 +229,8 @@ function applyChange(
   for (const entry of change.history) {
     const row = historyToRow(entry);
     hot.insertHistory.run({ ...row, data: JSON.stringify(row.data), chargeKey: row.chargeKey ?? null });
+    // The step's charge settles its reservation, in the same transaction.
+    if (entry.kind === "charged") hot.settle.run({ key: entry.key });
   }
 }
 

@@ -68,6 +68,19 @@ export const goalHistoryTable = sqliteTable(
   ],
 );
 
+/**
+ * Model steps reserved before their request and not yet charged: the estimated input, then the output streamed
+ * so far. The step's charge deletes its row in the same transaction; a row left behind is charged at start-up.
+ */
+export const stepReservationTable = sqliteTable("step_reservation", {
+  key: text("key").primaryKey(),
+  goalID: text("goal_id").notNull(),
+  sessionID: text("session_id").notNull(),
+  inputTokens: integer("input_tokens").notNull(),
+  outputTokens: integer("output_tokens").notNull(),
+  time: integer("time").notNull(),
+});
+
 export const sessionTable = sqliteTable(
   "session",
   {

@@ -311,6 +311,10 @@ export type GoalHistoryEntry = {
     kind: 'charged';
     key: string;
     charge: Charge;
+    /**
+     * Charged from the step's reservation after a crash, not from the provider's usage
+     */
+    estimated?: true;
 } | {
     goalID: string;
     sessionID: string;

@@ -83,7 +83,16 @@ export const GoalHistoryEntrySchema = z
       limits: GoalLimitsSchema.optional(),
       verify: z.string().nullable().optional(),
     }),
-    z.object({ ...entryBase, kind: z.literal("charged"), key: z.string(), charge: ChargeSchema }),
+    z.object({
+      ...entryBase,
+      kind: z.literal("charged"),
+      key: z.string(),
+      charge: ChargeSchema,
+      estimated: z
+        .literal(true)
+        .optional()
+        .openapi({ description: "Charged from the step's reservation after a crash, not from the provider's usage" }),
+    }),
     z.object({ ...entryBase, kind: z.literal("continued"), turn: z.number() }),
     z.object({ ...entryBase, kind: z.literal("cleared") }),
   ])

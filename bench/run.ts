@@ -5,6 +5,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   api: () => import("./api.js"),
   budget: () => import("./budget.js"),
   provider: () => import("./provider-faults.js"),
+  crash: () => import("./crash.js"),
   opencode: () => import("./opencode-startup.js"),
 };
 

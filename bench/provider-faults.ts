@@ -6,24 +6,15 @@
  *
  * Run: `npm run bench -- provider`.
  */
-import { type BehaviourFunction, billedTokens, toolCallsMade } from "@pursuit/testkit";
+import { billedTokens } from "@pursuit/testkit";
+import { fileByFileBehaviour } from "../packages/agent/test/behaviours.js";
 import { runGoal } from "./run-goal.js";
 import { printTable } from "./stats.js";
 
-const fileByFile =
-  (files: number): BehaviourFunction =>
-  (request) => {
-    if (request.body.messages.at(-1)?.role === "tool") return { text: "Done with that file." };
-    const written = toolCallsMade(request, "write").length;
-    if (written < files)
-      return { toolCalls: [{ name: "write", arguments: { path: `f${written + 1}.txt`, content: "x\n" } }] };
-    return { toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: "all files written" } }] };
-  };
-
 export async function main(): Promise<void> {
   const cached = await runGoal({
-    behaviour: fileByFile(10),
-    goal: { objective: "Write f1.txt to f10.txt" },
+    behaviour: fileByFileBehaviour(10),
+    goal: { objective: "Write a1.txt to a10.txt" },
     modelID: "claude-sonnet-4-5",
     provider: (url) => ({ type: "anthropic", baseURL: url, apiKey: "bench" }),
   });
@@ -41,7 +32,7 @@ export async function main(): Promise<void> {
     ["goal", cached.goal?.status ?? "none"],
   ]);
 
-  const files = fileByFile(2);
+  const files = fileByFileBehaviour(2);
   const outage = await runGoal({
     behaviour: (request, context) =>
       context.index < 2
@@ -49,7 +40,7 @@ export async function main(): Promise<void> {
         : context.index < 5
           ? { error: { status: 500, message: "upstream exploded" } }
           : files(request, context),
-    goal: { objective: "Write f1.txt and f2.txt" },
+    goal: { objective: "Write a1.txt and a2.txt" },
   });
   const retries = outage.events.filter(
     (event) => event.type === "session.status" && event.properties.status.type === "retry",

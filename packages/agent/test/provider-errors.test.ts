@@ -134,4 +134,36 @@ describe("provider errors", () => {
     expect(harness.model.requests.length).toBeLessThanOrEqual(3 * 6);
     expect(harness.events.filter((event) => event.type === "session.error")).toHaveLength(3);
   });
+
+  it("rides out a burst of Anthropic overload errors (529, Anthropic's error shape) through the anthropic provider", async () => {
+    const files = fileByFileBehaviour(1);
+    harness = await Harness.start({
+      behaviour: (request, context) =>
+        context.index < 3
+          ? { error: { status: context.index === 0 ? 429 : 529, retryAfterSeconds: 0 } }
+          : files(request, context),
+      config: {
+        model: "anthropic/claude-sonnet-4-5",
+        provider: { anthropic: { type: "anthropic", baseURL: "http://placeholder/v1", apiKey: "test-key" } },
+      },
+    });
+    const config = harness.config as { provider: Record<string, { baseURL?: string }> };
+    config.provider.anthropic!.baseURL = harness.model.url;
+    await harness.restart();
+    const sessionID = await harness.session();
+    await harness.runtime.goals.create(sessionID, { objective: "Write a1.txt" });
+    await harness.waitForGoal(sessionID, (g) => g.status === "complete");
+    await harness.settle();
+    const failed = harness.model.requests.slice(0, 3);
+    expect(failed.every((request) => request.path === "/v1/messages")).toBe(true);
+    expect(harness.events.filter((event) => event.type === "session.error")).toEqual([]);
+    const retries = harness.events.flatMap((event) =>
+      event.type === "session.status" && event.properties.status.type === "retry" ? [event.properties.status] : [],
+    );
+    expect(retries.map((status) => status.message)).toEqual([
+      expect.stringMatching(/429/),
+      expect.stringMatching(/529/),
+      expect.stringMatching(/529/),
+    ]);
+  });
 });

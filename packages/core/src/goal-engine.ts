@@ -1,18 +1,8 @@
 import { stepCharge, turnCharge } from "./accounting.js";
-import {
-  budgetNoticeMessage,
-  type ContextMessage,
-  continuationMessage,
-  goalSetMessage,
-  objectiveEditedMessage,
-} from "./context.js";
-import {
-  type ContinuationDecision,
-  decideContinuation,
-  initialContinuationState,
-  recordTurn,
-  type SessionFacts,
-} from "./continuation.js";
+import { applyCommands, type Committed } from "./apply-commands.js";
+import { budgetNoticeMessage, type ContextMessage, goalSetMessage, objectiveEditedMessage } from "./context.js";
+import { type ContinuationDecision, initialContinuationState, type SessionFacts } from "./continuation.js";
+import { ContinuationGate } from "./continuation-gate.js";
 import {
   DEFAULT_GOAL_POLICY,
   type GoalEngineOptions,
@@ -29,12 +19,13 @@ import type { Goal, GoalLimits } from "./goal.js";
 import type { GoalHistoryEntry } from "./history.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type { AbortSignalLike, GoalStore } from "./ports.js";
-import { madeProgress, type ToolResultFact } from "./progress.js";
+import type { ToolResultFact } from "./progress.js";
 import { err, ok, type Result } from "./result.js";
-import { newSessionRuntime, type SessionRuntime } from "./session-runtime.js";
+import { afterTurn, newSessionRuntime, type SessionRuntime } from "./session-runtime.js";
 import { limitBeforeStep, stepAllowance } from "./step-allowance.js";
+import { estimatedCharge, newReservation, stepKey } from "./step-reservations.js";
 import { executeGoalTool, type GoalToolOutcome } from "./tool-execution.js";
-import { type GoalCommand, type GoalRefusal, transition } from "./transition.js";
+import type { GoalCommand, GoalRefusal } from "./transition.js";
 
 /**
  * The goal engine hosts drive through a handful of calls. It owns the rules (via the pure transition
@@ -46,8 +37,19 @@ export class GoalEngine {
   private readonly lock = new KeyedLock();
   private readonly sessions = new Map<string, SessionRuntime>();
 
+  private readonly gate: ContinuationGate;
+
   constructor(private readonly options: GoalEngineOptions) {
     this.policy = { ...DEFAULT_GOAL_POLICY, ...options.policy };
+    this.gate = new ContinuationGate({
+      lock: this.lock,
+      store: options.store,
+      now: () => this.now(),
+      policy: this.policy,
+      events: options.events,
+      memory: (sessionID) => this.sessionState(sessionID),
+      applyInLock: (sessionID, commands) => this.applyInLock(sessionID, commands, "runtime"),
+    });
   }
 
   /** Limits new goals get when they name none (from configuration). */
@@ -107,36 +109,17 @@ export class GoalEngine {
     return outcome.ok ? ok(outcome.value.goal) : outcome;
   }
 
-  /**
-   * `applyInLock`, also returning the history rows written. With `onlyGoalID`, nothing happens unless that goal is
-   * still the session's, checked inside the transaction (a charge never lands on a goal that replaced it).
-   */
+  /** `applyInLock`, also returning the history rows written; see `applyCommands` for `onlyGoalID`. */
   private async commit(
     sessionID: string,
     commands: readonly GoalCommand[],
     actor: "user" | "model" | "runtime",
     onlyGoalID?: string,
-  ): Promise<Result<{ goal: Goal | null; history: GoalHistoryEntry[] }, GoalRefusal>> {
+  ): Promise<Committed> {
     const now = this.now();
-    type Committed = Result<{ goal: Goal | null; history: GoalHistoryEntry[] }, GoalRefusal>;
-    const outcome = await this.store.update<Committed>(sessionID, (current, charged) => {
-      if (onlyGoalID !== undefined && current?.id !== onlyGoalID)
-        return { result: ok({ goal: current ?? null, history: [] }) };
-      let goal: Goal | undefined = current;
-      let cleared = false;
-      const history: GoalHistoryEntry[] = [];
-      for (const command of commands) {
-        if (command.type === "charge" && goal && charged(command.key)) continue;
-        const step = transition(goal, command, actor, now);
-        if (!step.ok) return { result: err(step.error) };
-        history.push(...step.value.history);
-        cleared = step.value.goal === null;
-        goal = step.value.goal ?? undefined;
-      }
-      if (history.length === 0) return { result: ok({ goal: current ?? null, history }) };
-      const next = cleared ? null : (goal ?? null);
-      return { change: { goal: next, history }, result: ok({ goal: next, history }) };
-    });
+    const outcome = await this.store.update<Committed>(sessionID, (current, charged) =>
+      applyCommands(current, charged, commands, actor, now, onlyGoalID),
+    );
     if (outcome.ok && outcome.value.history.length > 0) this.announce(sessionID, outcome.value.goal);
     return outcome;
   }
@@ -295,7 +278,7 @@ export class GoalEngine {
       const charge = stepCharge(step.usage, step.prices);
       if (step.costUSD !== undefined && Number.isFinite(step.costUSD) && step.costUSD >= 0)
         charge.costUSD = step.costUSD;
-      return this.chargeTurnGoal(sessionID, turn.goalID, `step:${step.stepID}`, charge);
+      return this.chargeTurnGoal(sessionID, turn.goalID, stepKey(step.stepID), charge);
     });
   }
 
@@ -306,14 +289,7 @@ export class GoalEngine {
   async reserveStep(sessionID: string, step: { stepID: string; estimatedInputTokens: number }): Promise<void> {
     const turn = this.sessionState(sessionID).turn;
     if (!turn?.goalID) return;
-    await this.store.reserve({
-      key: `step:${step.stepID}`,
-      goalID: turn.goalID,
-      sessionID,
-      inputTokens: Math.max(0, Math.ceil(step.estimatedInputTokens)),
-      outputTokens: 0,
-      time: this.now(),
-    });
+    await this.store.reserve(newReservation(step, { goalID: turn.goalID, sessionID }, this.now()));
   }
 
   /**
@@ -322,13 +298,13 @@ export class GoalEngine {
    */
   async releaseStep(sessionID: string, step: { stepID: string }): Promise<void> {
     if (!this.sessionState(sessionID).turn?.goalID) return;
-    await this.store.release(`step:${step.stepID}`);
+    await this.store.release(stepKey(step.stepID));
   }
 
   /** While a reserved step streams: the output so far, estimated. */
   async checkpointStep(sessionID: string, step: { stepID: string; outputTokens: number }): Promise<void> {
     if (!this.sessionState(sessionID).turn?.goalID) return;
-    await this.store.checkpoint(`step:${step.stepID}`, Math.max(0, Math.ceil(step.outputTokens)));
+    await this.store.checkpoint(stepKey(step.stepID), Math.max(0, Math.ceil(step.outputTokens)));
   }
 
   /** The turn's finished tool calls, which judge its progress (in memory only: nothing to lock). */
@@ -370,22 +346,7 @@ export class GoalEngine {
       const seconds = Math.max(0, now - turn.startedAt) / 1000;
       charged = await this.chargeTurnGoal(sessionID, turn.goalID, `turn:${turn.id}`, turnCharge(seconds));
     }
-    const outcome =
-      end.outcome === "completed"
-        ? madeProgress(turn.results, runtime.recentResults)
-          ? ("progress" as const)
-          : ("no_progress" as const)
-        : end.outcome;
-    runtime.continuation = recordTurn(runtime.continuation, {
-      outcome,
-      continuation: turn.continuation,
-      endedAt: now,
-      ...(end.error !== undefined ? { error: end.error } : {}),
-      ...(end.retryAfterMs !== undefined ? { retryAfterMs: end.retryAfterMs } : {}),
-    });
-    runtime.recentResults = [...runtime.recentResults, turn.results.map((result) => result.fingerprint)].slice(
-      -this.policy.progressWindowTurns,
-    );
+    Object.assign(runtime, afterTurn(runtime, turn, end, now, this.policy.progressWindowTurns));
     if (end.outcome === "aborted") {
       const paused = await this.pauseForAbort(sessionID);
       return { ...(paused ? { goal: paused } : charged.goal ? { goal: charged.goal } : {}), append: charged.append };
@@ -407,29 +368,8 @@ export class GoalEngine {
    * The session went idle: decide what comes next. Stall and error limits are applied here (the goal is
    * paused or blocked); a `continue` decision tells the host when to call `startContinuation`.
    */
-  async sessionIdle(sessionID: string, facts: SessionFacts): Promise<ContinuationDecision> {
-    return this.lock.run(sessionID, async () => {
-      const goal = await this.store.get(sessionID);
-      const decision = decideContinuation(
-        goal,
-        facts,
-        this.sessionState(sessionID).continuation,
-        this.now(),
-        this.policy,
-      );
-      switch (decision.kind) {
-        case "pause":
-          await this.applyInLock(sessionID, [{ type: "pause", reason: decision.reason }], "runtime");
-          break;
-        case "block":
-          await this.applyInLock(sessionID, [{ type: "block", reason: decision.reason }], "runtime");
-          break;
-        case "continue":
-        case "none":
-          break;
-      }
-      return decision;
-    });
+  sessionIdle(sessionID: string, facts: SessionFacts): Promise<ContinuationDecision> {
+    return this.gate.sessionIdle(sessionID, facts);
   }
 
   /**
@@ -437,28 +377,11 @@ export class GoalEngine {
    * under the session lock, so a pause, clear or user message that races with it wins. `start` must mark
    * the session busy before it returns.
    */
-  async startContinuation(
+  startContinuation(
     sessionID: string,
     host: { facts: () => SessionFacts; start: (message: ContextMessage, goal: Goal) => void },
   ): Promise<{ started: true; goal: Goal } | { started: false; decision: ContinuationDecision }> {
-    return this.lock.run(sessionID, async () => {
-      const goal = await this.store.get(sessionID);
-      const now = this.now();
-      const decision = decideContinuation(
-        goal,
-        host.facts(),
-        this.sessionState(sessionID).continuation,
-        now,
-        this.policy,
-      );
-      if (decision.kind !== "continue" || decision.at > now || !goal) return { started: false, decision };
-      const recorded = await this.applyInLock(sessionID, [{ type: "continue", turn: goal.usage.turns + 1 }], "runtime");
-      if (!recorded.ok || !recorded.value) return { started: false, decision: { kind: "none", why: "goal changed" } };
-      const current = recorded.value;
-      this.options.events?.emit({ type: "session.goal.continued", properties: { sessionID, goal: current } });
-      host.start(continuationMessage(current), current);
-      return { started: true, goal: current };
-    });
+    return this.gate.startContinuation(sessionID, host);
   }
 
   /**
@@ -466,16 +389,8 @@ export class GoalEngine {
    * request failed): it counts as a failed turn, so it is retried with backoff and blocks the goal after
    * the policy's number of failures in a row, instead of leaving an active goal with nothing scheduled.
    */
-  async continuationNotStarted(sessionID: string, error: string): Promise<void> {
-    await this.lock.run(sessionID, () => {
-      const runtime = this.sessionState(sessionID);
-      runtime.continuation = recordTurn(runtime.continuation, {
-        outcome: "error",
-        continuation: true,
-        endedAt: this.now(),
-        error,
-      });
-    });
+  continuationNotStarted(sessionID: string, error: string): Promise<void> {
+    return this.gate.continuationNotStarted(sessionID, error);
   }
 
   /**
@@ -486,15 +401,8 @@ export class GoalEngine {
   async recover(): Promise<Goal[]> {
     for (const reservation of await this.store.reservations()) {
       if (this.sessions.get(reservation.sessionID)?.turn) continue;
-      const charge = stepCharge({
-        noCacheInput: reservation.inputTokens,
-        cacheRead: 0,
-        cacheWrite: 0,
-        output: reservation.outputTokens,
-        reasoning: 0,
-      });
       await this.lock.run(reservation.sessionID, async () => {
-        const command: GoalCommand = { type: "charge", key: reservation.key, charge, estimated: true };
+        const command = estimatedCharge(reservation);
         const result = await this.commit(reservation.sessionID, [command], "runtime", reservation.goalID);
         if (!result.ok || result.value.history.length === 0) await this.store.release(reservation.key);
       });

@@ -1,5 +1,6 @@
 export * from "./accounting.js";
 export * from "./amounts.js";
+export * from "./apply-commands.js";
 export * from "./context.js";
 export * from "./continuation.js";
 export * from "./engine-types.js";
@@ -15,6 +16,7 @@ export * from "./progress.js";
 export * from "./result.js";
 export * from "./session-runtime.js";
 export * from "./step-allowance.js";
+export * from "./step-reservations.js";
 export * from "./templates.js";
 export * from "./testing/fake-ports.js";
 export * from "./tool-execution.js";

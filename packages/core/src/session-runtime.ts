@@ -1,5 +1,6 @@
-import { type ContinuationState, initialContinuationState } from "./continuation.js";
-import type { ToolResultFact } from "./progress.js";
+import { type ContinuationState, initialContinuationState, recordTurn } from "./continuation.js";
+import type { TurnEnd } from "./engine-types.js";
+import { madeProgress, type ToolResultFact } from "./progress.js";
 
 /** What the engine knows about the turn a session is running. */
 export type RunningTurn = {
@@ -26,3 +27,29 @@ export const newSessionRuntime = (): SessionRuntime => ({
   continuation: initialContinuationState(),
   recentResults: [],
 });
+
+/**
+ * The session's memory after a turn ended: its outcome judged (a completed turn made progress when it changed
+ * the workspace or got a result not seen in the last `window` turns) and recorded in the streaks, and its
+ * results remembered.
+ */
+export function afterTurn(
+  runtime: SessionRuntime,
+  turn: RunningTurn,
+  end: TurnEnd,
+  now: number,
+  window: number,
+): Pick<SessionRuntime, "continuation" | "recentResults"> {
+  const progressed = madeProgress(turn.results, runtime.recentResults);
+  const outcome = end.outcome === "completed" ? (progressed ? "progress" : "no_progress") : end.outcome;
+  return {
+    continuation: recordTurn(runtime.continuation, {
+      outcome,
+      continuation: turn.continuation,
+      endedAt: now,
+      ...(end.error !== undefined ? { error: end.error } : {}),
+      ...(end.retryAfterMs !== undefined ? { retryAfterMs: end.retryAfterMs } : {}),
+    }),
+    recentResults: [...runtime.recentResults, turn.results.map((result) => result.fingerprint)].slice(-window),
+  };
+}

@@ -160,11 +160,6 @@ export class OpencodeGoalHost {
     return this.driver.continuation(sessionID);
   }
 
-  /** No event or model request waits, no turn runs and no continuation is scheduled or being started. */
-  quiet(): boolean {
-    return this.queue.idle() && this.tracker.busyCount() === 0 && this.driver.quiet();
-  }
-
   // ---- what people ask (HTTP API, TUI) ----
 
   async createGoal(sessionID: string, input: GoalInput): Promise<Result<Goal, GoalRefusal>> {

@@ -56,12 +56,6 @@ export class SessionTracker {
     return texts;
   }
 
-  busyCount(): number {
-    let count = 0;
-    for (const session of this.sessions.values()) if (session.busy) count++;
-    return count;
-  }
-
   forget(sessionID: string): void {
     this.sessions.delete(sessionID);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AnthropicPromptCache, type AnthropicRequestBody, promptBlocks, toChatBody } from "./anthropic-messages.js";
+import { startScriptedModel } from "./scripted-model.js";
 
 const marker = { type: "ephemeral" };
 const text = (value: string, cached = false) => ({
@@ -60,5 +61,21 @@ describe("Anthropic prompt caching as the scripted model bills it", () => {
     expect(chat.messages.map((message) => message.role)).toEqual(["system", "user", "assistant", "tool"]);
     expect(chat.messages[2]?.tool_calls?.[0]).toMatchObject({ id: "t1", function: { name: "write" } });
     expect(chat.messages[3]).toMatchObject({ tool_call_id: "t1", content: "ok" });
+  });
+
+  it("fails in Anthropic's error shape, with the provider's Retry-After", async () => {
+    const model = await startScriptedModel({ behaviour: [{ error: { status: 529, retryAfterSeconds: 3 } }] });
+    try {
+      const response = await fetch(`${model.url}/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(response.status).toBe(529);
+      expect(response.headers.get("retry-after")).toBe("3");
+      expect(await response.json()).toMatchObject({ type: "error", error: { type: "overloaded_error" } });
+    } finally {
+      await model.close();
+    }
   });
 });

@@ -24,10 +24,35 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
-export function sendError(response: ServerResponse, error: ScriptedError): void {
+/** Sends a scripted error in the shape of the API asked: OpenAI's by default, or Anthropic's Messages API. */
+export function sendError(
+  response: ServerResponse,
+  error: ScriptedError,
+  dialect: "openai" | "anthropic" = "openai",
+): void {
   const headers: Record<string, string> = {};
   if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
-  sendJson(response, error.status, openAiErrorBody(error), headers);
+  const body = dialect === "anthropic" ? anthropicErrorBody(error) : openAiErrorBody(error);
+  sendJson(response, error.status, body, headers);
+}
+
+/** Anthropic's error body: `{type:"error", error:{type,message}}`; 529 is its "overloaded_error". */
+export function anthropicErrorBody(error: ScriptedError): { type: "error"; error: { type: string; message: string } } {
+  const status = error.status;
+  const type =
+    error.type ??
+    (status === 529
+      ? "overloaded_error"
+      : status === 429
+        ? "rate_limit_error"
+        : status === 401
+          ? "authentication_error"
+          : status === 404
+            ? "not_found_error"
+            : status >= 500
+              ? "api_error"
+              : "invalid_request_error");
+  return { type: "error", error: { type, message: error.message ?? defaultsForStatus(status).message } };
 }
 
 function defaultsForStatus(status: number): { message: string; type: string; code: string | null } {

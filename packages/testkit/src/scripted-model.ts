@@ -161,7 +161,7 @@ class ChatHandler {
     const parsed =
       anthropic === undefined ? parseChatBody(raw) : typeof anthropic === "string" ? anthropic : toChatBody(anthropic);
     if (typeof parsed === "string") {
-      sendError(response, { status: 400, message: parsed });
+      sendError(response, { status: 400, message: parsed }, anthropic === undefined ? "openai" : "anthropic");
       return;
     }
     const recorded: RecordedRequest = {
@@ -204,7 +204,7 @@ class ChatHandler {
     if (reply.error) {
       const error = reply.error;
       recorded.response = { status: error.status, text: "", reasoning: "", toolCalls: [], truncated: false };
-      this.finish(recorded, () => sendError(response, error));
+      this.finish(recorded, () => sendError(response, error, anthropic === undefined ? "openai" : "anthropic"));
       return;
     }
 

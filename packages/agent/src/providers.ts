@@ -5,6 +5,7 @@ import { err, type ModelPrices, ok, type Result } from "@pursuit/core";
 import type { LanguageModel } from "ai";
 import type { ModelConfig, ProviderConfig, PursuitConfig } from "./config/config-schema.js";
 import { CONFIG_FILE_NAME } from "./config/load-config.js";
+import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, streamIdleTimeoutFromEnv } from "./config/stream-idle-timeout.js";
 
 /** A model ready for the loop, with what configuration says about it. */
 export type ResolvedModel = {
@@ -15,6 +16,8 @@ export type ResolvedModel = {
   providerType?: ProviderConfig["type"];
   prices?: ModelPrices;
   maxOutputTokens?: number;
+  /** A stream silent for this long is cut and retried. */
+  streamIdleTimeoutMs: number;
 };
 
 export type ModelError = { code: "model_not_configured" | "provider_not_configured"; message: string };
@@ -41,12 +44,16 @@ export class ModelResolver {
   private readonly clients = new Map<string, (modelID: string) => LanguageModel>();
   /** Model instances are reused: each one builds its response schemas once, which is not free. */
   private readonly models = new Map<string, LanguageModel>();
+  /** Set by the environment for every provider; throws a ConfigError when it is not a duration. */
+  private readonly envIdleTimeoutMs: number | undefined;
 
   constructor(
     private readonly config: PursuitConfig,
     private readonly env: Env = process.env,
     private readonly override?: (modelRef: string) => LanguageModel,
-  ) {}
+  ) {
+    this.envIdleTimeoutMs = streamIdleTimeoutFromEnv(env);
+  }
 
   defaultRef(): string | undefined {
     return this.config.model;
@@ -63,6 +70,7 @@ export class ModelResolver {
     const provider = this.config.provider?.[parsed.providerID];
     const settings: ModelConfig = provider?.models?.[parsed.modelID] ?? {};
     const extras = {
+      streamIdleTimeoutMs: this.envIdleTimeoutMs ?? provider?.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
       ...(provider && !this.override ? { providerType: provider.type } : {}),
       ...(settings.prices ? { prices: settings.prices } : {}),
       ...(settings.maxOutputTokens ? { maxOutputTokens: settings.maxOutputTokens } : {}),

@@ -196,7 +196,8 @@ export class TurnRunner {
     | { kind: "failed"; messageID: string; error: StepFailure }
   > {
     const { engine, writer } = this.deps;
-    const stepID = createId("step");
+    // Each attempt of the step is reserved and charged under its own id: an attempt cut mid-stream is billed.
+    let stepID = createId("step");
     const prompt = cachedPrompt(model.providerType, {
       system: request.system,
       messages: request.messages,
@@ -207,21 +208,40 @@ export class TurnRunner {
     let message = await newMessage();
     let recorder = new StepRecorder(writer, message.id, this.deps.now);
     let streamed = false;
-    await engine.reserveStep(state.id, { stepID, estimatedInputTokens: request.estimatedInputTokens });
-    const checkpoints = new OutputCheckpoints((outputTokens) =>
-      engine.checkpointStep(state.id, { stepID, outputTokens }),
-    );
+    const reserve = async () => {
+      await engine.reserveStep(state.id, { stepID, estimatedInputTokens: request.estimatedInputTokens });
+      const attemptID = stepID;
+      return new OutputCheckpoints((outputTokens) =>
+        engine.checkpointStep(state.id, { stepID: attemptID, outputTokens }),
+      );
+    };
+    let checkpoints = await reserve();
+    let cutCrossedLimit = false;
     const attempt = async () => {
       if (streamed) {
-        // The failed attempt streamed part of an answer: that stays, marked failed, and the retry answers in a
-        // message of its own.
+        // The failed attempt streamed part of an answer: that stays, marked failed, and is charged (the provider
+        // bills it); the retry answers in a message of its own.
         await recorder.flushOpenBlocks();
         await recorder.failUnfinishedTools(ABORTED);
         const failed = { name: "StreamError", message: "the answer broke off; the request was sent again" };
         await writer.updateMessage(message.id, { model: model.ref, error: failed }, this.deps.now());
+        const cut = await engine.stepCut(state.id, {
+          stepID,
+          estimatedInputTokens: request.estimatedInputTokens,
+          outputTokens: checkpoints.tokens,
+          ...(model.prices ? { prices: model.prices } : {}),
+        });
+        if (cut.append.length > 0) {
+          // What the cut attempt cost crossed a limit: no retry; the turn ends as any step over a limit does.
+          cutCrossedLimit = true;
+          await writer.appendContext(state.id, cut.append);
+          return { kind: "aborted" as const };
+        }
         message = await newMessage();
         recorder = new StepRecorder(writer, message.id, this.deps.now);
         streamed = false;
+        stepID = createId("step");
+        checkpoints = await reserve();
       }
       return runModelStep({
         model: model.model,
@@ -229,6 +249,7 @@ export class TurnRunner {
         tools: this.deps.tools.toolSet,
         ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
         signal: request.signal,
+        ...(model.streamIdleTimeoutMs !== undefined ? { idleTimeoutMs: model.streamIdleTimeoutMs } : {}),
         onEvent: async (event) => {
           streamed = true;
           await recorder.onEvent(event);
@@ -254,9 +275,19 @@ export class TurnRunner {
       onRetryEnd: () => this.deps.onRetry(state.id, undefined),
     });
     await recorder.flushOpenBlocks();
+    if (cutCrossedLimit) return { kind: "finished", messageID: message.id, toolCalls: 0 };
 
     if (result.kind !== "finished") {
-      await engine.releaseStep(state.id, { stepID });
+      // Output the model had streamed is billed by the provider, whatever ended the stream.
+      if (streamed) {
+        const cut = await engine.stepCut(state.id, {
+          stepID,
+          estimatedInputTokens: request.estimatedInputTokens,
+          outputTokens: checkpoints.tokens,
+          ...(model.prices ? { prices: model.prices } : {}),
+        });
+        await writer.appendContext(state.id, cut.append);
+      } else await engine.releaseStep(state.id, { stepID });
       await recorder.failUnfinishedTools(ABORTED);
       const error = result.kind === "aborted" ? { name: "AbortError", message: "aborted" } : result.error;
       await writer.updateMessage(

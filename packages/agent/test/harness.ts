@@ -13,6 +13,8 @@ export type HarnessOptions = {
   latencyMs?: number;
   goal?: GoalConfig;
   config?: Partial<PursuitConfig>;
+  /** The runtime's environment (default process.env). */
+  env?: Record<string, string | undefined>;
 };
 
 /**
@@ -48,7 +50,12 @@ export class Harness {
       agent: { retry: { windowMs: 1_000, baseDelayMs: 100, maxDelayMs: 400 }, ...options.config?.agent },
     };
     const dbPath = join(root, "pursuit.db");
-    const runtime = await createRuntime({ dbPath, config, directory: workdir });
+    const runtime = await createRuntime({
+      dbPath,
+      config,
+      directory: workdir,
+      ...(options.env ? { env: options.env } : {}),
+    });
     return new Harness(root, workdir, dbPath, model, config, runtime);
   }
 

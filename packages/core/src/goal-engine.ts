@@ -1,4 +1,4 @@
-import { stepCharge, turnCharge } from "./accounting.js";
+import { type ModelPrices, stepCharge, turnCharge } from "./accounting.js";
 import { applyCommands, type Committed } from "./apply-commands.js";
 import { budgetNoticeMessage, type ContextMessage, goalSetMessage, objectiveEditedMessage } from "./context.js";
 import { type ContinuationDecision, initialContinuationState, type SessionFacts } from "./continuation.js";
@@ -301,6 +301,25 @@ export class GoalEngine {
     await this.store.release(stepKey(step.stepID));
   }
 
+  /**
+   * A reserved step whose stream broke off after the model had started answering (cut for silence, or the
+   * connection died): the provider bills what it produced, so its estimated input and the output streamed so
+   * far are charged, marked estimated, under the step's key (once, however often it is reported).
+   */
+  stepCut(
+    sessionID: string,
+    step: { stepID: string; estimatedInputTokens: number; outputTokens: number; prices?: ModelPrices },
+  ): Promise<{ goal?: Goal; append: ContextMessage[] }> {
+    return this.lock.run(sessionID, async () => {
+      const turn = this.sessionState(sessionID).turn;
+      if (!turn?.goalID) return { append: [] };
+      const reservation = newReservation(step, { goalID: turn.goalID, sessionID }, this.now());
+      const output = Math.max(0, Math.ceil(step.outputTokens));
+      const command = estimatedCharge({ ...reservation, outputTokens: output }, step.prices);
+      return this.chargeTurnGoal(sessionID, turn.goalID, command.key, command.charge, true);
+    });
+  }
+
   /** While a reserved step streams: the output so far, estimated. */
   async checkpointStep(sessionID: string, step: { stepID: string; outputTokens: number }): Promise<void> {
     if (!this.sessionState(sessionID).turn?.goalID) return;
@@ -317,8 +336,10 @@ export class GoalEngine {
     goalID: string,
     key: string,
     charge: ReturnType<typeof stepCharge>,
+    estimated?: true,
   ): Promise<{ goal?: Goal; append: ContextMessage[] }> {
-    const result = await this.commit(sessionID, [{ type: "charge", key, charge }], "runtime", goalID);
+    const command = { type: "charge" as const, key, charge, ...(estimated ? { estimated } : {}) };
+    const result = await this.commit(sessionID, [command], "runtime", goalID);
     if (!result.ok || !result.value.goal || result.value.goal.id !== goalID) return { append: [] };
     const goal = result.value.goal;
     const crossed = result.value.history.some((row) => row.kind === "status" && row.to === "budget_limited");

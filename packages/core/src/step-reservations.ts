@@ -1,3 +1,4 @@
+import type { ModelPrices } from "./accounting.js";
 import { stepCharge } from "./accounting.js";
 import type { StepReservation } from "./ports.js";
 import type { GoalCommand } from "./transition.js";
@@ -21,13 +22,19 @@ export function newReservation(
 }
 
 /** The charge of a step a dead process left unsettled: its reserved input and checkpointed output, estimated. */
-export function estimatedCharge(reservation: StepReservation): GoalCommand {
-  const charge = stepCharge({
-    noCacheInput: reservation.inputTokens,
-    cacheRead: 0,
-    cacheWrite: 0,
-    output: reservation.outputTokens,
-    reasoning: 0,
-  });
+export function estimatedCharge(
+  reservation: StepReservation,
+  prices?: ModelPrices,
+): Extract<GoalCommand, { type: "charge" }> {
+  const charge = stepCharge(
+    {
+      noCacheInput: reservation.inputTokens,
+      cacheRead: 0,
+      cacheWrite: 0,
+      output: reservation.outputTokens,
+      reasoning: 0,
+    },
+    prices,
+  );
   return { type: "charge", key: reservation.key, charge, estimated: true };
 }

@@ -26,6 +26,14 @@ export const ProviderConfigSchema = z
     apiKey: z.string().optional().describe("API key; OPENAI_API_KEY / ANTHROPIC_API_KEY are used when it is not set."),
     headers: z.record(z.string(), z.string()).optional().describe("Extra HTTP headers sent with every request."),
     models: z.record(z.string(), ModelConfigSchema).optional().describe("Per-model settings, keyed by model id."),
+    streamIdleTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        "A model stream silent for this long is cut and retried (default 120000; PURSUIT_STREAM_IDLE_TIMEOUT overrides it).",
+      ),
   })
   .strict()
   .refine((provider) => provider.type !== "openai-compatible" || provider.baseURL !== undefined, {

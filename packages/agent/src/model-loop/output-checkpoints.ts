@@ -14,6 +14,11 @@ export class OutputCheckpoints {
 
   constructor(private readonly save: (outputTokens: number) => Promise<void>) {}
 
+  /** The output streamed so far, estimated. */
+  get tokens(): number {
+    return Math.ceil(this.bytes / ESTIMATE_BYTES_PER_TOKEN);
+  }
+
   async streamed(event: StepEvent): Promise<void> {
     if (event.type === "text-delta" || event.type === "reasoning-delta") this.bytes += event.text.length;
     else if (event.type === "tool-call")

@@ -46,6 +46,11 @@ export type StepRequest = {
   tools: ToolSet;
   maxOutputTokens?: number;
   signal: AbortSignal;
+  /**
+   * The stream is cut when the model sends nothing (no first byte, no event) for this long: a provider that
+   * goes silent with the connection open would otherwise hold the turn forever.
+   */
+  idleTimeoutMs?: number;
   /** Called for every streamed event, in order; may be async (the step waits for it). */
   onEvent: (event: StepEvent) => void | Promise<void>;
 };
@@ -60,6 +65,8 @@ export async function runModelStep(request: StepRequest): Promise<StepResult> {
   let finish: { finishReason: FinishReason; usage: LanguageModelUsage } | undefined;
   let failure: StepFailure | undefined;
   let streamed = false;
+  const idle = new IdleWatch(request.idleTimeoutMs);
+  const signal = idle.signal ? AbortSignal.any([request.signal, idle.signal]) : request.signal;
   try {
     const result = streamText({
       model: request.model,
@@ -70,13 +77,15 @@ export async function runModelStep(request: StepRequest): Promise<StepResult> {
       ...(request.providerOptions ? { providerOptions: request.providerOptions } : {}),
       tools: request.tools,
       ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
-      abortSignal: request.signal,
+      abortSignal: signal,
       maxRetries: 0,
       onError: () => {
         // Reported through the stream's error part below; the default handler would print it.
       },
     });
+    idle.restart();
     for await (const part of result.fullStream) {
+      idle.restart();
       if (part.type !== "start" && part.type !== "start-step" && part.type !== "error") streamed = true;
       switch (part.type) {
         case "text-start":
@@ -111,12 +120,52 @@ export async function runModelStep(request: StepRequest): Promise<StepResult> {
       }
     }
   } catch (error) {
-    if (!request.signal.aborted) failure ??= describeFailure(error);
+    if (!signal.aborted) failure ??= describeFailure(error);
+  } finally {
+    idle.stop();
   }
   if (request.signal.aborted) return { kind: "aborted" };
+  // Cut for silence: no status, so the retry policy treats it as a lost connection (transient).
+  if (idle.fired) failure = { name: "StreamIdleTimeout", message: idle.message() };
   if (failure) return { kind: "failed", error: streamed ? { ...failure, connectionLost: false } : failure };
   if (!finish) return { kind: "failed", error: { name: "StreamError", message: "the model stream ended early" } };
   return { kind: "finished", ...finish, toolCalls };
+}
+
+/** Aborts its signal when `restart` is not called again within the timeout. */
+class IdleWatch {
+  private readonly controller: AbortController | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  fired = false;
+
+  constructor(private readonly timeoutMs: number | undefined) {
+    if (timeoutMs !== undefined && timeoutMs > 0) this.controller = new AbortController();
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.controller?.signal;
+  }
+
+  restart(): void {
+    if (!this.controller || this.fired) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.controller?.abort(new Error(this.message()));
+    }, this.timeoutMs);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  message(): string {
+    return `the model sent nothing for ${formatSeconds(this.timeoutMs ?? 0)}; the stream was cut`;
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function describeInvalid(toolName: string, error: unknown): string {

@@ -6,6 +6,7 @@ import type { LanguageModel } from "ai";
 import type { ModelConfig, ProviderConfig, PursuitConfig } from "./config/config-schema.js";
 import { CONFIG_FILE_NAME } from "./config/load-config.js";
 import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, streamIdleTimeoutFromEnv } from "./config/stream-idle-timeout.js";
+import { lookUpCatalog } from "./model-catalog.js";
 
 /** A model ready for the loop, with what configuration says about it. */
 export type ResolvedModel = {
@@ -14,8 +15,12 @@ export type ResolvedModel = {
   model: LanguageModel;
   /** The provider's protocol (undefined for an injected model), which decides how prompts are cached. */
   providerType?: ProviderConfig["type"];
+  /** From the configuration, else the model catalog; undefined when neither knows them. */
   prices?: ModelPrices;
   maxOutputTokens?: number;
+  /** Tokens of one request, prompt and answer: configured, else from the catalog, else a cautious default. */
+  contextWindow: number;
+  contextWindowSource: "config" | "catalog" | "default";
   /** A stream silent for this long is cut and retried. */
   streamIdleTimeoutMs: number;
 };
@@ -24,10 +29,24 @@ export type ModelError = { code: "model_not_configured" | "provider_not_configur
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * The window assumed for a model neither the configuration nor the catalog describes: small enough that most
+ * models take it; a larger real window is only used less fully, and a smaller one is caught by the provider's
+ * "prompt is too long" answer, which compacts and retries.
+ */
+export const DEFAULT_CONTEXT_WINDOW = 32_000;
+
 /** The model reference used with `RuntimeOptions.model` when the configuration names no model. */
 export const INJECTED_MODEL_REF = "injected/model";
 
 const HOW_TO_CONFIGURE = `set "model": "provider/model" and a "provider" entry in ${CONFIG_FILE_NAME} (in the project directory or ~/.config/pursuit/), e.g. {"model":"local/qwen3","provider":{"local":{"type":"openai-compatible","baseURL":"http://127.0.0.1:11434/v1"}}}`;
+
+/** Why a model's spend cannot be priced, and how to give its prices. */
+export function unpricedModelMessage(ref: string): string {
+  const parsed = parseModelRef(ref);
+  const where = parsed ? `provider.${parsed.providerID}.models.${parsed.modelID}` : "provider.<id>.models.<model>";
+  return `the model "${ref}" has no known price (it is not in the model catalog); give it under ${where} in ${CONFIG_FILE_NAME}: "prices": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75} (dollars per million tokens)`;
+}
 
 /** Splits "provider/model" at the first slash (model ids may contain slashes themselves). */
 export function parseModelRef(ref: string): { providerID: string; modelID: string } | undefined {
@@ -59,6 +78,13 @@ export class ModelResolver {
     return this.config.model;
   }
 
+  /** Undefined when the model is priced; else why its spend cannot be priced (a PricingPort answer). */
+  unpriced(requested?: string): string | undefined {
+    const resolved = this.resolve(requested);
+    if (!resolved.ok) return resolved.error.message;
+    return resolved.value.prices ? undefined : unpricedModelMessage(resolved.value.ref);
+  }
+
   resolve(requested?: string): Result<ResolvedModel, ModelError> {
     // An injected model factory (tests, embedding) works without any configured model.
     const ref = requested ?? this.config.model ?? (this.override ? INJECTED_MODEL_REF : undefined);
@@ -69,10 +95,19 @@ export class ModelResolver {
     }
     const provider = this.config.provider?.[parsed.providerID];
     const settings: ModelConfig = provider?.models?.[parsed.modelID] ?? {};
+    const catalog = provider ? lookUpCatalog(provider, parsed.modelID) : {};
+    const prices = settings.prices ?? catalog.prices;
+    const windowSource: ResolvedModel["contextWindowSource"] = settings.contextWindow
+      ? "config"
+      : catalog.contextWindow
+        ? "catalog"
+        : "default";
     const extras = {
       streamIdleTimeoutMs: this.envIdleTimeoutMs ?? provider?.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+      contextWindow: settings.contextWindow ?? catalog.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
+      contextWindowSource: windowSource,
       ...(provider && !this.override ? { providerType: provider.type } : {}),
-      ...(settings.prices ? { prices: settings.prices } : {}),
+      ...(prices ? { prices } : {}),
       ...(settings.maxOutputTokens ? { maxOutputTokens: settings.maxOutputTokens } : {}),
     };
     const cached = this.models.get(ref);

@@ -95,6 +95,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     directoryOf: async (sessionID) => (await store.sessions.getSession(sessionID))?.directory,
     ...(verifyTimeoutMs ? { timeoutMs: verifyTimeoutMs } : {}),
   });
+  const models = new ModelResolver(config, options.env ?? process.env, options.model);
   const engine = new GoalEngine({
     store: store.goals,
     clock,
@@ -103,6 +104,12 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     verify,
     policy: policy as Partial<GoalPolicy>,
     ...(defaultLimits ? { defaultLimits } : {}),
+    pricing: {
+      async unpriced(sessionID) {
+        const model = (await store.sessions.getSession(sessionID))?.metadata.model;
+        return models.unpriced(typeof model === "string" ? model : undefined);
+      },
+    },
   });
   const writer = new TranscriptWriter(store, bus, () => clock.now());
   const bash = config.tools?.bash ?? {};
@@ -113,7 +120,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     bus,
     writer,
     tools: new ToolRegistry(),
-    models: new ModelResolver(config, options.env ?? process.env, options.model),
+    models,
     permissions: new PermissionPolicy(bash.deny ?? DEFAULT_BASH_DENY),
     settings: {
       maxStepsPerTurn: config.agent?.maxStepsPerTurn ?? DEFAULT_MAX_STEPS_PER_TURN,

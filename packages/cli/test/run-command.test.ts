@@ -104,6 +104,27 @@ describe("pursuit run against the scripted model", () => {
     }
   }, 120_000);
 
+  it("refuses a dollar limit on a model with no known price, saying how to give one; prices the run when given", async () => {
+    const requestsBefore = model.requests.length;
+    const unpriced = await run("run", "--goal", "Create a.txt", "--cost", "0.50");
+    expect(unpriced.code).toBe(1);
+    expect(unpriced.stderr).toContain('the model "local/scripted" has no known price');
+    expect(unpriced.stderr).toContain("provider.local.models.scripted");
+    expect(unpriced.stdout).not.toContain("$0.0000");
+    expect(model.requests.length).toBe(requestsBefore);
+
+    project.cleanup();
+    const prices = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 };
+    project = makeProject(model.url, {
+      agent: { maxStepsPerTurn: 1 },
+      provider: { local: { type: "openai-compatible", baseURL: model.url, models: { scripted: { prices } } } },
+    });
+    const priced = await run("run", "--goal", "Create a.txt and b.txt", "--cost", "0.50");
+    expect(priced.code, priced.stderr).toBe(0);
+    const cost = Number(priced.stdout.match(/\$(\d+\.\d+) of \$0\.5/)?.[1]);
+    expect(cost).toBeGreaterThan(0);
+  }, 120_000);
+
   it("refuses bad amounts naming the flag", async () => {
     const tokens = await run("run", "--goal", "x", "--tokens", "lots");
     expect(tokens.code).toBe(1);

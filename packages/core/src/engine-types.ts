@@ -2,7 +2,7 @@ import type { ModelPrices, StepUsage } from "./accounting.js";
 import type { ContextMessage } from "./context.js";
 import { type ContinuationPolicy, DEFAULT_CONTINUATION_POLICY } from "./continuation.js";
 import type { Goal, GoalLimits } from "./goal.js";
-import type { Clock, GoalEventSink, GoalStore, IdSource, VerifyRunner } from "./ports.js";
+import type { Clock, GoalEventSink, GoalStore, IdSource, PricingPort, VerifyRunner } from "./ports.js";
 import type { GoalCommand } from "./transition.js";
 import type { LimitsPatch } from "./validation.js";
 
@@ -28,6 +28,8 @@ export type GoalEngineOptions = {
   policy?: Partial<GoalPolicy>;
   /** Limits applied to new goals that name none (from configuration). */
   defaultLimits?: GoalLimits;
+  /** Without it every model counts as priced. */
+  pricing?: PricingPort;
 };
 
 export type GoalInput = { objective: string; limits?: unknown; verify?: unknown };

@@ -124,6 +124,15 @@ export class GoalEngine {
     return outcome;
   }
 
+  /** A dollar limit being set on a session whose model the host cannot price: refused, since never enforced. */
+  private async unpricedCostLimit(sessionID: string, limits: unknown): Promise<GoalRefusal | undefined> {
+    if (typeof limits !== "object" || limits === null || !("costUSD" in limits)) return undefined;
+    if (typeof limits.costUSD !== "number") return undefined;
+    const why = await this.options.pricing?.unpriced(sessionID);
+    if (why === undefined) return undefined;
+    return { code: "invalid", field: "limits.costUSD", message: `a dollar limit cannot be enforced: ${why}` };
+  }
+
   private announce(sessionID: string, goal: Goal | null): void {
     if (goal === null) this.options.events?.emit({ type: "session.goal.cleared", properties: { sessionID } });
     else this.options.events?.emit({ type: "session.goal.updated", properties: { sessionID, goal } });
@@ -137,12 +146,15 @@ export class GoalEngine {
     actor: "user" | "model" = "user",
   ): Promise<Result<GoalOutcome, GoalRefusal>> {
     return this.lock.run(sessionID, async () => {
+      const limits = input.limits ?? this.options.defaultLimits;
+      const unpriced = await this.unpricedCostLimit(sessionID, limits);
+      if (unpriced) return err(unpriced);
       const command: GoalCommand = {
         type: "create",
         id: this.options.ids.next("goal"),
         sessionID,
         objective: input.objective,
-        limits: input.limits ?? this.options.defaultLimits,
+        limits,
         verify: input.verify,
       };
       const result = await this.applyInLock(sessionID, [command], actor);
@@ -159,6 +171,8 @@ export class GoalEngine {
   async updateGoal(sessionID: string, patch: GoalPatch): Promise<Result<GoalOutcome, GoalRefusal>> {
     return this.lock.run(sessionID, async () => {
       const before = await this.store.get(sessionID);
+      const unpriced = await this.unpricedCostLimit(sessionID, patch.limits);
+      if (unpriced) return err(unpriced);
       const commands = patchCommands(patch);
       if (commands.length === 0) {
         return before

@@ -91,3 +91,12 @@ export interface VerifyRunner {
     signal?: AbortSignalLike,
   ): Promise<{ passed: boolean; exitCode: number | null; output: string; aborted?: boolean }>;
 }
+
+/**
+ * What the host knows of its models' prices. A dollar limit is refused for a session whose model has no known
+ * price: it could never be enforced.
+ */
+export interface PricingPort {
+  /** Undefined when the session's model is priced; else why not, naming the model and how to give its prices. */
+  unpriced(sessionID: string): Promise<string | undefined>;
+}

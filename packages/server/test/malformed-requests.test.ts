@@ -60,6 +60,22 @@ const CASES: Case[] = [
     status: 400,
     field: "limits",
   },
+  {
+    name: "a dollar limit on a model with no known price",
+    method: "POST",
+    path: post,
+    body: { objective: "x", limits: { costUSD: 0.5 } },
+    status: 400,
+    field: "limits.costUSD",
+  },
+  {
+    name: "a dollar limit added to a goal whose model has no known price",
+    method: "PATCH",
+    path: patch,
+    body: { limits: { costUSD: 2 } },
+    status: 400,
+    field: "limits.costUSD",
+  },
   ...(
     [
       ["tokens", -1],

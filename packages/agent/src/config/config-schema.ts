@@ -12,7 +12,13 @@ export const ModelPricesSchema = z
 
 export const ModelConfigSchema = z
   .object({
-    prices: ModelPricesSchema.optional(),
+    prices: ModelPricesSchema.optional().describe("Overrides the model catalog's prices."),
+    contextWindow: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Tokens the model takes in one request, prompt and answer; overrides the model catalog."),
     maxOutputTokens: z.number().int().positive().optional().describe("Output cap of each model step."),
   })
   .strict();

@@ -20,6 +20,17 @@ export type RuntimeEvent =
   | { type: "session.status"; properties: { sessionID: string; status: SessionStatus } }
   | { type: "session.idle"; properties: { sessionID: string } }
   | { type: "session.error"; properties: { sessionID: string; error: { name: string; message: string } } }
+  /** The model's view of the session was compacted (people keep every message); token counts are estimates. */
+  | {
+      type: "session.compacted";
+      properties: {
+        sessionID: string;
+        reason: "threshold" | "too_long";
+        summarised: boolean;
+        tokensBefore: number;
+        tokensAfter: number;
+      };
+    }
   | { type: "message.updated"; properties: { info: Message } }
   /** `delta` carries the text appended since the previous update of a streaming text or reasoning part. */
   | { type: "message.part.updated"; properties: { part: Part; delta?: string } }

@@ -33,6 +33,8 @@ export type SessionState = {
   lastRequestChars?: number;
   /** Messages in the previous request: the last of them is where this request reads the provider's cache. */
   lastRequestMessageCount?: number;
+  /** The previous request's prompt plus answer as the provider counted them: the base of the next estimate. */
+  lastPromptTokens?: number;
   /**
    * The transcript in model form up to `lastSeq`. Every stored message is final by the time the next step
    * starts, so each step reads and converts only the messages appended since; an abort drops the cache.

@@ -28,13 +28,21 @@ export class TranscriptWriter {
     );
   }
 
+  /** A compaction of the model's view, as a note for people (system messages never reach the model). */
+  async appendCompaction(
+    sessionID: string,
+    record: Extract<PartData, { type: "compaction" }>,
+  ): Promise<MessageWithParts> {
+    return this.append(sessionID, "system", { synthetic: true }, [record]);
+  }
+
   async appendAssistant(sessionID: string, data: MessageData, parts: PartData[]): Promise<MessageWithParts> {
     return this.append(sessionID, "assistant", data, parts);
   }
 
   private async append(
     sessionID: string,
-    role: "user" | "assistant",
+    role: "user" | "assistant" | "system",
     data: MessageData,
     parts: PartData[],
   ): Promise<MessageWithParts> {
@@ -43,7 +51,7 @@ export class TranscriptWriter {
       role,
       data,
       parts,
-      ...(role === "user" ? { completed: this.now() } : {}),
+      ...(role !== "assistant" ? { completed: this.now() } : {}),
     });
     const { parts: stored, ...info } = message;
     this.bus.emit({ type: "message.updated", properties: { info } });

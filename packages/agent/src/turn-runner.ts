@@ -8,9 +8,11 @@ import {
   type ToolResultFact,
   type TurnEnd,
 } from "@pursuit/core";
-import { callWithRetries, type RetryNotice, type RetryPolicy } from "@pursuit/driver";
+import { callWithRetries, classifyFailure, type RetryNotice, type RetryPolicy } from "@pursuit/driver";
 import { createId, type Store } from "@pursuit/store";
 import type { ModelMessage } from "ai";
+import { COMPACT_AT_SHARE, Compactor } from "./compaction/compactor.js";
+import { hasCompaction, toModelView, viewChars } from "./compaction/model-view.js";
 import type { EventBus, MessageWithParts } from "./events.js";
 import { toModelMessages } from "./message-conversion.js";
 import { OutputCheckpoints } from "./model-loop/output-checkpoints.js";
@@ -52,6 +54,8 @@ export type TurnDeps = {
 export type TurnResult = {
   outcome: "completed" | "error" | "aborted";
   error?: StepFailure;
+  /** The goal cannot go on (a history that cannot be compacted): it is blocked with this reason. */
+  blocked?: string;
   /** The id of the turn's last assistant message. */
   lastAssistantID?: string;
 };
@@ -67,10 +71,22 @@ const ABORTED = "[aborted]";
 export class TurnRunner {
   private readonly fixedPromptChars: number;
 
+  private readonly compactor: Compactor;
+
   constructor(private readonly deps: TurnDeps) {
     this.fixedPromptChars = JSON.stringify(
       Object.entries(deps.tools.toolSet).map(([name, entry]) => [name, entry.description, entry.inputSchema]),
     ).length;
+    this.compactor = new Compactor({
+      store: deps.store,
+      engine: deps.engine,
+      writer: deps.writer,
+      bus: deps.bus,
+      tools: deps.tools.toolSet,
+      retry: deps.settings.retry,
+      now: deps.now,
+      onRetry: deps.onRetry,
+    });
   }
 
   async run(state: SessionState, turn: TurnHandle, options: { modelRef?: string }): Promise<TurnResult> {
@@ -92,6 +108,7 @@ export class TurnRunner {
       end = {
         outcome: result.outcome,
         ...(result.error ? { error: result.error.message } : {}),
+        ...(result.blocked ? { blocked: result.blocked } : {}),
         ...(result.error?.retryAfterMs !== undefined ? { retryAfterMs: result.error.retryAfterMs } : {}),
       };
     }
@@ -111,11 +128,14 @@ export class TurnRunner {
     }
     const system = systemPrompt(state.directory);
     let lastAssistantID: string | undefined;
-    const done = (outcome: TurnResult["outcome"], error?: StepFailure): TurnResult => ({
+    const done = (outcome: TurnResult["outcome"], error?: StepFailure, blocked?: string): TurnResult => ({
       outcome,
       ...(error ? { error } : {}),
+      ...(blocked ? { blocked } : {}),
       ...(lastAssistantID ? { lastAssistantID } : {}),
     });
+    // At most one compaction per step: a step still too long after one blocks the goal instead of looping.
+    let compactedAtStep = -1;
 
     for (let index = 0; ; index++) {
       if (signal.aborted) return done("aborted");
@@ -132,6 +152,21 @@ export class TurnRunner {
           ? chars + system.length + this.fixedPromptChars
           : Math.max(0, chars - previousChars)) / ESTIMATE_BYTES_PER_TOKEN,
       );
+      const outputReserve = resolved.value.maxOutputTokens ?? defaultOutputReserve(resolved.value.contextWindow);
+      const overThreshold =
+        this.promptTokens(state, chars, system) + outputReserve > resolved.value.contextWindow * COMPACT_AT_SHARE;
+      if (overThreshold && compactedAtStep !== index) {
+        compactedAtStep = index;
+        const compacted = await this.compact(state, resolved.value, "threshold", {
+          system,
+          outputReserve,
+          newInputTokens: estimatedInputTokens,
+          turn,
+        });
+        if (compacted) return done(...compacted);
+        index--;
+        continue;
+      }
       const allowance = await engine.beforeStep(state.id, { estimatedInputTokens });
       if (allowance.kind === "stop") return done("completed");
       const wrapUp = allowance.kind === "wrap_up";
@@ -154,25 +189,95 @@ export class TurnRunner {
       state.lastRequestMessageCount = messages.length;
       lastAssistantID = step.messageID;
       if (step.kind === "aborted") return done("aborted");
+      if (step.kind === "failed" && classifyFailure(step.error) === "context_too_long") {
+        // The provider's window is smaller than we knew: compact and send the step again, once.
+        if (compactedAtStep === index) {
+          const reason = `the prompt is still too long for ${resolved.value.ref} after compacting: ${step.error.message}`;
+          return done("completed", undefined, reason);
+        }
+        compactedAtStep = index;
+        const compacted = await this.compact(state, resolved.value, "too_long", {
+          system,
+          outputReserve,
+          newInputTokens: estimatedInputTokens,
+          turn,
+        });
+        if (compacted) return done(...compacted);
+        index--;
+        continue;
+      }
       if (step.kind === "failed") return done("error", step.error);
       if (wrapUp || step.toolCalls === 0) return done("completed");
       if (signal.aborted) return done("aborted");
     }
   }
 
-  /** The session's transcript in model form, reading only what was appended since the last step. */
+  /** Compacts the view; undefined when the step may go on, else how the turn ends. */
+  private async compact(
+    state: SessionState,
+    model: ResolvedModel,
+    reason: "threshold" | "too_long",
+    request: { system: string; outputReserve: number; newInputTokens: number; turn: TurnHandle },
+  ): Promise<[TurnResult["outcome"], StepFailure?, string?] | undefined> {
+    const outcome = await this.compactor.compact(state, model, {
+      reason,
+      system: request.system,
+      toolChars: this.fixedPromptChars,
+      outputReserve: request.outputReserve,
+      newInputTokens: request.newInputTokens,
+      signal: request.turn.controller.signal,
+      retryWait: request.turn.retryWait.signal,
+    });
+    switch (outcome.kind) {
+      case "compacted":
+        return undefined;
+      case "impossible":
+        return ["completed", undefined, outcome.reason];
+      case "error":
+        this.reportError(state.id, outcome.error);
+        return ["error", outcome.error];
+      case "stopped":
+        return ["completed"];
+      case "aborted":
+        return ["aborted"];
+      default:
+        return assertNever(outcome);
+    }
+  }
+
+  /**
+   * The session's model view (the transcript as the latest compaction left it), reading only what was
+   * appended since the last step; a new compaction record rebuilds it.
+   */
   private async history(state: SessionState): Promise<{ messages: ModelMessage[]; chars: number }> {
     const cached = state.history ?? { lastSeq: 0, messages: [], chars: 2 };
     const fresh = await this.deps.store.messages.listMessages(state.id, { afterSeq: cached.lastSeq });
     if (fresh.length === 0) return cached;
+    if (cached.lastSeq === 0 || hasCompaction(fresh)) {
+      const all = cached.lastSeq === 0 ? fresh : await this.deps.store.messages.listMessages(state.id);
+      const messages = toModelView(all);
+      state.history = { lastSeq: all.at(-1)?.seq ?? 0, messages, chars: viewChars(messages) };
+      return state.history;
+    }
     const added = toModelMessages(fresh);
-    const addedChars = added.reduce((sum, message) => sum + JSON.stringify(message).length + 1, 0);
     state.history = {
       lastSeq: fresh.at(-1)?.seq ?? cached.lastSeq,
       messages: [...cached.messages, ...added],
-      chars: cached.chars + addedChars,
+      chars: cached.chars + viewChars(added) - 2,
     };
     return state.history;
+  }
+
+  /**
+   * The next request's prompt, estimated: the previous request's prompt and answer as the provider counted
+   * them plus what was appended since; without a previous request (a new session, a restart, a compaction),
+   * the whole view at a conservative bytes-per-token rate.
+   */
+  private promptTokens(state: SessionState, chars: number, system: string): number {
+    if (state.lastPromptTokens !== undefined && state.lastRequestChars !== undefined) {
+      return state.lastPromptTokens + Math.ceil(Math.max(0, chars - state.lastRequestChars) / ESTIMATE_BYTES_PER_TOKEN);
+    }
+    return Math.ceil((chars + system.length + this.fixedPromptChars) / ESTIMATE_BYTES_PER_TOKEN);
   }
 
   /** One model step and its tool calls. */
@@ -296,12 +401,14 @@ export class TurnRunner {
         this.deps.now(),
       );
       if (result.kind === "aborted") return { kind: "aborted", messageID: message.id };
-      this.reportError(state.id, result.error);
+      // A prompt over the window is no error to show: the turn compacts and sends the step again.
+      if (classifyFailure(result.error) !== "context_too_long") this.reportError(state.id, result.error);
       return { kind: "failed", messageID: message.id, error: result.error };
     }
 
     // Charge first: a step's tokens are spent whatever happens to its tool calls.
     const usage = toStepUsage(result.usage);
+    state.lastPromptTokens = usage.noCacheInput + usage.cacheRead + usage.cacheWrite + usage.output;
     const costUSD = model.prices ? stepCharge(usage, model.prices).costUSD : null;
     const charged = await engine.stepFinished(state.id, {
       stepID,
@@ -376,6 +483,15 @@ function charsBeforeLastAnswer(messages: readonly ModelMessage[]): number | unde
   const last = messages.findLastIndex((message) => message.role === "assistant");
   if (last < 0) return undefined;
   return messages.slice(0, last).reduce((sum, message) => sum + JSON.stringify(message).length + 1, 2);
+}
+
+/** Room kept for the answer when the model's output cap is not configured. */
+function defaultOutputReserve(contextWindow: number): number {
+  return Math.min(8_192, Math.floor(contextWindow / 4));
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Goal } from "@pursuit/core";
 import type { GoalContinuation } from "@pursuit/driver";
 import { type Behaviour, type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
-import type { GoalConfig, PursuitConfig } from "../src/config/config-schema.js";
+import type { GoalConfig, ModelConfig, PursuitConfig } from "../src/config/config-schema.js";
 import type { RuntimeEvent } from "../src/events.js";
 import { createRuntime, type Runtime } from "../src/runtime.js";
 
@@ -15,6 +15,10 @@ export type HarnessOptions = {
   config?: Partial<PursuitConfig>;
   /** The runtime's environment (default process.env). */
   env?: Record<string, string | undefined>;
+  /** The scripted model's context window, enforced with the provider's error (default: none). */
+  modelWindow?: number;
+  /** pursuit.json's settings of the scripted model (its window, prices...). */
+  modelSettings?: ModelConfig;
 };
 
 /**
@@ -40,10 +44,21 @@ export class Harness {
     const root = mkdtempSync(join(tmpdir(), "pursuit-agent-"));
     const workdir = join(root, "work");
     mkdirSync(workdir);
-    const model = await startScriptedModel({ behaviour: options.behaviour, latencyMs: options.latencyMs ?? 0 });
+    const model = await startScriptedModel({
+      behaviour: options.behaviour,
+      latencyMs: options.latencyMs ?? 0,
+      ...(options.modelWindow !== undefined ? { contextWindow: options.modelWindow } : {}),
+    });
     const config: PursuitConfig = {
       model: "test/scripted",
-      provider: { test: { type: "openai-compatible", baseURL: model.url, apiKey: "test-key" } },
+      provider: {
+        test: {
+          type: "openai-compatible",
+          baseURL: model.url,
+          apiKey: "test-key",
+          ...(options.modelSettings ? { models: { scripted: options.modelSettings } } : {}),
+        },
+      },
       goal: { backoffBaseMs: 100, backoffMaxMs: 2_000, ...options.goal },
       ...options.config,
       // Retries inside a turn wait 50-100 ms first (Retry-After still wins) and give up after 1 s.

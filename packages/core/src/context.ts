@@ -8,7 +8,7 @@ import { formatAmount } from "./transition.js";
  * never rewritten, so every request extends the previous one and the prompt cache keeps working.
  */
 export type ContextMessage = {
-  kind: "goal_set" | "objective_edited" | "continuation" | "budget_notice";
+  kind: "goal_set" | "objective_edited" | "continuation" | "budget_notice" | "goal_restored";
   text: string;
 };
 
@@ -35,6 +35,54 @@ export function continuationMessage(goal: Goal): ContextMessage {
     kind: "continuation",
     text: renderTemplate("continuation", { turn: String(goal.usage.turns + 1), usage: describeUsage(goal) }),
   };
+}
+
+/** The most goal context the first request after a compaction carries. */
+export const GOAL_RESTORED_MAX_BYTES = 600;
+const CUT_OBJECTIVE = "… (cut; get_goal has all of it)";
+
+/**
+ * After a compaction the goal goes back into the model's view, short: objective, status, what was used of
+ * the limits, and that earlier history was summarised (or its old tool outputs dropped). A long objective is
+ * cut to keep the message within GOAL_RESTORED_MAX_BYTES; get_goal has it whole.
+ */
+export function goalRestoredMessage(goal: Goal, compaction: { summarised: boolean }): ContextMessage {
+  const render = (objective: string) =>
+    renderTemplate("goal-restored", {
+      compacted: compaction.summarised ? "summarised" : "trimmed (old tool outputs dropped)",
+      status: goal.status,
+      objective: escapeUserText(objective),
+      usage: describeUsage(goal),
+    });
+  let text = render(goal.objective);
+  if (bytes(text) > GOAL_RESTORED_MAX_BYTES) {
+    const room = Math.max(0, GOAL_RESTORED_MAX_BYTES - bytes(render("")) - bytes(CUT_OBJECTIVE));
+    // Escaping can lengthen the objective: cut until the rendered text fits.
+    let keep = Math.min(goal.objective.length, room);
+    while (keep > 0 && bytes(render(goal.objective.slice(0, keep) + CUT_OBJECTIVE)) > GOAL_RESTORED_MAX_BYTES) keep--;
+    text = render(goal.objective.slice(0, keep) + CUT_OBJECTIVE);
+  }
+  return { kind: "goal_restored", text };
+}
+
+/** UTF-8 length without a platform API (the core runs anywhere). */
+function bytes(text: string): number {
+  let total = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    total += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return total;
+}
+
+/** The instruction appended to a session's own history to have the model summarise it. */
+export function compactionPrompt(): string {
+  return renderTemplate("compaction-prompt", {});
+}
+
+/** How a summary stands in for the messages it replaced, at the start of the model's view. */
+export function compactionSummaryText(summary: string): string {
+  return renderTemplate("compaction-summary", { summary });
 }
 
 /** `extraSeconds` adds the running turn's time, which is charged only when the turn ends. */

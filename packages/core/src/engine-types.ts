@@ -61,7 +61,13 @@ export type StepReport = {
   costUSD?: number;
 };
 
-export type TurnEnd = { outcome: "completed" | "error" | "aborted"; error?: string; retryAfterMs?: number };
+export type TurnEnd = {
+  outcome: "completed" | "error" | "aborted";
+  error?: string;
+  retryAfterMs?: number;
+  /** The turn found the goal cannot go on (e.g. a history that cannot be compacted): it is blocked with this reason. */
+  blocked?: string;
+};
 
 /** The commands a patch stands for: edits first, then the status change, applied in one transaction. */
 export function patchCommands(patch: GoalPatch): GoalCommand[] {

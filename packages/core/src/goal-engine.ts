@@ -1,6 +1,12 @@
 import { type ModelPrices, stepCharge, turnCharge } from "./accounting.js";
 import { applyCommands, type Committed } from "./apply-commands.js";
-import { budgetNoticeMessage, type ContextMessage, goalSetMessage, objectiveEditedMessage } from "./context.js";
+import {
+  budgetNoticeMessage,
+  type ContextMessage,
+  goalRestoredMessage,
+  goalSetMessage,
+  objectiveEditedMessage,
+} from "./context.js";
 import { type ContinuationDecision, initialContinuationState, type SessionFacts } from "./continuation.js";
 import { ContinuationGate } from "./continuation-gate.js";
 import {
@@ -340,6 +346,15 @@ export class GoalEngine {
     await this.store.checkpoint(stepKey(step.stepID), Math.max(0, Math.ceil(step.outputTokens)));
   }
 
+  /**
+   * The host compacted the session's history: the goal context the model needs again (objective, status,
+   * usage), or nothing when no goal is active.
+   */
+  async compacted(sessionID: string, compaction: { summarised: boolean }): Promise<ContextMessage[]> {
+    const goal = await this.store.get(sessionID);
+    return goal?.status === "active" ? [goalRestoredMessage(goal, compaction)] : [];
+  }
+
   /** The turn's finished tool calls, which judge its progress (in memory only: nothing to lock). */
   recordToolResults(sessionID: string, results: readonly ToolResultFact[]): void {
     this.sessionState(sessionID).turn?.results.push(...results);
@@ -382,6 +397,10 @@ export class GoalEngine {
       charged = await this.chargeTurnGoal(sessionID, turn.goalID, `turn:${turn.id}`, turnCharge(seconds));
     }
     Object.assign(runtime, afterTurn(runtime, turn, end, now, this.policy.progressWindowTurns));
+    if (end.blocked !== undefined && turn.goalID) {
+      const blocked = await this.applyInLock(sessionID, [{ type: "block", reason: end.blocked }], "runtime");
+      if (blocked.ok && blocked.value) return { goal: blocked.value, append: charged.append };
+    }
     if (end.outcome === "aborted") {
       const paused = await this.pauseForAbort(sessionID);
       return { ...(paused ? { goal: paused } : charged.goal ? { goal: charged.goal } : {}), append: charged.append };

@@ -23,7 +23,7 @@ export type ProviderFailure = {
 export type FailureClass = "transient" | "permanent" | "context_too_long";
 
 const TOO_LONG =
-  /context[_ ]length[_ ]exceeded|prompt is too long|maximum context length|context window|too many (input )?tokens|input is too long/i;
+  /context[_ ]length[_ ]exceeded|prompt is too long|maximum context length|context window|exceed context limit|too many (input )?tokens|input is too long/i;
 
 export function classifyFailure(failure: ProviderFailure): FailureClass {
   const status = failure.statusCode;

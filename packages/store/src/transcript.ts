@@ -55,7 +55,21 @@ export type PartData =
   | { type: "step-start"; stepID?: string }
   | { type: "step-finish"; stepID?: string; finishReason?: string; usage?: StoredUsage; costUSD?: number | null }
   /** Goal context rendered from a core template (goal set, continuation, budget notice). */
-  | { type: "goal-context"; template: string; text: string };
+  | { type: "goal-context"; template: string; text: string }
+  /**
+   * The model's view was compacted here (people keep every message). Whole on its own: the summary (repeating
+   * any older one) stands for the messages before `keepFromSeq`, and tool outputs before
+   * `dropOutputsBeforeSeq` are dropped. Token counts are estimates of the prompt before and after.
+   */
+  | {
+      type: "compaction";
+      reason: "threshold" | "too_long";
+      summary?: string;
+      keepFromSeq?: number;
+      dropOutputsBeforeSeq: number;
+      tokensBefore: number;
+      tokensAfter: number;
+    };
 
 export type PartType = PartData["type"];
 

@@ -1,5 +1,6 @@
 export { billedTokens } from "./billed-tokens.js";
 export { type CompletionMeta, completionJson, splitIntoPieces, streamChunks } from "./completion-chunks.js";
+export { contextWindowError } from "./context-window.js";
 export { type ConversationKeyFunction, defaultConversationKey } from "./conversation-key.js";
 export {
   createDemoBehaviour,

@@ -11,6 +11,7 @@ import {
   writeAnthropicStream,
 } from "./anthropic-messages.js";
 import { completionJson, streamChunks } from "./completion-chunks.js";
+import { contextWindowError } from "./context-window.js";
 import { type ConversationKeyFunction, defaultConversationKey } from "./conversation-key.js";
 import { sendError, sendJson } from "./openai-error.js";
 import { planResponse } from "./plan-response.js";
@@ -36,6 +37,11 @@ export interface ScriptedModelOptions {
   modelIds?: string[];
   /** Groups requests into conversations (default: first system + first user message). */
   conversationKey?: ConversationKeyFunction;
+  /**
+   * The model's context window in tokens: a request whose prompt plus max_tokens passes it is refused with
+   * the provider's own error (see `contextWindowError`) before the behaviour is asked. Default: no limit.
+   */
+  contextWindow?: number;
 }
 
 export interface ScriptedModel {
@@ -78,6 +84,7 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
   const handler = new ChatHandler(log, conversationKey, modelIds[0] ?? "scripted", {
     latencyMs: options.latencyMs ?? 0,
     chunkDelayMs: options.chunkDelayMs ?? 0,
+    ...(options.contextWindow !== undefined ? { contextWindow: options.contextWindow } : {}),
     replySource: () => replySource,
   });
 
@@ -138,6 +145,7 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
 }
 
 interface HandlerSettings {
+  contextWindow?: number;
   latencyMs: number;
   chunkDelayMs: number;
   replySource: () => ReplySource;
@@ -181,6 +189,17 @@ class ChatHandler {
         this.log.changed();
       }
     });
+
+    const dialect = anthropic === undefined ? "openai" : "anthropic";
+    const tooLong =
+      this.settings.contextWindow === undefined
+        ? undefined
+        : contextWindowError(parsed, this.settings.contextWindow, dialect);
+    if (tooLong) {
+      recorded.response = { status: tooLong.status, text: "", reasoning: "", toolCalls: [], truncated: false };
+      this.finish(recorded, () => sendError(response, tooLong, dialect));
+      return;
+    }
 
     let reply: Reply;
     try {

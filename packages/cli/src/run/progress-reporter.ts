@@ -52,6 +52,13 @@ export class ProgressReporter {
         this.busy = false;
         this.tool = undefined;
         break;
+      case "session.compacted": {
+        if (event.properties.sessionID !== this.sessionID) return;
+        const { tokensBefore, tokensAfter, summarised } = event.properties;
+        const how = summarised ? "summarised" : "old tool outputs dropped";
+        this.line(`context compacted (${how}): ~${formatTokens(tokensBefore)} -> ~${formatTokens(tokensAfter)} tokens`);
+        break;
+      }
       case "session.error":
         if (event.properties.sessionID !== this.sessionID) return;
         this.line(`error: ${event.properties.error.message}`);

@@ -107,6 +107,14 @@ export type PartData = {
     type: 'goal-context';
     template: string;
     text: string;
+} | {
+    type: 'compaction';
+    reason: 'threshold' | 'too_long';
+    summary?: string;
+    keepFromSeq?: number;
+    dropOutputsBeforeSeq: number;
+    tokensBefore: number;
+    tokensAfter: number;
 };
 
 export type ToolState = {
@@ -394,6 +402,8 @@ export type Event = ({
 } & EventSessionIdle) | ({
     type: 'session.error';
 } & EventSessionError) | ({
+    type: 'session.compacted';
+} & EventSessionCompacted) | ({
     type: 'message.updated';
 } & EventMessageUpdated) | ({
     type: 'message.part.updated';
@@ -463,6 +473,23 @@ export type EventSessionError = {
             name: string;
             message: string;
         };
+    };
+};
+
+export type EventSessionCompacted = {
+    type: 'session.compacted';
+    properties: {
+        sessionID: string;
+        reason: 'threshold' | 'too_long';
+        summarised: boolean;
+        /**
+         * Estimated prompt tokens before the compaction
+         */
+        tokensBefore: number;
+        /**
+         * Estimated prompt tokens after it
+         */
+        tokensAfter: number;
     };
 };
 

@@ -23,6 +23,17 @@ export const EventSchema = z
       z.object({ sessionID: z.string(), error: z.object({ name: z.string(), message: z.string() }) }),
       "EventSessionError",
     ),
+    event(
+      "session.compacted",
+      z.object({
+        sessionID: z.string(),
+        reason: z.enum(["threshold", "too_long"]),
+        summarised: z.boolean(),
+        tokensBefore: z.number().openapi({ description: "Estimated prompt tokens before the compaction" }),
+        tokensAfter: z.number().openapi({ description: "Estimated prompt tokens after it" }),
+      }),
+      "EventSessionCompacted",
+    ),
     event("message.updated", z.object({ info: MessageSchema }), "EventMessageUpdated"),
     event(
       "message.part.updated",

@@ -45,6 +45,15 @@ export const PartDataSchema = z
       costUSD: z.number().nullable().optional(),
     }),
     z.object({ type: z.literal("goal-context"), template: z.string(), text: z.string() }),
+    z.object({
+      type: z.literal("compaction"),
+      reason: z.enum(["threshold", "too_long"]),
+      summary: z.string().optional(),
+      keepFromSeq: z.number().optional(),
+      dropOutputsBeforeSeq: z.number(),
+      tokensBefore: z.number(),
+      tokensAfter: z.number(),
+    }),
   ])
   .openapi("PartData");
 

@@ -16,8 +16,20 @@ export async function runGoal(options: {
   provider?: (url: string) => NonNullable<PursuitConfig["provider"]>[string];
   modelID?: string;
   config?: Partial<PursuitConfig>;
-}): Promise<{ goal: Goal | undefined; model: ScriptedModel; events: RuntimeEvent[]; seconds: number }> {
-  const model = await startScriptedModel({ behaviour: options.behaviour });
+  /** The scripted model's context window (default: none). */
+  modelWindow?: number;
+}): Promise<{
+  goal: Goal | undefined;
+  model: ScriptedModel;
+  events: RuntimeEvent[];
+  /** When each event arrived (epoch ms), by index. */
+  eventTimes: number[];
+  seconds: number;
+}> {
+  const model = await startScriptedModel({
+    behaviour: options.behaviour,
+    ...(options.modelWindow !== undefined ? { contextWindow: options.modelWindow } : {}),
+  });
   const root = mkdtempSync(join(tmpdir(), "pursuit-bench-goal-"));
   const provider = options.provider?.(model.url) ?? { type: "openai-compatible" as const, baseURL: model.url };
   const runtime = await createRuntime({
@@ -32,7 +44,11 @@ export async function runGoal(options: {
     },
   });
   const events: RuntimeEvent[] = [];
-  runtime.subscribe((event) => events.push(event));
+  const eventTimes: number[] = [];
+  runtime.subscribe((event) => {
+    events.push(event);
+    eventTimes.push(Date.now());
+  });
   const started = performance.now();
   try {
     const session = await runtime.sessions.create();
@@ -43,7 +59,7 @@ export async function runGoal(options: {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const seconds = (performance.now() - started) / 1000;
-    return { goal: await runtime.goals.get(session.id), model, events, seconds };
+    return { goal: await runtime.goals.get(session.id), model, events, eventTimes, seconds };
   } finally {
     await runtime.close();
     await model.close();

@@ -24,7 +24,11 @@ function setup(options: { promptAsync?: OpencodeControl["promptAsync"] } = {}) {
     busySessions: async () => new Set(),
   };
   const timers = new ManualTimers();
-  const host = new OpencodeGoalHost(engine, control, clock, () => {}, timers);
+  const streamTimers = new ManualTimers();
+  const host = new OpencodeGoalHost(engine, control, clock, () => {}, timers, {
+    streamIdleTimeoutMs: 15_000,
+    streamTimers,
+  });
   const send = (event: RawOpencodeEvent) => host.handleEvent(event);
   /** Fires the one due timer and waits until the continuation it starts (or refuses) is done. */
   const fire = async () => {
@@ -50,7 +54,7 @@ function setup(options: { promptAsync?: OpencodeControl["promptAsync"] } = {}) {
     await step(sessionID, `step-${prompts.length}`, 100);
     await send({ type: "session.idle", properties: { sessionID } });
   };
-  return { engine, host, prompts, aborts, send, step, turn, timers, clock, fire };
+  return { engine, host, prompts, aborts, send, step, turn, timers, streamTimers, clock, fire };
 }
 
 const write = (id: string) => ({
@@ -207,5 +211,43 @@ describe("OpencodeGoalHost", () => {
     expect(output.maxOutputTokens).toBe(1);
     expect(aborts).toEqual(["s"]);
     expect(await engine.getGoal("s")).toMatchObject({ status: "budget_limited", usage: { tokens: 19_500 } });
+  });
+
+  it("cuts a model stream silent for the idle timeout: the turn fails and is retried, the goal stays active", async () => {
+    const { host, send, fire, engine, aborts, streamTimers, timers } = setup();
+    await host.createGoal("s", { objective: "x" });
+    await fire();
+    await send({ type: "session.status", properties: { sessionID: "s", status: { type: "busy" } } });
+    await host.beforeModelRequest("s", { maxOutputTokens: undefined });
+    // A running tool is no silence of the model's.
+    const running = { sessionID: "s", id: "t", type: "tool", tool: "write", state: { status: "running" } };
+    await send({ type: "message.part.updated", properties: { part: running } });
+    expect(streamTimers.pending()).toEqual([]);
+    await send({ type: "message.part.updated", properties: { part: { ...write("t"), sessionID: "s" } } });
+    expect(streamTimers.pending()).toEqual([15_000]);
+    streamTimers.fire();
+    expect(aborts).toEqual(["s"]);
+    await send({ type: "session.error", properties: { sessionID: "s", error: { name: "MessageAbortedError" } } });
+    await send({ type: "session.idle", properties: { sessionID: "s" } });
+    expect(await engine.getGoal("s")).toMatchObject({ status: "active" });
+    // Retried after the error backoff, like any failed turn.
+    expect(timers.pending()).toHaveLength(1);
+    expect(host.continuation("s")).toMatchObject({ state: "scheduled", retry: { attempt: 1 } });
+  });
+
+  it("pauses the goal when OpenCode compacts three times in a row with no tool finishing between", async () => {
+    const { host, send, engine } = setup();
+    await host.createGoal("s", { objective: "x" });
+    const compacted = () => send({ type: "session.compacted", properties: { sessionID: "s" } });
+    await compacted();
+    await send({ type: "message.part.updated", properties: { part: { ...write("w1"), sessionID: "s" } } });
+    await compacted();
+    await compacted();
+    expect(await engine.getGoal("s")).toMatchObject({ status: "active" });
+    await compacted();
+    expect(await engine.getGoal("s")).toMatchObject({
+      status: "paused",
+      reason: expect.stringContaining("compacted the session 3 times in a row"),
+    });
   });
 });

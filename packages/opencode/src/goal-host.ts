@@ -1,6 +1,7 @@
 import {
   assertNever,
   type Clock,
+  escapeUserText,
   estimateTokens,
   type Goal,
   type GoalEngine,
@@ -13,10 +14,12 @@ import {
   type SessionFacts,
 } from "@pursuit/core";
 import { ContinuationDriver, type GoalContinuation, realTimers, type Timers } from "@pursuit/driver";
+import { CompactionWatch } from "./compaction-watch.js";
 import { decodeOpencodeEvent, type OpencodeEvent, type RawOpencodeEvent } from "./opencode-events.js";
 import { OrderedQueue } from "./ordered-queue.js";
 import { SessionTracker } from "./session-tracker.js";
 import { type ModelRequestParams, StepLimits } from "./step-limits.js";
+import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, StreamWatch } from "./stream-watch.js";
 import { TurnReporter } from "./turn-reporter.js";
 
 /** The few things the plugin asks of OpenCode, so the host logic can be read (and driven) without its SDK. */
@@ -40,6 +43,8 @@ export class OpencodeGoalHost {
   private readonly turns: TurnReporter;
   private readonly limits: StepLimits;
   readonly driver: ContinuationDriver;
+  private readonly streams: StreamWatch;
+  private readonly compactions = new CompactionWatch();
   private closed = false;
 
   constructor(
@@ -48,7 +53,14 @@ export class OpencodeGoalHost {
     private readonly clock: Clock,
     private readonly log: (message: string) => void = () => {},
     timers: Timers = realTimers,
+    settings: { streamIdleTimeoutMs?: number; streamTimers?: Timers } = {},
   ) {
+    const idleTimeoutMs = settings.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+    this.streams = new StreamWatch(
+      idleTimeoutMs,
+      (sessionID) => this.cutSilentStream(sessionID, idleTimeoutMs),
+      settings.streamTimers ?? realTimers,
+    );
     this.queue = new OrderedQueue((error) => log(`failed: ${String(error)}`));
     this.turns = new TurnReporter(engine, this.tracker, clock);
     this.limits = new StepLimits(engine, this.tracker, (sessionID, reason) => {
@@ -97,7 +109,49 @@ export class OpencodeGoalHost {
     await this.queue.run(async () => {
       await this.turns.started(sessionID);
       await this.limits.beforeRequest(sessionID, output);
+      this.streams.streaming(sessionID);
     });
+  }
+
+  /**
+   * The model sent nothing for the idle timeout: the plugin aborts the turn (not a person's abort), which ends
+   * it as failed, so the goal continues after the usual backoff.
+   */
+  private cutSilentStream(sessionID: string, timeoutMs: number): void {
+    const session = this.tracker.get(sessionID);
+    if (!session.busy) return;
+    session.cutForSilence = `the model stream was silent for ${Math.round(timeoutMs / 1000)} s; the turn was cut`;
+    this.log(`${sessionID}: ${session.cutForSilence}`);
+    this.opencode.abort(sessionID).catch((error) => this.log(`abort failed: ${String(error)}`));
+  }
+
+  /**
+   * OpenCode compacted the session (the goal goes back into its view through `CompactionContext`).
+   * Compacting again and again with no tool finishing between pauses the goal.
+   */
+  private async compacted(sessionID: string): Promise<void> {
+    const goal = await this.engine.getGoal(sessionID);
+    if (goal?.status !== "active") return;
+    if (this.compactions.compacted(sessionID)) {
+      const streak = this.compactions.streak(sessionID);
+      this.compactions.forget(sessionID);
+      const reason = `OpenCode compacted the session ${streak} times in a row without any work between; the history may not fit the model's window`;
+      this.log(`${sessionID}: ${reason}`);
+      this.driver.cancel(sessionID);
+      await this.engine.apply(sessionID, [{ type: "pause", reason }], "runtime");
+    }
+  }
+
+  /** experimental.compaction.autocontinue: OpenCode's own "Continue" turn, only without an active goal (a goal continues as a goal continuation). */
+  async autoContinueAfterCompaction(sessionID: string): Promise<boolean> {
+    return (await this.engine.getGoal(sessionID))?.status !== "active";
+  }
+
+  /** experimental.session.compacting: what OpenCode's summary must keep of the goal. */
+  async compactionContext(sessionID: string): Promise<string | undefined> {
+    const goal = await this.engine.getGoal(sessionID);
+    if (goal?.status !== "active") return undefined;
+    return `This session has an active goal set by the user; keep its objective word for word and what was done toward it in the summary:\n<objective>${escapeUserText(goal.objective)}</objective>`;
   }
 
   private async dispatch(event: OpencodeEvent): Promise<void> {
@@ -107,20 +161,30 @@ export class OpencodeGoalHost {
       case "busy":
       case "activity":
         this.driver.cancel(sessionID);
+        if (event.type === "activity" && event.toolRunning) this.streams.pause(sessionID);
+        else this.streams.streaming(sessionID);
         return this.turns.started(sessionID);
       case "step-finished":
         return this.turns.stepFinished(sessionID, event);
       case "tool-finished":
+        this.compactions.worked(sessionID);
+        // The model's next request follows the tool's result.
+        this.streams.streaming(sessionID);
         return this.turns.toolFinished(sessionID, event.partID, event.fact, event.outputTokens);
       case "failed":
+        this.streams.pause(sessionID);
         return this.turns.failed(sessionID, event.failure);
       case "idle":
+        this.streams.pause(sessionID);
         await this.turns.ended(sessionID);
         return this.driver.sessionIdle(sessionID);
+      case "compacted":
+        return this.compacted(sessionID);
       case "person-asked":
         // A tool waits on a person: nothing continues until they answer.
         this.tracker.get(sessionID).pendingRequests.add(event.requestID);
         this.driver.cancel(sessionID);
+        this.streams.pause(sessionID);
         return;
       case "person-answered": {
         const session = this.tracker.get(sessionID);
@@ -130,6 +194,8 @@ export class OpencodeGoalHost {
       }
       case "deleted":
         this.driver.cancel(sessionID);
+        this.streams.pause(sessionID);
+        this.compactions.forget(sessionID);
         this.tracker.forget(sessionID);
         this.engine.forget(sessionID);
         return;
@@ -222,6 +288,7 @@ export class OpencodeGoalHost {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.streams.close();
     await this.driver.close();
     await this.queue.drain();
   }

@@ -17,8 +17,13 @@ export type TurnFailure = { kind: "aborted" } | { kind: "error"; message: string
 export type OpencodeEvent =
   /** The session started working (a turn is running). */
   | { type: "busy"; sessionID: string }
-  /** Anything else streamed for a turn (text, reasoning, a running tool): a turn is running. */
-  | { type: "activity"; sessionID: string }
+  /**
+   * Anything else streamed for a turn (text, reasoning, a tool call): a turn is running. `toolRunning`: a tool
+   * is executing, so the model is not streaming now.
+   */
+  | { type: "activity"; sessionID: string; toolRunning?: boolean }
+  /** OpenCode compacted the session's history (its own summary replaced older messages). */
+  | { type: "compacted"; sessionID: string }
   | { type: "step-finished"; sessionID: string; stepID: string; usage: StepUsage; costUSD?: number }
   /** `outputTokens`: an estimate of the tool's output, which the next model request sends. */
   | { type: "tool-finished"; sessionID: string; partID: string; fact: ToolResultFact; outputTokens: number }
@@ -55,6 +60,14 @@ export function decodeOpencodeEvent(event: RawOpencodeEvent, now: number): Openc
     }
     case "message.part.updated":
       return decodePart(record(p.part));
+    case "message.part.delta": {
+      const sessionID = text(p.sessionID);
+      return sessionID ? { type: "activity", sessionID } : undefined;
+    }
+    case "session.compacted": {
+      const sessionID = text(p.sessionID);
+      return sessionID ? { type: "compacted", sessionID } : undefined;
+    }
     case "permission.asked":
     case "permission.updated":
     case "question.asked": {
@@ -89,6 +102,7 @@ function decodePart(part: Record<string, unknown> | undefined): OpencodeEvent | 
     const state = record(part.state);
     const output = text(state?.output) ?? text(state?.error) ?? "";
     if (fact) return { type: "tool-finished", sessionID, partID: id, fact, outputTokens: estimateTokens(output) };
+    if (state?.status === "running") return { type: "activity", sessionID, toolRunning: true };
   }
   return { type: "activity", sessionID };
 }

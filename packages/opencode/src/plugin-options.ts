@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { err, type GoalLimits, type GoalPolicy, ok, type Result, validateLimits } from "@pursuit/core";
+import { err, type GoalLimits, type GoalPolicy, ok, parseDuration, type Result, validateLimits } from "@pursuit/core";
+import { DEFAULT_STREAM_IDLE_TIMEOUT_MS } from "./stream-watch.js";
 
 /** Options from opencode.json: `"plugin": [["/path/to/opencode-pursuit", { ...options }]]`. */
 export type PursuitPluginOptions = {
@@ -11,6 +12,8 @@ export type PursuitPluginOptions = {
   policy: Partial<GoalPolicy>;
   /** Limits for goals that name none. */
   limits: GoalLimits;
+  /** A model stream silent this long (ms) is cut and the goal retried; option `streamIdleTimeout`, e.g. "15s". */
+  streamIdleTimeoutMs: number;
 };
 
 const POLICY_KEYS = [
@@ -23,6 +26,8 @@ const POLICY_KEYS = [
 ] as const;
 
 export const DEFAULT_API_PORT = 4097;
+
+const OPTION_KEYS = ["db", "port", "policy", "limits", "streamIdleTimeout"];
 
 export function defaultGoalDatabase(env: NodeJS.ProcessEnv = process.env): string {
   const data = env.XDG_DATA_HOME || join(env.HOME ?? ".", ".local", "share");
@@ -38,8 +43,8 @@ export function parsePluginOptions(
   if (typeof input !== "object" || Array.isArray(input)) return err("opencode-pursuit options must be an object");
   const options = input as Record<string, unknown>;
   for (const key of Object.keys(options)) {
-    if (!["db", "port", "policy", "limits"].includes(key))
-      return err(`opencode-pursuit: unknown option "${key}"; use db, port, policy, limits`);
+    if (!OPTION_KEYS.includes(key))
+      return err(`opencode-pursuit: unknown option "${key}"; use ${OPTION_KEYS.join(", ")}`);
   }
   if (options.db !== undefined && (typeof options.db !== "string" || options.db.trim() === "")) {
     return err("opencode-pursuit option db must be a file path");
@@ -62,5 +67,24 @@ export function parsePluginOptions(
   }
   const limits = validateLimits(options.limits);
   if (!limits.ok) return err(`opencode-pursuit option ${limits.error.message}`);
-  return ok({ db: (options.db as string | undefined) ?? defaultGoalDatabase(env), port, policy, limits: limits.value });
+  const idle = parseIdleTimeout(options.streamIdleTimeout);
+  if (!idle.ok) return idle;
+  return ok({
+    db: (options.db as string | undefined) ?? defaultGoalDatabase(env),
+    port,
+    policy,
+    limits: limits.value,
+    streamIdleTimeoutMs: idle.value,
+  });
+}
+
+/** A duration as the CLI writes it ("15s", "2m") or milliseconds; default 120 s. */
+function parseIdleTimeout(value: unknown): Result<number, string> {
+  if (value === undefined) return ok(DEFAULT_STREAM_IDLE_TIMEOUT_MS);
+  if (typeof value === "number" && Number.isFinite(value) && value > 0) return ok(value);
+  const parsed = typeof value === "string" ? parseDuration(value, "streamIdleTimeout") : undefined;
+  if (parsed?.ok) return ok(Math.round(parsed.value * 1000));
+  const why =
+    parsed && !parsed.ok ? parsed.error.message : 'must be a duration such as "15s" or a number of milliseconds';
+  return err(`opencode-pursuit option streamIdleTimeout: ${why}`);
 }

@@ -2,11 +2,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin";
 import { type Clock, GoalEngine } from "@pursuit/core";
-import { createShellVerifier } from "@pursuit/driver";
+import { createShellVerifier, realTimers } from "@pursuit/driver";
 import { monotonicIds, openStore } from "@pursuit/store";
+import { CompactionContext, type TransformMessage } from "./compaction-context.js";
 import { startGoalApi } from "./goal-api.js";
 import { type OpencodeControl, OpencodeGoalHost } from "./goal-host.js";
 import { goalToolDefinition, goalTools, RawGoalToolArguments } from "./goal-tools.js";
+import { opencodePricing } from "./opencode-pricing.js";
 import { parsePluginOptions } from "./plugin-options.js";
 
 /** Recovery waits until OpenCode finished starting, so its API accepts the continuation prompts. */
@@ -28,8 +30,11 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     verify: createShellVerifier({ directoryOf: () => input.directory }),
     policy: options.policy,
     defaultLimits: options.limits,
+    pricing: opencodePricing(input.client, log),
   });
-  const host = new OpencodeGoalHost(engine, opencodeControl(input), clock, log);
+  const host = new OpencodeGoalHost(engine, opencodeControl(input), clock, log, realTimers, {
+    streamIdleTimeoutMs: options.streamIdleTimeoutMs,
+  });
   const api = options.port === null ? undefined : await startApi(host, input, options.port, log);
   if (api && options.db !== ":memory:") {
     // Where `pursuit goal --url` and the SDK find this OpenCode's goal API.
@@ -43,6 +48,7 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
   }, RECOVER_DELAY_MS);
 
   const rawArguments = new RawGoalToolArguments();
+  const compactionContext = new CompactionContext(engine);
   const hooks: Hooks = {
     tool: goalTools(engine, rawArguments),
     "tool.execute.before": async ({ tool, sessionID }, output) => {
@@ -80,6 +86,18 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     },
     "chat.params": async ({ sessionID }, output) => {
       await host.beforeModelRequest(sessionID, output);
+    },
+    // OpenCode compacts by itself: its summary keeps the objective, and the turn after it is a goal
+    // continuation carrying the goal context (not OpenCode's generic "Continue if you have next steps").
+    "experimental.session.compacting": async ({ sessionID }, output) => {
+      const context = await host.compactionContext(sessionID);
+      if (context) output.context.push(context);
+    },
+    "experimental.compaction.autocontinue": async ({ sessionID }, output) => {
+      if (!(await host.autoContinueAfterCompaction(sessionID))) output.enabled = false;
+    },
+    "experimental.chat.messages.transform": async (_input, output) => {
+      await compactionContext.transform(output.messages as unknown as TransformMessage[]);
     },
     "chat.message": async ({ sessionID }, output) => {
       const userText = output.parts.map((part) => (part.type === "text" ? part.text : "")).join("\n");

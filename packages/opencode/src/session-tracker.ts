@@ -15,6 +15,8 @@ export type TrackedSession = {
   reportedTools: Set<string>;
   /** The plugin itself aborted the turn to enforce a limit: not a person's abort. */
   stoppingForLimit: boolean;
+  /** The plugin cut the turn's silent model stream: a failed turn to retry, not a person's abort. */
+  cutForSilence?: string;
   /**
    * Tokens the next model request adds to the previous one (uncached): answers, tool outputs and prompts
    * since the last request, estimated; the step limits reserve them.

@@ -49,6 +49,11 @@ export class TurnReporter {
     if (!session.turn) return;
     // An abort the plugin made to enforce a limit is the end of the turn, not a person stopping the goal.
     if (failure.kind === "aborted" && session.stoppingForLimit) return;
+    // One it made to cut a silent stream is a failed turn: retried with backoff, like any provider error.
+    if (failure.kind === "aborted" && session.cutForSilence) {
+      session.turn.failure = { kind: "error", message: session.cutForSilence };
+      return;
+    }
     session.turn.failure = failure;
   }
 
@@ -57,6 +62,7 @@ export class TurnReporter {
     const session = this.tracker.get(sessionID);
     session.busy = false;
     session.stoppingForLimit = false;
+    session.cutForSilence = undefined;
     const turn = session.turn;
     session.turn = undefined;
     session.reportedTools.clear();

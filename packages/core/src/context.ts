@@ -1,5 +1,6 @@
 import type { Goal, GoalLimits, GoalUsage, LimitName } from "./goal.js";
 import { usedOf } from "./limits.js";
+import { utf8Length } from "./step-allowance.js";
 import { escapeUserText, renderTemplate } from "./templates.js";
 import { formatAmount } from "./transition.js";
 
@@ -55,24 +56,15 @@ export function goalRestoredMessage(goal: Goal, compaction: { summarised: boolea
       usage: describeUsage(goal),
     });
   let text = render(goal.objective);
-  if (bytes(text) > GOAL_RESTORED_MAX_BYTES) {
-    const room = Math.max(0, GOAL_RESTORED_MAX_BYTES - bytes(render("")) - bytes(CUT_OBJECTIVE));
+  if (utf8Length(text) > GOAL_RESTORED_MAX_BYTES) {
+    const room = Math.max(0, GOAL_RESTORED_MAX_BYTES - utf8Length(render("")) - utf8Length(CUT_OBJECTIVE));
     // Escaping can lengthen the objective: cut until the rendered text fits.
     let keep = Math.min(goal.objective.length, room);
-    while (keep > 0 && bytes(render(goal.objective.slice(0, keep) + CUT_OBJECTIVE)) > GOAL_RESTORED_MAX_BYTES) keep--;
+    while (keep > 0 && utf8Length(render(goal.objective.slice(0, keep) + CUT_OBJECTIVE)) > GOAL_RESTORED_MAX_BYTES)
+      keep--;
     text = render(goal.objective.slice(0, keep) + CUT_OBJECTIVE);
   }
   return { kind: "goal_restored", text };
-}
-
-/** UTF-8 length without a platform API (the core runs anywhere). */
-function bytes(text: string): number {
-  let total = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    total += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return total;
 }
 
 /** The instruction appended to a session's own history to have the model summarise it. */

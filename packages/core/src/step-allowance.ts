@@ -82,7 +82,7 @@ export function estimateTokens(text: string): number {
 }
 
 /** UTF-8 byte length without platform APIs (the core is pure). */
-function utf8Length(text: string): number {
+export function utf8Length(text: string): number {
   let bytes = 0;
   for (const char of text) {
     const code = char.codePointAt(0) ?? 0;

@@ -2,7 +2,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderTemplatesModule } from "../scripts/embed-templates.js";
-import { budgetNoticeMessage, continuationMessage, goalSetMessage, objectiveEditedMessage } from "./context.js";
+import {
+  budgetNoticeMessage,
+  continuationMessage,
+  GOAL_RESTORED_MAX_BYTES,
+  goalRestoredMessage,
+  goalSetMessage,
+  objectiveEditedMessage,
+} from "./context.js";
 import { emptyUsage, type Goal } from "./goal.js";
 import { GOAL_TOOL_SPECS, goalToolSpecBytes } from "./goal-tools.js";
 import { escapeUserText, renderTemplate } from "./templates.js";
@@ -77,5 +84,19 @@ describe("goal tool specs", () => {
   it("are named get_goal, create_goal, update_goal and fit in 1.5 KB together", () => {
     expect(GOAL_TOOL_SPECS.map((spec) => spec.name)).toEqual(["get_goal", "create_goal", "update_goal"]);
     expect(goalToolSpecBytes()).toBeLessThanOrEqual(1536);
+  });
+
+  it("puts the goal back after a compaction within 600 bytes, cutting a long objective and saying where it is whole", () => {
+    const short = goalRestoredMessage(goal(), { summarised: true }).text;
+    expect(short).toContain("Earlier history was summarised");
+    expect(short).toContain("<objective>create files a1..a5</objective>");
+    expect(short).toContain("1234 of 20000 tokens");
+    const long = goal({ objective: `Migrate <every> module — ${"ünïcode ".repeat(200)}` });
+    const text = goalRestoredMessage(long, { summarised: false }).text;
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(GOAL_RESTORED_MAX_BYTES);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(GOAL_RESTORED_MAX_BYTES - 20);
+    expect(text).toContain("<objective>Migrate &lt;every&gt; module");
+    expect(text).toContain("(cut; get_goal has all of it)</objective>");
+    expect(text).toContain("old tool outputs dropped");
   });
 });

@@ -225,11 +225,18 @@ describe("OpencodeGoalHost", () => {
     expect(streamTimers.pending()).toEqual([]);
     await send({ type: "message.part.updated", properties: { part: { ...write("t"), sessionID: "s" } } });
     expect(streamTimers.pending()).toEqual([15_000]);
+    // The next answer streams 300 characters, then nothing.
+    const delta = { sessionID: "s", messageID: "m", partID: "p", field: "text", delta: "y".repeat(150) };
+    await send({ type: "message.part.delta", properties: delta });
+    await send({ type: "message.part.delta", properties: delta });
     streamTimers.fire();
     expect(aborts).toEqual(["s"]);
     await send({ type: "session.error", properties: { sessionID: "s", error: { name: "MessageAbortedError" } } });
     await send({ type: "session.idle", properties: { sessionID: "s" } });
     expect(await engine.getGoal("s")).toMatchObject({ status: "active" });
+    // What it streamed is charged once, estimated (OpenCode reports no usage for a cut step).
+    const cut = (await engine.history("s")).filter((row) => row.kind === "charged" && row.estimated);
+    expect(cut).toEqual([expect.objectContaining({ charge: expect.objectContaining({ output: 100 }) })]);
     // Retried after the error backoff, like any failed turn.
     expect(timers.pending()).toHaveLength(1);
     expect(host.continuation("s")).toMatchObject({ state: "scheduled", retry: { attempt: 1 } });

@@ -163,6 +163,7 @@ export class OpencodeGoalHost {
         this.driver.cancel(sessionID);
         if (event.type === "activity" && event.toolRunning) this.streams.pause(sessionID);
         else this.streams.streaming(sessionID);
+        if (event.type === "activity" && event.streamedChars) this.turns.streamed(sessionID, event.streamedChars);
         return this.turns.started(sessionID);
       case "step-finished":
         return this.turns.stepFinished(sessionID, event);

@@ -21,7 +21,7 @@ export type OpencodeEvent =
    * Anything else streamed for a turn (text, reasoning, a tool call): a turn is running. `toolRunning`: a tool
    * is executing, so the model is not streaming now.
    */
-  | { type: "activity"; sessionID: string; toolRunning?: boolean }
+  | { type: "activity"; sessionID: string; toolRunning?: boolean; streamedChars?: number }
   /** OpenCode compacted the session's history (its own summary replaced older messages). */
   | { type: "compacted"; sessionID: string }
   | { type: "step-finished"; sessionID: string; stepID: string; usage: StepUsage; costUSD?: number }
@@ -62,7 +62,8 @@ export function decodeOpencodeEvent(event: RawOpencodeEvent, now: number): Openc
       return decodePart(record(p.part));
     case "message.part.delta": {
       const sessionID = text(p.sessionID);
-      return sessionID ? { type: "activity", sessionID } : undefined;
+      const delta = typeof p.delta === "string" ? p.delta.length : 0;
+      return sessionID ? { type: "activity", sessionID, streamedChars: delta } : undefined;
     }
     case "session.compacted": {
       const sessionID = text(p.sessionID);

@@ -17,6 +17,8 @@ export type TrackedSession = {
   stoppingForLimit: boolean;
   /** The plugin cut the turn's silent model stream: a failed turn to retry, not a person's abort. */
   cutForSilence?: string;
+  /** Characters the model streamed since its last finished step: what a cut step is charged for. */
+  streamedChars: number;
   /**
    * Tokens the next model request adds to the previous one (uncached): answers, tool outputs and prompts
    * since the last request, estimated; the step limits reserve them.
@@ -39,6 +41,7 @@ export class SessionTracker {
         reportedTools: new Set(),
         stoppingForLimit: false,
         newInputTokens: 0,
+        streamedChars: 0,
       };
       this.sessions.set(sessionID, session);
     }

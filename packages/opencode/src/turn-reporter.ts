@@ -1,4 +1,10 @@
-import type { Clock, GoalEngine, StepUsage, ToolResultFact } from "@pursuit/core";
+import {
+  type Clock,
+  ESTIMATE_BYTES_PER_TOKEN,
+  type GoalEngine,
+  type StepUsage,
+  type ToolResultFact,
+} from "@pursuit/core";
 import type { TurnFailure } from "./opencode-events.js";
 import type { SessionTracker } from "./session-tracker.js";
 
@@ -29,8 +35,10 @@ export class TurnReporter {
 
   async stepFinished(sessionID: string, step: { stepID: string; usage: StepUsage; costUSD?: number }): Promise<void> {
     await this.started(sessionID);
+    const session = this.tracker.get(sessionID);
     // The answer goes back to the model with the next request, uncached.
-    this.tracker.get(sessionID).newInputTokens += step.usage.output;
+    session.newInputTokens += step.usage.output;
+    session.streamedChars = 0;
     const result = await this.engine.stepFinished(sessionID, step);
     this.tracker.queueContext(sessionID, result.append);
   }
@@ -44,7 +52,12 @@ export class TurnReporter {
     this.engine.recordToolResults(sessionID, [fact]);
   }
 
-  failed(sessionID: string, failure: TurnFailure): void {
+  /** The model streamed part of an answer (characters of text, reasoning or tool input). */
+  streamed(sessionID: string, chars: number): void {
+    this.tracker.get(sessionID).streamedChars += chars;
+  }
+
+  async failed(sessionID: string, failure: TurnFailure): Promise<void> {
     const session = this.tracker.get(sessionID);
     if (!session.turn) return;
     // An abort the plugin made to enforce a limit is the end of the turn, not a person stopping the goal.
@@ -52,6 +65,14 @@ export class TurnReporter {
     // One it made to cut a silent stream is a failed turn: retried with backoff, like any provider error.
     if (failure.kind === "aborted" && session.cutForSilence) {
       session.turn.failure = { kind: "error", message: session.cutForSilence };
+      // The provider bills what it streamed before going silent (OpenCode reports no usage for it).
+      const charged = await this.engine.stepCut(sessionID, {
+        stepID: `cut_${session.turn.id}`,
+        estimatedInputTokens: session.newInputTokens,
+        outputTokens: Math.ceil(session.streamedChars / ESTIMATE_BYTES_PER_TOKEN),
+      });
+      session.streamedChars = 0;
+      this.tracker.queueContext(sessionID, charged.append);
       return;
     }
     session.turn.failure = failure;
@@ -63,6 +84,7 @@ export class TurnReporter {
     session.busy = false;
     session.stoppingForLimit = false;
     session.cutForSilence = undefined;
+    session.streamedChars = 0;
     const turn = session.turn;
     session.turn = undefined;
     session.reportedTools.clear();

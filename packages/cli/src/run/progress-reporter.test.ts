@@ -38,6 +38,10 @@ function drive(isTTY: boolean): string {
   reporter.onEvent({ type: "session.status", properties: { sessionID: "ses_1", status: { type: "busy" } } });
   reporter.onEvent({ type: "message.part.updated", properties: { part: toolPart("running") } });
   reporter.onEvent({ type: "message.part.updated", properties: { part: toolPart("completed") } });
+  reporter.onEvent({
+    type: "session.compacted",
+    properties: { sessionID: "ses_1", reason: "threshold", summarised: true, tokensBefore: 14_200, tokensAfter: 3_100 },
+  });
   reporter.onEvent({ type: "session.status", properties: { sessionID: "ses_other", status: { type: "busy" } } });
   reporter.onEvent({
     type: "session.goal.updated",
@@ -54,6 +58,7 @@ describe("ProgressReporter", () => {
     expect(text).toContain("goal set: Write the docs");
     expect(text).toContain("turn 1 started (1.5k of 20k tokens)");
     expect(text).toContain("tool write a.md");
+    expect(text).toContain("context compacted (summarised): ~14k -> ~3.1k tokens");
     expect(text).toContain("goal budget_limited: tokens limit reached");
     expect(text.match(/turn \d started/g)).toHaveLength(1); // another session's turn is not ours
   });

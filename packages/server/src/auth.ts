@@ -20,7 +20,11 @@ export function passwordAuth(password: string | undefined): MiddlewareHandler {
         : "wrong password",
       "authorization",
     );
-    c.header("WWW-Authenticate", 'Basic realm="pursuit", charset="UTF-8"');
+    // A page's own fetch (the web app; browsers mark it with Sec-Fetch-Site) must get the 401 to show its
+    // sign-in form: a Basic challenge would open the browser's credentials dialog instead. Other clients, and a
+    // browser opening a URL, get the challenge.
+    const fromPage = c.req.header("sec-fetch-site") !== undefined && c.req.header("sec-fetch-mode") !== "navigate";
+    if (!fromPage) c.header("WWW-Authenticate", 'Basic realm="pursuit", charset="UTF-8"');
     return c.json(error.body, error.status);
   };
 }

@@ -7,6 +7,7 @@ import { registerEventRoute } from "./routes/event-route.js";
 import { registerGoalRoutes } from "./routes/goal-routes.js";
 import { registerSessionRoutes } from "./routes/session-routes.js";
 import { validationHook } from "./validation-hook.js";
+import { registerWebApp } from "./web-app-routes.js";
 
 export type ServerOptions = {
   runtime: ApiRuntime;
@@ -16,6 +17,8 @@ export type ServerOptions = {
   heartbeatMs?: number;
   /** Where unexpected errors are reported (default console.error). */
   logError?: (error: unknown) => void;
+  /** The built web app's directory (`@pursuit/web`), served at `/` when it holds an index.html. */
+  webApp?: string;
 };
 
 export type PursuitServer = {
@@ -64,6 +67,7 @@ export function createServer(options: ServerOptions): PursuitServer {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.use("*", requestOriginGuard(password));
+  if (options.webApp) registerWebApp(app, options.webApp);
   app.use("*", passwordAuth(password));
   declareSecuritySchemes(app);
   registerSessionRoutes(app, options.runtime);
@@ -90,6 +94,7 @@ export function createGoalApi(options: GoalApiOptions): PursuitServer {
   const logError = options.logError ?? ((error: unknown) => console.error("pursuit goal api: unexpected error", error));
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use("*", requestOriginGuard(password));
+  if (options.webApp) registerWebApp(app, options.webApp);
   app.use("*", passwordAuth(password));
   declareSecuritySchemes(app);
   registerGoalRoutes(app, options.runtime);

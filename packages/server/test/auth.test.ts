@@ -1,3 +1,4 @@
+import { get } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BindRefusedError, createServer, isLoopbackHostname } from "../src/index.js";
 import { type ApiFixture, startApi } from "./api-fixture.js";
@@ -23,6 +24,20 @@ describe("with a password", () => {
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("unauthorized");
     expect(body.error.message).toMatch(/Basic.*Bearer/);
+  });
+
+  it("sends no Basic challenge to a web page's own fetch, so the app shows its sign-in form, not the browser's dialog", async () => {
+    // node:http, since fetch sets the Sec-Fetch headers itself.
+    const challenge = (headers: Record<string, string>) =>
+      new Promise<{ status?: number; challenge?: string }>((resolve, reject) => {
+        get(`${api.url}/session/status`, { headers }, (response) => {
+          response.resume();
+          resolve({ status: response.statusCode, challenge: response.headers["www-authenticate"] });
+        }).on("error", reject);
+      });
+    expect(await challenge({ "sec-fetch-site": "same-origin", "sec-fetch-mode": "cors" })).toEqual({ status: 401 });
+    const opened = await challenge({ "sec-fetch-site": "none", "sec-fetch-mode": "navigate" });
+    expect(opened).toMatchObject({ status: 401, challenge: expect.stringMatching(/^Basic/) });
   });
 
   it("guards every route, the document and the event stream included", async () => {

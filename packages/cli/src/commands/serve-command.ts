@@ -1,6 +1,8 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { createRuntime } from "@pursuit/agent";
 import { BindRefusedError, checkBind, createServer, DEFAULT_HOSTNAME, DEFAULT_PORT } from "@pursuit/server";
+import { webAppDirectory } from "@pursuit/web";
 import { parseFlags } from "../flags.js";
 import { SERVE_HELP } from "../help.js";
 import type { Io } from "../io.js";
@@ -50,7 +52,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   });
   let server: Awaited<ReturnType<ReturnType<typeof createServer>["serve"]>>;
   try {
-    server = await createServer({ runtime, password }).serve({ port, hostname });
+    server = await createServer({ runtime, password, webApp: webAppDirectory }).serve({ port, hostname });
   } catch (error) {
     await runtime.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -59,6 +61,11 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     throw error;
   }
   io.out(`pursuit server listening on ${server.url}${password ? " (password required)" : ""}`);
+  io.out(
+    existsSync(join(webAppDirectory, "index.html"))
+      ? `web app: ${server.url}/`
+      : "web app: not built (npm run build in the checkout builds it)",
+  );
   io.err(`OpenAPI document: ${server.url}/doc   events: ${server.url}/event   Ctrl-C stops\n`);
 
   await new Promise<void>((done) => {

@@ -1,0 +1,67 @@
+import type { Goal, LimitName } from "@pursuit/sdk";
+import { type FormEvent, useState } from "react";
+import { formatDuration } from "../format/format.js";
+import { FieldError } from "./field-error.js";
+import { type FieldErrors, type LimitTexts, parseLimitTexts } from "./limit-fields.js";
+import { LimitInputs } from "./limit-inputs.js";
+import type { useGoalPatch } from "./use-goal-patch.js";
+
+function textsOf(goal: Goal): LimitTexts {
+  const { tokens, turns, seconds, costUSD } = goal.limits;
+  return {
+    ...(tokens !== undefined ? { tokens: String(tokens) } : {}),
+    ...(turns !== undefined ? { turns: String(turns) } : {}),
+    ...(seconds !== undefined ? { seconds: formatDuration(seconds).replaceAll(" ", "") } : {}),
+    ...(costUSD !== undefined ? { costUSD: `$${costUSD}` } : {}),
+  };
+}
+
+/**
+ * Edits the objective and the limits (raise, lower, or empty to remove). On a goal stopped at a limit, the
+ * button raises and resumes in one change.
+ */
+export function EditGoalForm({ goal, patcher }: { goal: Goal; patcher: ReturnType<typeof useGoalPatch> }) {
+  const [objective, setObjective] = useState(goal.objective);
+  const [limitTexts, setLimitTexts] = useState<LimitTexts>(() => textsOf(goal));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const limited = goal.status === "budget_limited";
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const { limits, errors: limitErrors } = parseLimitTexts(limitTexts, true);
+    const found: FieldErrors = { ...limitErrors };
+    if (objective.trim() === "") found.objective = "The objective cannot be empty.";
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    const changed = Object.fromEntries(
+      Object.entries(limits).filter(([name, value]) => (goal.limits[name as LimitName] ?? null) !== value),
+    );
+    await patcher.patch({
+      ...(objective !== goal.objective ? { objective } : {}),
+      ...(Object.keys(changed).length > 0 ? { limits: changed } : {}),
+      ...(limited ? { status: "active" as const } : {}),
+    });
+  }
+
+  const apiError = patcher.error?.field ? { [patcher.error.field]: patcher.error.message } : {};
+  const shown = { ...apiError, ...errors };
+  return (
+    <form className="goal-form" onSubmit={submit} noValidate aria-label="Edit the goal">
+      <label htmlFor="edit-objective">Objective</label>
+      <textarea
+        id="edit-objective"
+        rows={3}
+        value={objective}
+        onChange={(event) => setObjective(event.target.value)}
+        aria-invalid={shown.objective ? true : undefined}
+        aria-describedby={shown.objective ? "edit-objective-error" : undefined}
+      />
+      <FieldError id="edit-objective-error" message={shown.objective} />
+      <LimitInputs idPrefix="edit-limit" texts={limitTexts} onChange={setLimitTexts} errors={shown} />
+      <FieldError id="edit-form-error" message={shown.limits} />
+      <button type="submit" disabled={patcher.pending}>
+        {limited ? "Raise and resume" : "Save changes"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,76 @@
+import { goalCreate } from "@pursuit/sdk";
+import { type FormEvent, useState } from "react";
+import { useApi } from "../api/api-context.js";
+import { ApiRequestError, unwrap } from "../api/api-error.js";
+import { FieldError } from "./field-error.js";
+import { type FieldErrors, type LimitTexts, parseLimitTexts } from "./limit-fields.js";
+import { LimitInputs } from "./limit-inputs.js";
+
+/** Sets the session's goal: objective, limits in the CLI's syntax, an optional verify command. */
+export function SetGoalForm({ sessionID }: { sessionID: string }) {
+  const { client } = useApi();
+  const [objective, setObjective] = useState("");
+  const [verify, setVerify] = useState("");
+  const [limitTexts, setLimitTexts] = useState<LimitTexts>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const { limits, errors: limitErrors } = parseLimitTexts(limitTexts, false);
+    const found: FieldErrors = { ...limitErrors };
+    if (objective.trim() === "") found.objective = "Write what the goal should achieve.";
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
+    try {
+      await unwrap(
+        goalCreate({
+          client,
+          path: { id: sessionID },
+          body: {
+            objective,
+            ...(Object.keys(limits).length > 0 ? { limits: limits as Record<string, number> } : {}),
+            ...(verify.trim() ? { verify } : {}),
+          },
+        }) as never,
+      );
+    } catch (cause) {
+      const detail = cause instanceof ApiRequestError ? cause.detail : undefined;
+      setErrors({ [detail?.field ?? "form"]: (cause as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="goal-form" onSubmit={submit} noValidate aria-labelledby="set-goal-title">
+      <h2 id="set-goal-title">Set a goal</h2>
+      <label htmlFor="goal-objective">Objective</label>
+      <textarea
+        id="goal-objective"
+        rows={3}
+        value={objective}
+        onChange={(event) => setObjective(event.target.value)}
+        aria-invalid={errors.objective ? true : undefined}
+        aria-describedby={errors.objective ? "goal-objective-error" : undefined}
+      />
+      <FieldError id="goal-objective-error" message={errors.objective} />
+      <LimitInputs idPrefix="new-limit" texts={limitTexts} onChange={setLimitTexts} errors={errors} />
+      <label htmlFor="goal-verify">Verify command (optional)</label>
+      <input
+        id="goal-verify"
+        placeholder="e.g. npm test"
+        value={verify}
+        onChange={(event) => setVerify(event.target.value)}
+        aria-invalid={errors.verify ? true : undefined}
+        aria-describedby={errors.verify ? "goal-verify-error" : undefined}
+      />
+      <FieldError id="goal-verify-error" message={errors.verify} />
+      <FieldError id="goal-form-error" message={errors.form ?? errors.limits} />
+      <button type="submit" disabled={busy}>
+        {busy ? "Setting…" : "Start goal"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,149 @@
+import { type Client, createPursuitClient, goalGet } from "@pursuit/sdk";
+import { type BehaviourFunction, type ScriptedModel, startScriptedModel, toolCallsMade } from "@pursuit/testkit";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { makeProject, PursuitProcess } from "../../cli/test/pursuit-process.js";
+import { launchChromium, seriousViolations } from "./browser.js";
+
+/** One file per turn until `count`, then complete; answers after each tool so every turn ends in text. */
+const files =
+  (count: number): BehaviourFunction =>
+  (request) => {
+    if (request.body.messages.at(-1)?.role === "tool") return { text: "Written." };
+    const written = toolCallsMade(request, "write").length;
+    if (written < count) {
+      return { toolCalls: [{ name: "write", arguments: { path: `w${written + 1}.txt`, content: "x".repeat(300) } }] };
+    }
+    return { toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: `w1..w${count} exist` } }] };
+  };
+
+describe("the web app against pursuit serve, in Chromium", () => {
+  let model: ScriptedModel;
+  let project: ReturnType<typeof makeProject>;
+  let serve: PursuitProcess;
+  let url: string;
+  let api: Client;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    model = await startScriptedModel({ behaviour: files(3), latencyMs: 150 });
+    project = makeProject(model.url, { goal: { backoffBaseMs: 100 } });
+    serve = new PursuitProcess(["serve", "--port", "0", "--db", project.db], {
+      cwd: project.directory,
+      env: project.env,
+    });
+    url = (await serve.waitFor(/web app: (http:\/\/\S+?)\/\n/))[1] as string;
+    api = createPursuitClient({ baseUrl: url });
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterEach(async () => page?.close());
+
+  afterAll(async () => {
+    await browser?.close();
+    serve?.child.kill("SIGINT");
+    await serve?.exited;
+    await model?.close();
+    project?.cleanup();
+  });
+
+  async function openNewSession(): Promise<string> {
+    page = await browser.newPage();
+    await page.goto(`${url}/`);
+    await page.getByRole("button", { name: "New session" }).click();
+    await page.waitForURL(/#\/session\//);
+    return decodeURIComponent(page.url().split("#/session/")[1] ?? "");
+  }
+
+  it("sets a goal from the page and shows it live until complete, with no reload", async () => {
+    model.setBehaviour(files(3));
+    const sessionID = await openNewSession();
+    await page.getByLabel("Objective", { exact: true }).fill("Write w1..w3");
+    await page.getByLabel("Tokens", { exact: true }).fill("200k");
+    await page.getByRole("button", { name: "Start goal" }).click();
+    const panel = page.getByRole("complementary", { name: "Goal" });
+    await panel.getByText("Active", { exact: true }).waitFor();
+    await panel.getByText("Complete", { exact: true }).waitFor({ timeout: 30_000 });
+    await expect(
+      panel.getByRole("progressbar", { name: "Tokens used" }).getAttribute("aria-valuetext"),
+    ).resolves.toMatch(/of 200k/);
+    await panel.getByText("w1..w3 exist").waitFor();
+    // The transcript streamed in too: the model's tool calls, folded.
+    await page.locator("summary", { hasText: "write" }).first().waitFor();
+    expect((await goalGet({ client: api, path: { id: sessionID } })).data).toMatchObject({ status: "complete" });
+    // Live from the event stream: the page never reloaded.
+    expect(await page.evaluate('performance.getEntriesByType("navigation").length')).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 60_000);
+
+  it("pauses from the page while the goal runs: paused, no further request; resume finishes it", async () => {
+    model.setBehaviour(files(4));
+    const sessionID = await openNewSession();
+    await page.getByLabel("Objective", { exact: true }).fill("Write w1..w4");
+    await page.getByRole("button", { name: "Start goal" }).click();
+    const panel = page.getByRole("complementary", { name: "Goal" });
+    await panel.getByRole("button", { name: "Pause" }).click();
+    await panel.getByText("Paused", { exact: true }).waitFor();
+    const paused = await goalGet({ client: api, path: { id: sessionID } });
+    expect(paused.data).toMatchObject({ status: "paused", reason: "paused from the web app" });
+    const requests = model.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // At most the request already in flight when Pause was clicked.
+    expect(model.requests.length - requests).toBeLessThanOrEqual(1);
+    await panel.getByRole("button", { name: "Resume" }).click();
+    await panel.getByText("Complete", { exact: true }).waitFor({ timeout: 30_000 });
+  }, 60_000);
+
+  it("shows budget_limited at a token limit, and 'Raise and resume' finishes the goal", async () => {
+    model.setBehaviour(files(6));
+    await openNewSession();
+    await page.getByLabel("Objective", { exact: true }).fill("Write w1..w6");
+    await page.getByLabel("Tokens", { exact: true }).fill("3k");
+    await page.getByRole("button", { name: "Start goal" }).click();
+    const panel = page.getByRole("complementary", { name: "Goal" });
+    await panel.getByText("Limit reached", { exact: true }).waitFor({ timeout: 30_000 });
+    await panel.getByLabel("Tokens", { exact: true }).fill("500k");
+    await panel.getByRole("button", { name: "Raise and resume" }).click();
+    await panel.getByText("Complete", { exact: true }).waitFor({ timeout: 30_000 });
+  }, 60_000);
+
+  it("shows a bad field's error beside it, the API's too, and stores nothing", async () => {
+    const sessionID = await openNewSession();
+    await page.getByLabel("Objective", { exact: true }).fill("Anything");
+    await page.getByLabel("Tokens", { exact: true }).fill("lots");
+    await page.getByRole("button", { name: "Start goal" }).click();
+    await expect(page.locator("#new-limit-tokens-error").textContent()).resolves.toContain(
+      '"lots" is not a token count',
+    );
+    await expect(page.getByLabel("Tokens", { exact: true }).getAttribute("aria-invalid")).resolves.toBe("true");
+    // The API refuses a dollar limit on this unpriced model: its message lands next to the Cost field.
+    await page.getByLabel("Tokens", { exact: true }).fill("");
+    await page.getByLabel("Cost", { exact: true }).fill("$0.50");
+    await page.getByRole("button", { name: "Start goal" }).click();
+    await expect(page.locator("#new-limit-costUSD-error").textContent()).resolves.toContain("has no known price");
+    expect((await goalGet({ client: api, path: { id: sessionID } })).data ?? null).toBeNull();
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 60_000);
+
+  it("lists every goal on the Goals page with its bars, reachable and labelled by keyboard", async () => {
+    page = await browser.newPage();
+    await page.goto(`${url}/`);
+    await page.getByRole("heading", { name: "Goals" }).waitFor();
+    await page.getByRole("article").first().waitFor();
+    expect(await page.getByRole("article").count()).toBeGreaterThanOrEqual(3);
+    await page.getByText("Live", { exact: true }).waitFor();
+    // Tab reaches the controls in order, each with a name.
+    const names: string[] = [];
+    for (let index = 0; index < 4; index++) {
+      await page.keyboard.press("Tab");
+      names.push(
+        (await page.evaluate(
+          'document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent?.trim() ?? ""',
+        )) as string,
+      );
+    }
+    expect(names.slice(0, 3)).toEqual(["Pursuit", "Goals", "New session"]);
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 60_000);
+});

@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   provider: () => import("./provider-faults.js"),
   crash: () => import("./crash.js"),
   compaction: () => import("./compaction.js"),
+  web: () => import("./web.js"),
   opencode: () => import("./opencode-startup.js"),
 };
 

@@ -1,19 +1,25 @@
 import type { OpencodeClient } from "@opencode-ai/sdk";
 import { createGoalApi, type RunningServer } from "@pursuit/server";
+import { webAppDirectory } from "@pursuit/web";
+import type { GoalEventHub } from "./goal-event-hub.js";
 import type { OpencodeGoalHost } from "./goal-host.js";
 
 /**
- * Pursuit's goal routes (GET|POST|PATCH|DELETE /session/:id/goal, history, GET /goal) served by the plugin
- * on loopback, so the generated SDK and `pursuit goal --url` control OpenCode sessions like Pursuit's own.
+ * Pursuit's goal routes (GET|POST|PATCH|DELETE /session/:id/goal, history, GET /goal), the goal events
+ * (GET /event) and the web app served by the plugin on loopback, so the generated SDK, `pursuit goal --url` and
+ * the browser control OpenCode sessions like Pursuit's own.
  */
 export async function startGoalApi(
   host: OpencodeGoalHost,
   client: OpencodeClient,
   port: number,
+  goalEvents: GoalEventHub,
 ): Promise<RunningServer> {
   const engine = host.engine;
   const api = createGoalApi({
+    webApp: webAppDirectory,
     runtime: {
+      subscribe: (listener) => goalEvents.subscribe(listener),
       sessions: {
         get: async (id) => {
           const response = await client.session.get({ path: { id } });

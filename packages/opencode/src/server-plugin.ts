@@ -6,6 +6,7 @@ import { createShellVerifier, realTimers } from "@pursuit/driver";
 import { monotonicIds, openStore } from "@pursuit/store";
 import { CompactionContext, type TransformMessage } from "./compaction-context.js";
 import { startGoalApi } from "./goal-api.js";
+import { GoalEventHub } from "./goal-event-hub.js";
 import { type OpencodeControl, OpencodeGoalHost } from "./goal-host.js";
 import { goalToolDefinition, goalTools, RawGoalToolArguments } from "./goal-tools.js";
 import { opencodePricing } from "./opencode-pricing.js";
@@ -23,6 +24,7 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
   const store = await openStore({ path: options.db });
   const clock: Clock = { now: () => Date.now() };
   const log = (message: string) => console.error(`[opencode-pursuit] ${message}`);
+  const goalEvents = new GoalEventHub(log);
   const engine = new GoalEngine({
     store: store.goals,
     clock,
@@ -31,11 +33,12 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     policy: options.policy,
     defaultLimits: options.limits,
     pricing: opencodePricing(input.client, log),
+    events: goalEvents,
   });
   const host = new OpencodeGoalHost(engine, opencodeControl(input), clock, log, realTimers, {
     streamIdleTimeoutMs: options.streamIdleTimeoutMs,
   });
-  const api = options.port === null ? undefined : await startApi(host, input, options.port, log);
+  const api = options.port === null ? undefined : await startApi(host, input, options.port, goalEvents, log);
   if (api && options.db !== ":memory:") {
     // Where `pursuit goal --url` and the SDK find this OpenCode's goal API.
     writeFileSync(
@@ -123,15 +126,21 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
 };
 
 /** The configured port, or any free one when it is taken (several OpenCode servers can run at once). */
-async function startApi(host: OpencodeGoalHost, input: PluginInput, port: number, log: (message: string) => void) {
+async function startApi(
+  host: OpencodeGoalHost,
+  input: PluginInput,
+  port: number,
+  goalEvents: GoalEventHub,
+  log: (message: string) => void,
+): Promise<Awaited<ReturnType<typeof startGoalApi>>> {
   try {
-    const api = await startGoalApi(host, input.client, port);
+    const api = await startGoalApi(host, input.client, port, goalEvents);
     log(`goal API listening on ${api.url}`);
     return api;
   } catch (error) {
     if (port === 0 || (error as { code?: string }).code !== "EADDRINUSE") throw error;
     log(`port ${port} is taken; the goal API uses a free port instead`);
-    return startApi(host, input, 0, log);
+    return startApi(host, input, 0, goalEvents, log);
   }
 }
 

@@ -11,5 +11,12 @@ export type ApiRuntime = Pick<
 
 export type ApiEvent = Parameters<Parameters<Runtime["subscribe"]>[0]>[0];
 
-/** What the goal routes alone need: any host with sessions and goals (the OpenCode plugin serves them too). */
-export type GoalApiRuntime = { sessions: { get(id: string): Promise<unknown> }; goals: Runtime["goals"] };
+/**
+ * What the goal routes alone need: any host with sessions and goals (the OpenCode plugin serves them too);
+ * with `subscribe`, GET /event streams its goal events.
+ */
+export type GoalApiRuntime = {
+  sessions: { get(id: string): Promise<unknown> };
+  goals: Runtime["goals"];
+  subscribe?: (listener: (event: Extract<ApiEvent, { type: `session.goal.${string}` }>) => void) => () => void;
+};

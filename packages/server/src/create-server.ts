@@ -83,11 +83,12 @@ export function createServer(options: ServerOptions): PursuitServer {
   };
 }
 
-export type GoalApiOptions = Omit<ServerOptions, "runtime" | "heartbeatMs"> & { runtime: GoalApiRuntime };
+export type GoalApiOptions = Omit<ServerOptions, "runtime"> & { runtime: GoalApiRuntime };
 
 /**
- * Only the goal routes (and GET /doc), for hosts that are not Pursuit's own runtime: the OpenCode plugin
- * serves this so the SDK and `pursuit goal --url` control OpenCode sessions too.
+ * Only the goal routes (GET /doc, GET /event for goal events, the web app), for hosts that are not Pursuit's
+ * own runtime: the OpenCode plugin serves this so the SDK, `pursuit goal --url` and the web app control OpenCode
+ * sessions too.
  */
 export function createGoalApi(options: GoalApiOptions): PursuitServer {
   const password = options.password ?? process.env.PURSUIT_SERVER_PASSWORD ?? "";
@@ -98,6 +99,17 @@ export function createGoalApi(options: GoalApiOptions): PursuitServer {
   app.use("*", passwordAuth(password));
   declareSecuritySchemes(app);
   registerGoalRoutes(app, options.runtime);
+  const subscribe = options.runtime.subscribe;
+  if (subscribe) {
+    registerEventRoute(
+      app,
+      { subscribe: (listener) => subscribe(listener) },
+      {
+        heartbeatMs: options.heartbeatMs ?? 10_000,
+        maxQueuedEvents: 10_000,
+      },
+    );
+  }
   app.doc31("/doc", OPENAPI_INFO);
   answerErrors(app, logError);
   return { app, serve: (serveOptions = {}) => listen(app, password, serveOptions) };

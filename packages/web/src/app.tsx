@@ -3,7 +3,9 @@ import { ConnectionStatus } from "./events/connection-status.js";
 import { useEventStream } from "./events/use-event-stream.js";
 import { GoalsPage } from "./goals/goals-page.js";
 import { LoginPage } from "./login/login-page.js";
-import { useSignedIn } from "./login/use-signed-in.js";
+import { useServerAccess } from "./login/use-server-access.js";
+import { NotificationsToggle } from "./notifications/notifications-toggle.js";
+import { useNotifications } from "./notifications/use-notifications.js";
 import { SessionPage } from "./session/session-page.js";
 import { useRoute } from "./use-route.js";
 
@@ -17,15 +19,16 @@ export function App() {
 
 /** The header (navigation, connection state) and the page the hash names; the login form when a password is needed. */
 function Shell() {
-  const signedIn = useSignedIn();
-  if (signedIn.data === false) return <LoginPage />;
-  if (signedIn.isPending) return <p className="page">Loading…</p>;
-  return <LiveShell />;
+  const access = useServerAccess();
+  if (access.data?.signedIn === false) return <LoginPage />;
+  if (access.isPending) return <p className="page">Loading…</p>;
+  return <LiveShell sessions={access.data?.sessions ?? true} />;
 }
 
-function LiveShell() {
+function LiveShell({ sessions }: { sessions: boolean }) {
   const route = useRoute();
-  const connection = useEventStream();
+  const notifications = useNotifications();
+  const connection = useEventStream(notifications.onEvent);
   return (
     <>
       <header className="app-header">
@@ -37,10 +40,15 @@ function LiveShell() {
             Goals
           </a>
         </nav>
+        <NotificationsToggle setting={notifications.setting} toggle={notifications.toggle} />
         <ConnectionStatus connection={connection} />
       </header>
       <main className="page">
-        {route.page === "session" ? <SessionPage sessionID={route.sessionID} /> : <GoalsPage />}
+        {route.page === "session" ? (
+          <SessionPage sessionID={route.sessionID} sessions={sessions} />
+        ) : (
+          <GoalsPage sessions={sessions} />
+        )}
       </main>
     </>
   );

@@ -38,7 +38,7 @@ describe("the web app against pursuit serve, in Chromium", () => {
     browser = await launchChromium();
   }, 120_000);
 
-  afterEach(async () => page?.close());
+  afterEach(async () => page?.context().close());
 
   afterAll(async () => {
     await browser?.close();
@@ -49,16 +49,29 @@ describe("the web app against pursuit serve, in Chromium", () => {
   });
 
   async function openNewSession(): Promise<string> {
-    page = await browser.newPage();
+    const context = await browser.newContext({ permissions: ["notifications"] });
+    // Every notification the page shows, recorded (the real one is shown too).
+    await context.addInitScript(`
+      window.__notifications = [];
+      const Original = window.Notification;
+      window.Notification = class extends Original {
+        constructor(title, options) { super(title, options); window.__notifications.push(title); }
+        static get permission() { return Original.permission; }
+        static requestPermission() { return Original.requestPermission(); }
+      };
+    `);
+    page = await context.newPage();
     await page.goto(`${url}/`);
     await page.getByRole("button", { name: "New session" }).click();
     await page.waitForURL(/#\/session\//);
     return decodeURIComponent(page.url().split("#/session/")[1] ?? "");
   }
 
-  it("sets a goal from the page and shows it live until complete, with no reload", async () => {
+  it("sets a goal from the page and shows it live until complete, with no reload; one notification, at the end", async () => {
     model.setBehaviour(files(3));
     const sessionID = await openNewSession();
+    await page.getByRole("button", { name: "Notify me when goals finish" }).click();
+    await page.getByRole("button", { name: "Notifying when goals finish" }).waitFor();
     await page.getByLabel("Objective", { exact: true }).fill("Write w1..w3");
     await page.getByLabel("Tokens", { exact: true }).fill("200k");
     await page.getByRole("button", { name: "Start goal" }).click();
@@ -74,6 +87,18 @@ describe("the web app against pursuit serve, in Chromium", () => {
     expect((await goalGet({ client: api, path: { id: sessionID } })).data).toMatchObject({ status: "complete" });
     // Live from the event stream: the page never reloaded.
     expect(await page.evaluate('performance.getEntriesByType("navigation").length')).toBe(1);
+    // Told once, when it finished: never for each of its turns.
+    await page.waitForFunction("window.__notifications.length > 0");
+    expect(await page.evaluate("window.__notifications")).toEqual(["Goal complete"]);
+    // History and spend: the charges of the run, the limit, a timeline with who did what.
+    const history = page.getByRole("region", { name: "History and spend" });
+    await expect(history.locator("figcaption").textContent()).resolves.toMatch(/Tokens charged: [\d.]+k? of 200k/);
+    await history
+      .getByText(/charged [\d.]+k? tokens over \d+ steps/)
+      .first()
+      .waitFor();
+    await history.getByText("complete (by model)").waitFor();
+    expect(await history.locator(".spend-chart-plot canvas").count()).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);
   }, 60_000);
 
@@ -143,7 +168,7 @@ describe("the web app against pursuit serve, in Chromium", () => {
         )) as string,
       );
     }
-    expect(names.slice(0, 3)).toEqual(["Pursuit", "Goals", "New session"]);
+    expect(names).toEqual(["Pursuit", "Goals", "Notify me when goals finish", "New session"]);
     expect(await seriousViolations(page)).toEqual([]);
   }, 60_000);
 });

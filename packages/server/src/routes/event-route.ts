@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
-import type { ApiEvent, ApiRuntime } from "../api-runtime.js";
+import type { ApiEvent } from "../api-runtime.js";
 import { EventSchema } from "../schemas/event-schemas.js";
 
 const eventStream = createRoute({
@@ -25,7 +25,11 @@ export type EventStreamOptions = {
  * GET /event. Each subscriber gets its own ordered write queue, so a slow client never reorders or blocks
  * the runtime; one that falls too far behind is dropped (it can reconnect and re-read state).
  */
-export function registerEventRoute(app: OpenAPIHono, runtime: ApiRuntime, options: EventStreamOptions): void {
+export function registerEventRoute(
+  app: OpenAPIHono,
+  runtime: { subscribe: (listener: (event: ApiEvent) => void) => () => void },
+  options: EventStreamOptions,
+): void {
   app.openapi(eventStream, (c) =>
     streamSSE(c, async (stream) => {
       let queued = 0;

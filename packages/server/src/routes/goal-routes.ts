@@ -98,7 +98,7 @@ const listGoals = createRoute({
 });
 
 /** The goal routes. Every change goes through the runtime, which also starts work on an idle session. */
-export function registerGoalRoutes(app: OpenAPIHono, runtime: GoalApiRuntime): void {
+export function registerGoalRoutes(app: OpenAPIHono, runtime: Pick<GoalApiRuntime, "sessions" | "goals">): void {
   const knownSession = async (id: string) => (await runtime.sessions.get(id)) !== undefined;
 
   app.openapi(getGoal, async (c) => {

@@ -1,6 +1,6 @@
 import { type Event, events } from "@pursuit/sdk";
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useApi } from "../api/api-context.js";
 import { applyMessageEvent } from "../session/messages-cache.js";
 
@@ -17,6 +17,9 @@ export function useEventStream(onEvent?: (event: Event) => void): Connection {
   const { client } = useApi();
   const queries = useQueryClient();
   const [connection, setConnection] = useState<Connection>("connecting");
+  // The latest listener, read at each event: a new listener must not reconnect the stream.
+  const listener = useRef(onEvent);
+  listener.current = onEvent;
 
   useEffect(() => {
     const stop = new AbortController();
@@ -37,14 +40,14 @@ export function useEventStream(onEvent?: (event: Event) => void): Connection {
             dropped = false;
           }
           applyEvent(queries, event);
-          onEvent?.(event);
+          listener.current?.(event);
         }
       } catch {
         if (!stop.signal.aborted) setConnection("refused");
       }
     })();
     return () => stop.abort();
-  }, [client, queries, onEvent]);
+  }, [client, queries]);
 
   return connection;
 }

@@ -1,6 +1,7 @@
 import { goalWhy } from "../goals/goal-why.js";
 import { LimitBars } from "../goals/limit-bars.js";
 import { StatusLabel } from "../goals/status-label.js";
+import { GoalHistory } from "../history/goal-history.js";
 import { EditGoalForm } from "./edit-goal-form.js";
 import { GoalActions } from "./goal-actions.js";
 import { SetGoalForm } from "./set-goal-form.js";
@@ -46,6 +47,7 @@ export function GoalPanel({ sessionID }: { sessionID: string }) {
           <EditGoalForm key={current.time.updated} goal={current} patcher={patcher} />
         </details>
       ) : null}
+      <GoalHistory sessionID={sessionID} goal={current} />
     </aside>
   );
 }

@@ -3,12 +3,10 @@ import { useState } from "react";
 import { useApi } from "../api/api-context.js";
 import { unwrap } from "../api/api-error.js";
 
-/** Starts a new session of Pursuit's own runtime and opens it (servers without sessions answer 404: hidden). */
+/** Starts a new session of Pursuit's own runtime and opens it. */
 export function NewSessionButton() {
   const { client } = useApi();
   const [error, setError] = useState<string>();
-  const [unsupported, setUnsupported] = useState(false);
-  if (unsupported) return null;
 
   async function create() {
     setError(undefined);
@@ -16,8 +14,7 @@ export function NewSessionButton() {
       const session = await unwrap<Session>(sessionCreate({ client, body: {} }) as never);
       window.location.hash = `#/session/${session.id}`;
     } catch (cause) {
-      if ((cause as { status?: number }).status === 404) setUnsupported(true);
-      else setError((cause as Error).message);
+      setError((cause as Error).message);
     }
   }
 

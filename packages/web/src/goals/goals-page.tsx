@@ -1,6 +1,6 @@
 import type { GoalStatus } from "@pursuit/sdk";
 import { useState } from "react";
-import { GoalCard } from "./goal-card.js";
+import { GoalList } from "./goal-list.js";
 import { NewSessionButton } from "./new-session-button.js";
 import { useGoals } from "./use-goals.js";
 import "./goals-page.css";
@@ -14,15 +14,15 @@ const FILTERS: { value: GoalStatus | "all"; label: string }[] = [
   { value: "complete", label: "Complete" },
 ];
 
-/** Every goal at a glance, live. */
-export function GoalsPage() {
+/** Every goal at a glance, live. `sessions`: the server runs sessions itself (not a goals-only server). */
+export function GoalsPage({ sessions }: { sessions: boolean }) {
   const [status, setStatus] = useState<GoalStatus | "all">("all");
   const goals = useGoals(status);
   return (
     <section className="goals-page" aria-labelledby="goals-title">
       <div className="goals-toolbar">
         <h1 id="goals-title">Goals</h1>
-        <NewSessionButton />
+        {sessions ? <NewSessionButton /> : null}
         <label>
           Status{" "}
           <select value={status} onChange={(event) => setStatus(event.target.value as GoalStatus | "all")}>
@@ -39,13 +39,7 @@ export function GoalsPage() {
       {goals.data?.length === 0 ? (
         <p className="goals-empty">No goals{status === "all" ? " yet" : " with this status"}.</p>
       ) : null}
-      <ul className="goals-list">
-        {goals.data?.map((goal) => (
-          <li key={goal.id}>
-            <GoalCard goal={goal} />
-          </li>
-        ))}
-      </ul>
+      {goals.data && goals.data.length > 0 ? <GoalList goals={goals.data} /> : null}
     </section>
   );
 }

@@ -17,7 +17,7 @@ import type { EventBus, MessageWithParts } from "./events.js";
 import { toModelMessages } from "./message-conversion.js";
 import { OutputCheckpoints } from "./model-loop/output-checkpoints.js";
 import { cachedPrompt } from "./model-loop/prompt-caching.js";
-import { runModelStep, type StepFailure, type StepToolCall } from "./model-loop/step.js";
+import { providerFailureOf, runModelStep, type StepFailure, type StepToolCall } from "./model-loop/step.js";
 import { StepRecorder } from "./model-loop/step-recorder.js";
 import { toStepUsage, toStoredUsage } from "./model-loop/usage.js";
 import type { PermissionPolicy } from "./permissions.js";
@@ -155,14 +155,17 @@ export class TurnRunner {
       const outputReserve = resolved.value.maxOutputTokens ?? defaultOutputReserve(resolved.value.contextWindow);
       const overThreshold =
         this.promptTokens(state, chars, system) + outputReserve > resolved.value.contextWindow * COMPACT_AT_SHARE;
-      if (overThreshold && compactedAtStep !== index) {
+      const compactFor = (reason: "threshold" | "too_long") => {
         compactedAtStep = index;
-        const compacted = await this.compact(state, resolved.value, "threshold", {
+        return this.compact(state, resolved.value, reason, {
           system,
           outputReserve,
           newInputTokens: estimatedInputTokens,
           turn,
         });
+      };
+      if (overThreshold && compactedAtStep !== index) {
+        const compacted = await compactFor("threshold");
         if (compacted) return done(...compacted);
         index--;
         continue;
@@ -195,13 +198,7 @@ export class TurnRunner {
           const reason = `the prompt is still too long for ${resolved.value.ref} after compacting: ${step.error.message}`;
           return done("completed", undefined, reason);
         }
-        compactedAtStep = index;
-        const compacted = await this.compact(state, resolved.value, "too_long", {
-          system,
-          outputReserve,
-          newInputTokens: estimatedInputTokens,
-          turn,
-        });
+        const compacted = await compactFor("too_long");
         if (compacted) return done(...compacted);
         index--;
         continue;
@@ -367,15 +364,7 @@ export class TurnRunner {
       policy: this.deps.settings.retry,
       clock: { now: this.deps.now },
       signal: request.retryWait,
-      failureOf: (outcome) =>
-        outcome.kind === "failed"
-          ? {
-              message: outcome.error.message,
-              ...(outcome.error.statusCode !== undefined ? { statusCode: outcome.error.statusCode } : {}),
-              ...(outcome.error.retryAfterMs !== undefined ? { retryAfterMs: outcome.error.retryAfterMs } : {}),
-              ...(outcome.error.connectionLost ? { retryNow: true } : {}),
-            }
-          : undefined,
+      failureOf: providerFailureOf,
       onRetry: (notice) => this.deps.onRetry(state.id, notice),
       onRetryEnd: () => this.deps.onRetry(state.id, undefined),
     });

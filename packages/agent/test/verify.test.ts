@@ -40,7 +40,17 @@ describe("verify", () => {
     expect(tools).toHaveLength(2);
     expect(tools[0]).toMatchObject({ status: "error", error: expect.stringContaining("test -f done.txt") });
     expect(tools[1]).toMatchObject({ status: "completed" });
-    const statuses = (await harness.runtime.goals.history(sessionID)).filter((row) => row.kind === "status");
+    const history = await harness.runtime.goals.history(sessionID);
+    const statuses = history.filter((row) => row.kind === "status");
     expect(statuses.map((row) => row.kind === "status" && row.to)).toEqual(["complete"]);
+    // Both runs are in the history, the failed one too, before the status they decided.
+    const runs = history.flatMap((row) => (row.kind === "verified" ? [row] : []));
+    expect(runs).toEqual([
+      expect.objectContaining({ command: "test -f done.txt", passed: false, exitCode: 1, actor: "runtime" }),
+      expect.objectContaining({ command: "test -f done.txt", passed: true, exitCode: 0 }),
+    ]);
+    expect(history.findIndex((row) => row.kind === "verified" && row.passed)).toBeLessThan(
+      history.findIndex((row) => row.kind === "status"),
+    );
   });
 });

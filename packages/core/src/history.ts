@@ -11,6 +11,8 @@ export type GoalHistoryEvent =
   /** `estimated`: charged from a step's reservation after a crash, not from the provider's usage. */
   | { kind: "charged"; key: string; charge: Charge; estimated?: true }
   | { kind: "continued"; turn: number }
+  /** The goal's verify command ran (before the model's "complete" was accepted or refused); `output` is its tail. */
+  | { kind: "verified"; command: string; passed: boolean; exitCode: number | null; output: string }
   | { kind: "cleared" };
 
 export type GoalHistoryKind = GoalHistoryEvent["kind"];

@@ -4,6 +4,10 @@ import type { GoalEngine } from "./goal-engine.js";
 import { parseGoalToolCall } from "./goal-tools.js";
 import type { AbortSignalLike, VerifyRunner } from "./ports.js";
 import { assertNever } from "./result.js";
+
+/** The tail of a verify command's output kept in the goal's history. */
+const VERIFY_HISTORY_OUTPUT_CHARS = 2_000;
+
 import type { GoalRefusal } from "./transition.js";
 
 /** What a goal tool call returns to the model. Refusals are tool errors the model can read and act on. */
@@ -60,6 +64,20 @@ export async function executeGoalTool(
         if (run.aborted)
           return refused({ code: "verify_failed", message: "the verify command was stopped: the turn was aborted" });
         verification = { passed: run.passed, output: run.output };
+        // People see every verify run in the history, the failed ones included (their update_goal is refused).
+        await engine.apply(
+          sessionID,
+          [
+            {
+              type: "verified",
+              command: goal.verify,
+              passed: run.passed,
+              exitCode: run.exitCode,
+              output: run.output.slice(-VERIFY_HISTORY_OUTPUT_CHARS),
+            },
+          ],
+          "runtime",
+        );
       }
       const result = await engine.apply(
         sessionID,

@@ -314,3 +314,25 @@ describe("budgets", () => {
     expect(charged.usage.tokens).toBe(50);
   });
 });
+
+describe("recording a verify run", () => {
+  const verified = { type: "verified" as const, command: "npm test", passed: false, exitCode: 1, output: "1 failed" };
+
+  it("adds a history row and changes nothing else; only the runtime records one", () => {
+    const goal = create();
+    const result = run(goal, verified, "runtime");
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.goal).toBe(goal);
+    expect(result.value.history).toEqual([
+      expect.objectContaining({
+        kind: "verified",
+        command: "npm test",
+        passed: false,
+        exitCode: 1,
+        output: "1 failed",
+      }),
+    ]);
+    expect(run(goal, verified, "model")).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(run(undefined, verified, "runtime")).toMatchObject({ ok: false, error: { code: "not_found" } });
+  });
+});

@@ -23,7 +23,8 @@ export type GoalCommand =
   | { type: "clear" }
   | { type: "charge"; key: string; charge: Charge; estimated?: true }
   | { type: "limit"; limit: LimitName }
-  | { type: "continue"; turn: number };
+  | { type: "continue"; turn: number }
+  | { type: "verified"; command: string; passed: boolean; exitCode: number | null; output: string };
 
 export type RefusalCode = "invalid" | "not_found" | "conflict" | "forbidden" | "verify_failed";
 
@@ -84,6 +85,12 @@ export function transition(
       if (!current) return noGoal();
       if (current.status !== "active") return unchanged(current);
       return ok(withStatus(current, "budget_limited", actor, now, { limit: command.limit }));
+    case "verified": {
+      if (actor !== "runtime") return refuse("forbidden", "only the runtime records a verify run");
+      if (!current) return noGoal();
+      const { type: _type, ...run } = command;
+      return ok({ goal: current, history: [entry(current, actor, now, { kind: "verified", ...run })] });
+    }
     case "continue":
       if (actor !== "runtime") return refuse("forbidden", "only the runtime continues a goal");
       if (!current) return noGoal();

@@ -74,6 +74,7 @@ describe("the web app against pursuit serve, in Chromium", () => {
     await page.getByRole("button", { name: "Notifying when goals finish" }).waitFor();
     await page.getByLabel("Objective", { exact: true }).fill("Write w1..w3");
     await page.getByLabel("Tokens", { exact: true }).fill("200k");
+    await page.getByLabel("Verify command (optional)").fill("test -f w3.txt");
     await page.getByRole("button", { name: "Start goal" }).click();
     const panel = page.getByRole("complementary", { name: "Goal" });
     await panel.getByText("Active", { exact: true }).waitFor();
@@ -97,6 +98,7 @@ describe("the web app against pursuit serve, in Chromium", () => {
       .getByText(/charged [\d.]+k? tokens over \d+ steps/)
       .first()
       .waitFor();
+    await history.getByText("verify passed (exit 0): test -f w3.txt").waitFor();
     await history.getByText("complete (by model)").waitFor();
     expect(await history.locator(".spend-chart-plot canvas").count()).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);

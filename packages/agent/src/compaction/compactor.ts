@@ -4,7 +4,7 @@ import { createId, type Store, type StoredMessageWithParts } from "@pursuit/stor
 import type { ModelMessage, ToolSet } from "ai";
 import type { EventBus } from "../events.js";
 import { cachedPrompt } from "../model-loop/prompt-caching.js";
-import { runModelStep, type StepFailure } from "../model-loop/step.js";
+import { providerFailureOf, runModelStep, type StepFailure } from "../model-loop/step.js";
 import { toStepUsage } from "../model-loop/usage.js";
 import type { ResolvedModel } from "../providers.js";
 import type { SessionState } from "../session-state.js";
@@ -162,14 +162,7 @@ export class Compactor {
         policy: this.deps.retry,
         clock: { now: this.deps.now },
         signal: request.retryWait,
-        failureOf: (outcome) =>
-          outcome.kind === "failed"
-            ? {
-                message: outcome.error.message,
-                ...(outcome.error.statusCode !== undefined ? { statusCode: outcome.error.statusCode } : {}),
-                ...(outcome.error.retryAfterMs !== undefined ? { retryAfterMs: outcome.error.retryAfterMs } : {}),
-              }
-            : undefined,
+        failureOf: providerFailureOf,
         onRetry: (notice) => this.deps.onRetry(state.id, notice),
         onRetryEnd: () => this.deps.onRetry(state.id, undefined),
       },

@@ -1,4 +1,4 @@
-import { parseRetryAfter } from "@pursuit/driver";
+import { type ProviderFailure, parseRetryAfter } from "@pursuit/driver";
 import {
   APICallError,
   type FinishReason,
@@ -166,6 +166,18 @@ class IdleWatch {
 
 function formatSeconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** What the retry policy needs to know of a step's outcome: its failure, or undefined when it did not fail. */
+export function providerFailureOf(outcome: StepResult): ProviderFailure | undefined {
+  if (outcome.kind !== "failed") return undefined;
+  const error = outcome.error;
+  return {
+    message: error.message,
+    ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    ...(error.connectionLost ? { retryNow: true } : {}),
+  };
 }
 
 function describeInvalid(toolName: string, error: unknown): string {

@@ -335,6 +335,19 @@ export type GoalHistoryEntry = {
     sessionID: string;
     actor: Actor;
     time: number;
+    kind: 'verified';
+    command: string;
+    passed: boolean;
+    exitCode: number | null;
+    /**
+     * The tail of the command's output
+     */
+    output: string;
+} | {
+    goalID: string;
+    sessionID: string;
+    actor: Actor;
+    time: number;
     kind: 'cleared';
 };
 

@@ -94,6 +94,14 @@ export const GoalHistoryEntrySchema = z
         .openapi({ description: "Charged from the step's reservation after a crash, not from the provider's usage" }),
     }),
     z.object({ ...entryBase, kind: z.literal("continued"), turn: z.number() }),
+    z.object({
+      ...entryBase,
+      kind: z.literal("verified"),
+      command: z.string(),
+      passed: z.boolean(),
+      exitCode: z.number().nullable(),
+      output: z.string().openapi({ description: "The tail of the command's output" }),
+    }),
     z.object({ ...entryBase, kind: z.literal("cleared") }),
   ])
   .openapi("GoalHistoryEntry");

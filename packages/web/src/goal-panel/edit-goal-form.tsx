@@ -4,6 +4,7 @@ import { formatDuration } from "../format/format.js";
 import { FieldError } from "./field-error.js";
 import { type FieldErrors, type LimitTexts, parseLimitTexts } from "./limit-fields.js";
 import { LimitInputs } from "./limit-inputs.js";
+import { TextField } from "./text-field.js";
 import type { useGoalPatch } from "./use-goal-patch.js";
 
 function textsOf(goal: Goal): LimitTexts {
@@ -47,16 +48,14 @@ export function EditGoalForm({ goal, patcher }: { goal: Goal; patcher: ReturnTyp
   const shown = { ...apiError, ...errors };
   return (
     <form className="goal-form" onSubmit={submit} noValidate aria-label="Edit the goal">
-      <label htmlFor="edit-objective">Objective</label>
-      <textarea
+      <TextField
         id="edit-objective"
-        rows={3}
+        label="Objective"
+        multiline
         value={objective}
-        onChange={(event) => setObjective(event.target.value)}
-        aria-invalid={shown.objective ? true : undefined}
-        aria-describedby={shown.objective ? "edit-objective-error" : undefined}
+        onChange={setObjective}
+        error={shown.objective}
       />
-      <FieldError id="edit-objective-error" message={shown.objective} />
       <LimitInputs idPrefix="edit-limit" texts={limitTexts} onChange={setLimitTexts} errors={shown} />
       <FieldError id="edit-form-error" message={shown.limits} />
       <button type="submit" disabled={patcher.pending}>

@@ -5,6 +5,7 @@ import { ApiRequestError, unwrap } from "../api/api-error.js";
 import { FieldError } from "./field-error.js";
 import { type FieldErrors, type LimitTexts, parseLimitTexts } from "./limit-fields.js";
 import { LimitInputs } from "./limit-inputs.js";
+import { TextField } from "./text-field.js";
 
 /** Sets the session's goal: objective, limits in the CLI's syntax, an optional verify command. */
 export function SetGoalForm({ sessionID }: { sessionID: string }) {
@@ -46,27 +47,23 @@ export function SetGoalForm({ sessionID }: { sessionID: string }) {
   return (
     <form className="goal-form" onSubmit={submit} noValidate aria-labelledby="set-goal-title">
       <h2 id="set-goal-title">Set a goal</h2>
-      <label htmlFor="goal-objective">Objective</label>
-      <textarea
+      <TextField
         id="goal-objective"
-        rows={3}
+        label="Objective"
+        multiline
         value={objective}
-        onChange={(event) => setObjective(event.target.value)}
-        aria-invalid={errors.objective ? true : undefined}
-        aria-describedby={errors.objective ? "goal-objective-error" : undefined}
+        onChange={setObjective}
+        error={errors.objective}
       />
-      <FieldError id="goal-objective-error" message={errors.objective} />
       <LimitInputs idPrefix="new-limit" texts={limitTexts} onChange={setLimitTexts} errors={errors} />
-      <label htmlFor="goal-verify">Verify command (optional)</label>
-      <input
+      <TextField
         id="goal-verify"
+        label="Verify command (optional)"
         placeholder="e.g. npm test"
         value={verify}
-        onChange={(event) => setVerify(event.target.value)}
-        aria-invalid={errors.verify ? true : undefined}
-        aria-describedby={errors.verify ? "goal-verify-error" : undefined}
+        onChange={setVerify}
+        error={errors.verify}
       />
-      <FieldError id="goal-verify-error" message={errors.verify} />
       <FieldError id="goal-form-error" message={errors.form ?? errors.limits} />
       <button type="submit" disabled={busy}>
         {busy ? "Setting…" : "Start goal"}

@@ -10,7 +10,10 @@ const STATUS_WORDS: Record<string, string> = {
   complete: "complete",
 };
 
-/** What happened to the goal, in order: created, edits, status changes (who and why), continuations; charges summed. */
+/**
+ * What happened to the goal, in order: created, edits, status changes (who and why), continuations, verify
+ * runs; charges summed.
+ */
 export function HistoryTimeline({ history }: { history: readonly GoalHistoryEntry[] }) {
   const rows = describe(history);
   return (
@@ -70,6 +73,13 @@ function describe(history: readonly GoalHistoryEntry[]): Row[] {
         return;
       case "cleared":
         rows.push({ key, time: entry.time, text: `cleared by ${entry.actor}` });
+        return;
+      case "verified":
+        rows.push({
+          key,
+          time: entry.time,
+          text: `verify ${entry.passed ? "passed" : "failed"} (exit ${entry.exitCode ?? "none"}): ${entry.command}`,
+        });
         return;
     }
   });

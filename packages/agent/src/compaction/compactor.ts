@@ -103,8 +103,10 @@ export class Compactor {
       request,
     );
     if (summary.kind !== "summary") return summary;
+    // Each message weighed as the view will show it (old outputs dropped), without the summary.
+    const outputsOnly = { dropOutputsBeforeSeq: pruned.dropOutputsBeforeSeq };
     const tail = oldestWithin(inView, charsOfShare(KEEP_TAIL_SHARE), (message) =>
-      viewChars(viewWith([message], pruned, Number.POSITIVE_INFINITY)),
+      viewChars(viewWith([message], outputsOnly, Number.POSITIVE_INFINITY)),
     );
     const compacted = { summary: summary.text, keepFromSeq: tail, dropOutputsBeforeSeq: pruned.dropOutputsBeforeSeq };
     const tokensAfter = tokensOf(viewWith(messages, compacted, Number.POSITIVE_INFINITY));

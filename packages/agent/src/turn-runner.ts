@@ -1,7 +1,5 @@
 import {
   type ContextMessage,
-  ESTIMATE_BYTES_PER_TOKEN,
-  fingerprintToolResult,
   type Goal,
   type GoalEngine,
   stepCharge,
@@ -11,13 +9,13 @@ import {
 import { callWithRetries, classifyFailure, type RetryNotice, type RetryPolicy } from "@pursuit/driver";
 import { createId, type Store } from "@pursuit/store";
 import type { ModelMessage } from "ai";
-import { COMPACT_AT_SHARE, Compactor } from "./compaction/compactor.js";
-import { hasCompaction, toModelView, viewChars } from "./compaction/model-view.js";
+import { COMPACT_AT_SHARE, type CompactionTurnEnd, Compactor, turnEndAfter } from "./compaction/compactor.js";
 import type { EventBus, MessageWithParts } from "./events.js";
-import { toModelMessages } from "./message-conversion.js";
 import { OutputCheckpoints } from "./model-loop/output-checkpoints.js";
 import { cachedPrompt } from "./model-loop/prompt-caching.js";
-import { providerFailureOf, runModelStep, type StepFailure, type StepToolCall } from "./model-loop/step.js";
+import { defaultOutputReserve, newInputTokens, promptTokens, readPromptView } from "./model-loop/prompt-view.js";
+import { runToolCall } from "./model-loop/run-tool-call.js";
+import { providerFailureOf, runModelStep, type StepFailure } from "./model-loop/step.js";
 import { StepRecorder } from "./model-loop/step-recorder.js";
 import { toStepUsage, toStoredUsage } from "./model-loop/usage.js";
 import type { PermissionPolicy } from "./permissions.js";
@@ -143,18 +141,13 @@ export class TurnRunner {
       // Prompts appended so far are part of this step's history: this turn answers them.
       turn.waiters.push(...state.pendingWaiters);
       state.pendingWaiters = [];
-      let { messages, chars } = await this.history(state);
-      // What this request adds to the previous one (the provider caches the rest). After a restart the previous
-      // request is the one that produced the last answer: everything before that answer was in it.
-      const previousChars = state.lastRequestChars ?? charsBeforeLastAnswer(messages);
-      const estimatedInputTokens = Math.ceil(
-        (previousChars === undefined
-          ? chars + system.length + this.fixedPromptChars
-          : Math.max(0, chars - previousChars)) / ESTIMATE_BYTES_PER_TOKEN,
-      );
+      let { messages, chars } = await readPromptView(this.deps.store, state);
+      const fixedChars = system.length + this.fixedPromptChars;
+      const estimatedInputTokens = newInputTokens(state, { messages, chars }, fixedChars);
       const outputReserve = resolved.value.maxOutputTokens ?? defaultOutputReserve(resolved.value.contextWindow);
       const overThreshold =
-        this.promptTokens(state, chars, system) + outputReserve > resolved.value.contextWindow * COMPACT_AT_SHARE;
+        promptTokens(state, { messages, chars }, fixedChars) + outputReserve >
+        resolved.value.contextWindow * COMPACT_AT_SHARE;
       const compactFor = (reason: "threshold" | "too_long") => {
         compactedAtStep = index;
         return this.compact(state, resolved.value, reason, {
@@ -175,7 +168,7 @@ export class TurnRunner {
       const wrapUp = allowance.kind === "wrap_up";
       if (allowance.kind === "wrap_up" && allowance.append.length > 0) {
         await writer.appendContext(state.id, allowance.append);
-        ({ messages, chars } = await this.history(state));
+        ({ messages, chars } = await readPromptView(this.deps.store, state));
       }
       if (signal.aborted) return done("aborted");
 
@@ -215,7 +208,7 @@ export class TurnRunner {
     model: ResolvedModel,
     reason: "threshold" | "too_long",
     request: { system: string; outputReserve: number; newInputTokens: number; turn: TurnHandle },
-  ): Promise<[TurnResult["outcome"], StepFailure?, string?] | undefined> {
+  ): Promise<CompactionTurnEnd | undefined> {
     const outcome = await this.compactor.compact(state, model, {
       reason,
       system: request.system,
@@ -225,56 +218,8 @@ export class TurnRunner {
       signal: request.turn.controller.signal,
       retryWait: request.turn.retryWait.signal,
     });
-    switch (outcome.kind) {
-      case "compacted":
-        return undefined;
-      case "impossible":
-        return ["completed", undefined, outcome.reason];
-      case "error":
-        this.reportError(state.id, outcome.error);
-        return ["error", outcome.error];
-      case "stopped":
-        return ["completed"];
-      case "aborted":
-        return ["aborted"];
-      default:
-        return assertNever(outcome);
-    }
-  }
-
-  /**
-   * The session's model view (the transcript as the latest compaction left it), reading only what was
-   * appended since the last step; a new compaction record rebuilds it.
-   */
-  private async history(state: SessionState): Promise<{ messages: ModelMessage[]; chars: number }> {
-    const cached = state.history ?? { lastSeq: 0, messages: [], chars: 2 };
-    const fresh = await this.deps.store.messages.listMessages(state.id, { afterSeq: cached.lastSeq });
-    if (fresh.length === 0) return cached;
-    if (cached.lastSeq === 0 || hasCompaction(fresh)) {
-      const all = cached.lastSeq === 0 ? fresh : await this.deps.store.messages.listMessages(state.id);
-      const messages = toModelView(all);
-      state.history = { lastSeq: all.at(-1)?.seq ?? 0, messages, chars: viewChars(messages) };
-      return state.history;
-    }
-    const added = toModelMessages(fresh);
-    state.history = {
-      lastSeq: fresh.at(-1)?.seq ?? cached.lastSeq,
-      messages: [...cached.messages, ...added],
-      chars: cached.chars + viewChars(added) - 2,
-    };
-    return state.history;
-  }
-
-  /**
-   * The next request's prompt, estimated: the previous request's prompt and answer as the provider counted
-   * them plus what was appended since; without a previous request (a new session, a restart, a compaction),
-   * the whole view at a conservative bytes-per-token rate.
-   */
-  private promptTokens(state: SessionState, chars: number, system: string): number {
-    if (state.lastPromptTokens !== undefined && state.lastRequestChars !== undefined) {
-      return state.lastPromptTokens + Math.ceil(Math.max(0, chars - state.lastRequestChars) / ESTIMATE_BYTES_PER_TOKEN);
-    }
-    return Math.ceil((chars + system.length + this.fixedPromptChars) / ESTIMATE_BYTES_PER_TOKEN);
+    if (outcome.kind === "error") this.reportError(state.id, outcome.error);
+    return turnEndAfter(outcome);
   }
 
   /** One model step and its tool calls. */
@@ -318,6 +263,14 @@ export class TurnRunner {
       );
     };
     let checkpoints = await reserve();
+    // An attempt whose stream broke off after the model started answering: billed by the provider, so charged.
+    const chargeCutAttempt = () =>
+      engine.stepCut(state.id, {
+        stepID,
+        estimatedInputTokens: request.estimatedInputTokens,
+        outputTokens: checkpoints.tokens,
+        ...(model.prices ? { prices: model.prices } : {}),
+      });
     let cutCrossedLimit = false;
     const attempt = async () => {
       if (streamed) {
@@ -327,12 +280,7 @@ export class TurnRunner {
         await recorder.failUnfinishedTools(ABORTED);
         const failed = { name: "StreamError", message: "the answer broke off; the request was sent again" };
         await writer.updateMessage(message.id, { model: model.ref, error: failed }, this.deps.now());
-        const cut = await engine.stepCut(state.id, {
-          stepID,
-          estimatedInputTokens: request.estimatedInputTokens,
-          outputTokens: checkpoints.tokens,
-          ...(model.prices ? { prices: model.prices } : {}),
-        });
+        const cut = await chargeCutAttempt();
         if (cut.append.length > 0) {
           // What the cut attempt cost crossed a limit: no retry; the turn ends as any step over a limit does.
           cutCrossedLimit = true;
@@ -373,15 +321,8 @@ export class TurnRunner {
 
     if (result.kind !== "finished") {
       // Output the model had streamed is billed by the provider, whatever ended the stream.
-      if (streamed) {
-        const cut = await engine.stepCut(state.id, {
-          stepID,
-          estimatedInputTokens: request.estimatedInputTokens,
-          outputTokens: checkpoints.tokens,
-          ...(model.prices ? { prices: model.prices } : {}),
-        });
-        await writer.appendContext(state.id, cut.append);
-      } else await engine.releaseStep(state.id, { stepID });
+      if (streamed) await writer.appendContext(state.id, (await chargeCutAttempt()).append);
+      else await engine.releaseStep(state.id, { stepID });
       await recorder.failUnfinishedTools(ABORTED);
       const error = result.kind === "aborted" ? { name: "AbortError", message: "aborted" } : result.error;
       await writer.updateMessage(
@@ -417,7 +358,7 @@ export class TurnRunner {
     for (const call of result.toolCalls) {
       if (request.wrapUp || limitCrossed) break;
       if (request.signal.aborted) break;
-      facts.push(await this.executeTool(state, recorder, call, request.signal));
+      facts.push(await runToolCall(this.deps, state, recorder, call, request.signal));
     }
     await recorder.failUnfinishedTools(request.signal.aborted ? ABORTED : NOT_RUN_AT_LIMIT);
     engine.recordToolResults(state.id, facts);
@@ -426,61 +367,12 @@ export class TurnRunner {
     return { kind: "finished", messageID: message.id, toolCalls: result.toolCalls.length };
   }
 
-  private async executeTool(
-    state: SessionState,
-    recorder: StepRecorder,
-    call: StepToolCall,
-    signal: AbortSignal,
-  ): Promise<ToolResultFact> {
-    await recorder.toolRunning(call.id);
-    const outcome = call.invalidError
-      ? { output: call.invalidError, isError: true }
-      : await this.deps.tools.execute(
-          call.name,
-          call.input,
-          {
-            sessionID: state.id,
-            directory: state.directory,
-            signal,
-            permissions: this.deps.permissions,
-            bash: this.deps.settings.bash,
-          },
-          this.deps.engine,
-        );
-    await recorder.toolFinished(call.id, outcome);
-    if (call.name === "create_goal" && !outcome.isError && "goal" in outcome && outcome.goal) {
-      await this.deps.onGoalCreated(state.id, outcome.goal);
-    }
-    return {
-      tool: call.name,
-      ok: !outcome.isError,
-      changedWorkspace: !outcome.isError && "changedWorkspace" in outcome && outcome.changedWorkspace === true,
-      fingerprint: fingerprintToolResult(call.name, call.input, outcome.output),
-    };
-  }
-
   private reportError(sessionID: string, error: StepFailure): void {
     this.deps.bus.emit({
       type: "session.error",
       properties: { sessionID, error: { name: error.name, message: error.message } },
     });
   }
-}
-
-/** The size (as `history` counts it) of the messages before the last assistant message; undefined without one. */
-function charsBeforeLastAnswer(messages: readonly ModelMessage[]): number | undefined {
-  const last = messages.findLastIndex((message) => message.role === "assistant");
-  if (last < 0) return undefined;
-  return messages.slice(0, last).reduce((sum, message) => sum + JSON.stringify(message).length + 1, 2);
-}
-
-/** Room kept for the answer when the model's output cap is not configured. */
-function defaultOutputReserve(contextWindow: number): number {
-  return Math.min(8_192, Math.floor(contextWindow / 4));
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

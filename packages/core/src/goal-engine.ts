@@ -1,4 +1,4 @@
-import { type ModelPrices, stepCharge, turnCharge } from "./accounting.js";
+import { type ModelPrices, turnCharge } from "./accounting.js";
 import { applyCommands, type Committed } from "./apply-commands.js";
 import {
   budgetNoticeMessage,
@@ -28,8 +28,8 @@ import type { AbortSignalLike, GoalStore } from "./ports.js";
 import type { ToolResultFact } from "./progress.js";
 import { err, ok, type Result } from "./result.js";
 import { afterTurn, newSessionRuntime, type SessionRuntime } from "./session-runtime.js";
+import { type Charged, StepAccounting } from "./step-accounting.js";
 import { limitBeforeStep, stepAllowance } from "./step-allowance.js";
-import { estimatedCharge, newReservation, stepKey } from "./step-reservations.js";
 import { executeGoalTool, type GoalToolOutcome } from "./tool-execution.js";
 import type { GoalCommand, GoalRefusal } from "./transition.js";
 
@@ -44,6 +44,7 @@ export class GoalEngine {
   private readonly sessions = new Map<string, SessionRuntime>();
 
   private readonly gate: ContinuationGate;
+  private readonly steps: StepAccounting;
 
   constructor(private readonly options: GoalEngineOptions) {
     this.policy = { ...DEFAULT_GOAL_POLICY, ...options.policy };
@@ -55,6 +56,13 @@ export class GoalEngine {
       events: options.events,
       memory: (sessionID) => this.sessionState(sessionID),
       applyInLock: (sessionID, commands) => this.applyInLock(sessionID, commands, "runtime"),
+    });
+    this.steps = new StepAccounting({
+      store: () => this.store,
+      now: () => this.now(),
+      lock: this.lock,
+      turn: (sessionID) => this.sessionState(sessionID).turn,
+      commit: (sessionID, commands, goalID) => this.commit(sessionID, commands, "runtime", goalID),
     });
   }
 
@@ -290,60 +298,34 @@ export class GoalEngine {
     return allowance;
   }
 
+  // ---- step accounting (see StepAccounting) ----
+
   /** Charges one step (idempotent by step id) and returns the budget notice when this step crossed a limit. */
-  stepFinished(sessionID: string, step: StepReport): Promise<{ goal?: Goal; append: ContextMessage[] }> {
-    return this.lock.run(sessionID, async () => {
-      const turn = this.sessionState(sessionID).turn;
-      if (!turn?.goalID) return { append: [] };
-      const charge = stepCharge(step.usage, step.prices);
-      if (step.costUSD !== undefined && Number.isFinite(step.costUSD) && step.costUSD >= 0)
-        charge.costUSD = step.costUSD;
-      return this.chargeTurnGoal(sessionID, turn.goalID, stepKey(step.stepID), charge);
-    });
+  stepFinished(sessionID: string, step: StepReport): Promise<Charged> {
+    return this.steps.finished(sessionID, step);
   }
 
-  /**
-   * Before a goal turn's step is sent: its estimated input is reserved, so a crash before its charge still
-   * charges it (settled by `stepFinished` with the same step id).
-   */
-  async reserveStep(sessionID: string, step: { stepID: string; estimatedInputTokens: number }): Promise<void> {
-    const turn = this.sessionState(sessionID).turn;
-    if (!turn?.goalID) return;
-    await this.store.reserve(newReservation(step, { goalID: turn.goalID, sessionID }, this.now()));
+  /** Before a goal turn's step is sent: its estimated input is reserved, charged if the process dies. */
+  reserveStep(sessionID: string, step: { stepID: string; estimatedInputTokens: number }): Promise<void> {
+    return this.steps.reserve(sessionID, step);
   }
 
-  /**
-   * A reserved step that ended without usage to charge (it failed, or was aborted): the host knows what
-   * happened, so its reservation is dropped; only a crash leaves one to be charged at the next start.
-   */
-  async releaseStep(sessionID: string, step: { stepID: string }): Promise<void> {
-    if (!this.sessionState(sessionID).turn?.goalID) return;
-    await this.store.release(stepKey(step.stepID));
+  /** A reserved step that ended without usage to charge (failed, aborted before any output). */
+  releaseStep(sessionID: string, step: { stepID: string }): Promise<void> {
+    return this.steps.release(sessionID, step);
   }
 
-  /**
-   * A reserved step whose stream broke off after the model had started answering (cut for silence, or the
-   * connection died): the provider bills what it produced, so its estimated input and the output streamed so
-   * far are charged, marked estimated, under the step's key (once, however often it is reported).
-   */
+  /** A reserved step whose stream broke off mid-answer: its estimate is charged, once. */
   stepCut(
     sessionID: string,
     step: { stepID: string; estimatedInputTokens: number; outputTokens: number; prices?: ModelPrices },
-  ): Promise<{ goal?: Goal; append: ContextMessage[] }> {
-    return this.lock.run(sessionID, async () => {
-      const turn = this.sessionState(sessionID).turn;
-      if (!turn?.goalID) return { append: [] };
-      const reservation = newReservation(step, { goalID: turn.goalID, sessionID }, this.now());
-      const output = Math.max(0, Math.ceil(step.outputTokens));
-      const command = estimatedCharge({ ...reservation, outputTokens: output }, step.prices);
-      return this.chargeTurnGoal(sessionID, turn.goalID, command.key, command.charge, true);
-    });
+  ): Promise<Charged> {
+    return this.steps.cut(sessionID, step);
   }
 
   /** While a reserved step streams: the output so far, estimated. */
-  async checkpointStep(sessionID: string, step: { stepID: string; outputTokens: number }): Promise<void> {
-    if (!this.sessionState(sessionID).turn?.goalID) return;
-    await this.store.checkpoint(stepKey(step.stepID), Math.max(0, Math.ceil(step.outputTokens)));
+  checkpointStep(sessionID: string, step: { stepID: string; outputTokens: number }): Promise<void> {
+    return this.steps.checkpoint(sessionID, step);
   }
 
   /**
@@ -360,26 +342,6 @@ export class GoalEngine {
     this.sessionState(sessionID).turn?.results.push(...results);
   }
 
-  private async chargeTurnGoal(
-    sessionID: string,
-    goalID: string,
-    key: string,
-    charge: ReturnType<typeof stepCharge>,
-    estimated?: true,
-  ): Promise<{ goal?: Goal; append: ContextMessage[] }> {
-    const command = { type: "charge" as const, key, charge, ...(estimated ? { estimated } : {}) };
-    const result = await this.commit(sessionID, [command], "runtime", goalID);
-    if (!result.ok || !result.value.goal || result.value.goal.id !== goalID) return { append: [] };
-    const goal = result.value.goal;
-    const crossed = result.value.history.some((row) => row.kind === "status" && row.to === "budget_limited");
-    if (crossed && goal.limit) {
-      const turn = this.sessionState(sessionID).turn;
-      if (turn) turn.limitCrossed = true;
-      return { goal, append: [budgetNoticeMessage(goal, goal.limit)] };
-    }
-    return { goal, append: [] };
-  }
-
   /** Charges the turn (one turn, its busy seconds), judges progress and remembers the outcome. */
   turnEnded(sessionID: string, end: TurnEnd): Promise<{ goal?: Goal; append: ContextMessage[] }> {
     return this.lock.run(sessionID, () => this.turnEndedInLock(sessionID, end));
@@ -394,7 +356,8 @@ export class GoalEngine {
     let charged: { goal?: Goal; append: ContextMessage[] } = { append: [] };
     if (turn.goalID) {
       const seconds = Math.max(0, now - turn.startedAt) / 1000;
-      charged = await this.chargeTurnGoal(sessionID, turn.goalID, `turn:${turn.id}`, turnCharge(seconds));
+      const command = { type: "charge" as const, key: `turn:${turn.id}`, charge: turnCharge(seconds) };
+      charged = await this.steps.charge(sessionID, turn.goalID, command);
     }
     Object.assign(runtime, afterTurn(runtime, turn, end, now, this.policy.progressWindowTurns));
     if (end.blocked !== undefined && turn.goalID) {
@@ -448,19 +411,11 @@ export class GoalEngine {
   }
 
   /**
-   * After a restart: steps a dead process reserved but never charged are charged now, their reservation plus
-   * the output checkpointed, marked estimated (idempotent by step id, so a step charged once is never charged
-   * again); then the active goals of sessions not yet known here, to be offered a continuation.
+   * After a restart: steps a dead process reserved but never charged are charged (estimated, never twice);
+   * then the active goals of sessions not yet known here, to be offered a continuation.
    */
   async recover(): Promise<Goal[]> {
-    for (const reservation of await this.store.reservations()) {
-      if (this.sessions.get(reservation.sessionID)?.turn) continue;
-      await this.lock.run(reservation.sessionID, async () => {
-        const command = estimatedCharge(reservation);
-        const result = await this.commit(reservation.sessionID, [command], "runtime", reservation.goalID);
-        if (!result.ok || result.value.history.length === 0) await this.store.release(reservation.key);
-      });
-    }
+    await this.steps.settleLeftovers((sessionID) => this.sessions.get(sessionID)?.turn !== undefined);
     const active = await this.store.list({ status: "active" });
     // Only sessions this engine has not seen yet: a turn that started before recovery keeps its state.
     const recovered = active.filter((goal) => !this.sessions.has(goal.sessionID));

@@ -1,4 +1,4 @@
-import { compactionPrompt, ESTIMATE_BYTES_PER_TOKEN, type GoalEngine } from "@pursuit/core";
+import { assertNever, compactionPrompt, ESTIMATE_BYTES_PER_TOKEN, type GoalEngine } from "@pursuit/core";
 import { callWithRetries, classifyFailure, type RetryNotice, type RetryPolicy } from "@pursuit/driver";
 import { createId, type Store, type StoredMessageWithParts } from "@pursuit/store";
 import type { ModelMessage, ToolSet } from "ai";
@@ -53,6 +53,27 @@ export type CompactionOutcome =
   /** A goal limit leaves no room for the summary call. */
   | { kind: "stopped" }
   | { kind: "aborted" };
+
+/** How a turn ends after a compaction that did not let the step go on: outcome, error, reason to block. */
+export type CompactionTurnEnd = ["completed" | "error" | "aborted", StepFailure?, string?];
+
+/** Undefined when the step may go on; else how the turn ends (a compaction that cannot succeed blocks the goal). */
+export function turnEndAfter(outcome: CompactionOutcome): CompactionTurnEnd | undefined {
+  switch (outcome.kind) {
+    case "compacted":
+      return undefined;
+    case "impossible":
+      return ["completed", undefined, outcome.reason];
+    case "error":
+      return ["error", outcome.error];
+    case "stopped":
+      return ["completed"];
+    case "aborted":
+      return ["aborted"];
+    default:
+      return assertNever(outcome, "compaction outcome");
+  }
+}
 
 /**
  * Shrinks a session's model view when it outgrows the window: first the outputs of old tool calls are dropped

@@ -50,3 +50,31 @@ describe("the scripted model's context window", () => {
     }
   });
 });
+
+describe("the scripted model's prompt cache after a refusal", () => {
+  it("reads the cache only up to the last request it answered: a refused request cached nothing", async () => {
+    const model = await startScriptedModel({
+      behaviour: (_request, context) => (context.index === 1 ? { error: { status: 429 } } : { text: "ok" }),
+    });
+    const send = (messages: { role: string; content: string }[]) =>
+      fetch(`${model.url}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ messages }),
+      });
+    try {
+      const first = [{ role: "user", content: "a".repeat(4_000) }];
+      const longer = [...first, { role: "user", content: "b".repeat(8_000) }];
+      await send(first);
+      expect((await send(longer)).status).toBe(429);
+      await send(longer);
+      const cached = model.requests[2]?.response?.usage?.prompt_tokens_details.cached_tokens ?? 0;
+      const prompt = model.requests[2]?.response?.usage?.prompt_tokens ?? 0;
+      // Only the first request's prompt can be read from the cache, not the refused one's (which is all of it).
+      expect(cached).toBeGreaterThan(0);
+      expect(cached).toBeLessThan(prompt / 2);
+    } finally {
+      await model.close();
+    }
+  });
+});

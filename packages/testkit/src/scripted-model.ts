@@ -253,7 +253,11 @@ class ChatHandler {
     const sent = planResponse(reply, parsed, {
       requestIndex: recorded.index,
       promptTokens: estimatePromptTokens(parsed),
-      cachedTokens: estimateCachedTokens(parsed, previous.at(-1)?.body),
+      // Only a request the provider answered left a prompt in its cache: a refused one (429, 5xx, too long) did not.
+      cachedTokens: estimateCachedTokens(
+        parsed,
+        previous.findLast((earlier) => earlier.response?.status === 200)?.body,
+      ),
     });
     recorded.response = sent;
     const meta = {

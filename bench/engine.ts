@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GoalEngine } from "@pursuit/core";
+import { GoalEngine, type GoalTurn } from "@pursuit/core";
 import { monotonicIds, openStore } from "@pursuit/store";
 import { percentile, printTable } from "./stats.js";
 
@@ -18,11 +18,12 @@ export async function main(options: { goals?: number; samples?: number } = {}): 
     const engine = new GoalEngine({ store: store.goals, clock: { now: Date.now }, ids: monotonicIds });
     const sessions: string[] = [];
     const seedStart = performance.now();
+    const turns = new Map<string, GoalTurn>();
     for (let i = 0; i < goals; i++) {
       const sessionID = `ses_${i}`;
       sessions.push(sessionID);
       await engine.createGoal(sessionID, { objective: `goal number ${i}`, limits: { tokens: 10_000_000 } });
-      await engine.turnStarted(sessionID, { turnID: `turn_${i}`, continuation: true });
+      turns.set(sessionID, await engine.beginTurn(sessionID, { turnID: `turn_${i}`, continuation: true }));
     }
     const seedSeconds = (performance.now() - seedStart) / 1000;
 
@@ -33,8 +34,8 @@ export async function main(options: { goals?: number; samples?: number } = {}): 
     for (let i = 0; i < samples; i++) {
       const sessionID = sessions[(i * 7919) % goals] as string;
       const start = performance.now();
-      await engine.stepFinished(sessionID, {
-        stepID: `step_${i}`,
+      const turn = turns.get(sessionID) as GoalTurn;
+      await turn.reserveStep({ stepID: `step_${i}`, estimatedInputTokens: 120 }).finished({
         usage: { noCacheInput: 120, cacheRead: 4000, cacheWrite: 0, output: 80, reasoning: 0 },
       });
       await engine.sessionIdle(sessionID, facts);

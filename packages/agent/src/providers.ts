@@ -7,6 +7,7 @@ import type { ModelConfig, ProviderConfig, PursuitConfig } from "./config/config
 import { CONFIG_FILE_NAME } from "./config/load-config.js";
 import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, streamIdleTimeoutFromEnv } from "./config/stream-idle-timeout.js";
 import { lookUpCatalog } from "./model-catalog.js";
+import { announcingFetch } from "./model-loop/request-sending.js";
 
 /** A model ready for the loop, with what configuration says about it. */
 export type ResolvedModel = {
@@ -135,6 +136,7 @@ export class ModelResolver {
 
 function createClient(name: string, provider: ProviderConfig, env: Env): (modelID: string) => LanguageModel {
   const common = {
+    fetch: announcingFetch,
     ...(provider.baseURL ? { baseURL: provider.baseURL } : {}),
     ...(provider.headers ? { headers: provider.headers } : {}),
   };
@@ -145,6 +147,7 @@ function createClient(name: string, provider: ProviderConfig, env: Env): (modelI
         baseURL: provider.baseURL ?? "",
         ...(provider.apiKey ? { apiKey: provider.apiKey } : {}),
         ...(provider.headers ? { headers: provider.headers } : {}),
+        fetch: announcingFetch,
         // Without it streams carry no usage, and goals could not be charged.
         includeUsage: true,
       });

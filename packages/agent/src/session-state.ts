@@ -1,3 +1,4 @@
+import { TokenRate } from "@pursuit/core";
 import type { ModelMessage } from "ai";
 import type { MessageWithParts, SessionStatus } from "./events.js";
 
@@ -40,6 +41,9 @@ export type SessionState = {
    * starts, so each step reads and converts only the messages appended since; an abort drops the cache.
    */
   history?: { lastSeq: number; messages: ModelMessage[]; chars: number };
+  /** Characters a token in this session's prompts and answers, learnt from its provider's counts. */
+  inputRate: TokenRate;
+  outputRate: TokenRate;
   /** The session's model (from its metadata), once read. */
   model?: string | null;
   /** Tool parts left pending by a previous process were marked interrupted. */
@@ -53,4 +57,6 @@ export const newSessionState = (id: string, directory: string): SessionState => 
   pendingWaiters: [],
   status: { type: "idle" },
   repaired: false,
+  inputRate: new TokenRate(),
+  outputRate: new TokenRate(),
 });

@@ -2,21 +2,28 @@ import {
   type ContextMessage,
   type Goal,
   type GoalEngine,
+  type GoalTurn,
+  type StepUsage,
   stepCharge,
   type ToolResultFact,
   type TurnEnd,
 } from "@pursuit/core";
-import { callWithRetries, classifyFailure, type RetryNotice, type RetryPolicy } from "@pursuit/driver";
-import { createId, type Store } from "@pursuit/store";
-import type { ModelMessage } from "ai";
+import { classifyFailure, type RetryNotice, type RetryPolicy } from "@pursuit/driver";
+import type { Store } from "@pursuit/store";
 import { COMPACT_AT_SHARE, type CompactionTurnEnd, Compactor, turnEndAfter } from "./compaction/compactor.js";
 import type { EventBus, MessageWithParts } from "./events.js";
-import { OutputCheckpoints } from "./model-loop/output-checkpoints.js";
+import { runChargedStep } from "./model-loop/charged-step.js";
 import { cachedPrompt } from "./model-loop/prompt-caching.js";
-import { defaultOutputReserve, newInputTokens, promptTokens, readPromptView } from "./model-loop/prompt-view.js";
+import {
+  defaultOutputReserve,
+  newInputTokens,
+  type PromptView,
+  promptTokens,
+  readPromptView,
+} from "./model-loop/prompt-view.js";
 import { runToolCall } from "./model-loop/run-tool-call.js";
-import { providerFailureOf, runModelStep, type StepFailure } from "./model-loop/step.js";
-import { StepRecorder } from "./model-loop/step-recorder.js";
+import type { StepFailure, StepToolCall } from "./model-loop/step.js";
+import { StepTranscript } from "./model-loop/step-transcript.js";
 import { toStepUsage, toStoredUsage } from "./model-loop/usage.js";
 import type { PermissionPolicy } from "./permissions.js";
 import type { ModelResolver, ResolvedModel } from "./providers.js";
@@ -88,11 +95,10 @@ export class TurnRunner {
   }
 
   async run(state: SessionState, turn: TurnHandle, options: { modelRef?: string }): Promise<TurnResult> {
-    const { engine, writer } = this.deps;
-    await engine.turnStarted(state.id, { turnID: turn.id, continuation: turn.continuation });
+    const goalTurn = await this.deps.engine.beginTurn(state.id, { turnID: turn.id, continuation: turn.continuation });
     let result: TurnResult;
     try {
-      result = await this.steps(state, turn, options);
+      result = await this.steps(state, turn, goalTurn, options);
     } catch (error) {
       result = { outcome: "error", error: { name: "TurnError", message: (error as Error).message ?? String(error) } };
       this.reportError(state.id, result.error as StepFailure);
@@ -110,13 +116,17 @@ export class TurnRunner {
         ...(result.error?.retryAfterMs !== undefined ? { retryAfterMs: result.error.retryAfterMs } : {}),
       };
     }
-    const ended = await engine.turnEnded(state.id, end);
-    if (turn.stop !== "deleted") await writer.appendContext(state.id, ended.append);
+    const ended = await goalTurn.end(end);
+    if (turn.stop !== "deleted") await this.deps.writer.appendContext(state.id, ended.append);
     return result;
   }
 
-  private async steps(state: SessionState, turn: TurnHandle, options: { modelRef?: string }): Promise<TurnResult> {
-    const { engine, writer } = this.deps;
+  private async steps(
+    state: SessionState,
+    turn: TurnHandle,
+    goalTurn: GoalTurn,
+    options: { modelRef?: string },
+  ): Promise<TurnResult> {
     const signal = turn.controller.signal;
     const resolved = this.deps.models.resolve(options.modelRef);
     if (!resolved.ok) {
@@ -124,6 +134,7 @@ export class TurnRunner {
       this.reportError(state.id, error);
       return { outcome: "error", error };
     }
+    const model = resolved.value;
     const system = systemPrompt(state.directory);
     let lastAssistantID: string | undefined;
     const done = (outcome: TurnResult["outcome"], error?: StepFailure, blocked?: string): TurnResult => ({
@@ -141,54 +152,45 @@ export class TurnRunner {
       // Prompts appended so far are part of this step's history: this turn answers them.
       turn.waiters.push(...state.pendingWaiters);
       state.pendingWaiters = [];
-      let { messages, chars } = await readPromptView(this.deps.store, state);
-      const fixedChars = system.length + this.fixedPromptChars;
-      const estimatedInputTokens = newInputTokens(state, { messages, chars }, fixedChars);
-      const outputReserve = resolved.value.maxOutputTokens ?? defaultOutputReserve(resolved.value.contextWindow);
-      const overThreshold =
-        promptTokens(state, { messages, chars }, fixedChars) + outputReserve >
-        resolved.value.contextWindow * COMPACT_AT_SHARE;
+      const prepared = await this.prepare(state, model, system);
       const compactFor = (reason: "threshold" | "too_long") => {
         compactedAtStep = index;
-        return this.compact(state, resolved.value, reason, {
-          system,
-          outputReserve,
-          newInputTokens: estimatedInputTokens,
-          turn,
-        });
+        return this.compact(state, model, goalTurn, reason, { system, ...prepared, turn });
       };
-      if (overThreshold && compactedAtStep !== index) {
+      if (prepared.overThreshold && compactedAtStep !== index) {
         const compacted = await compactFor("threshold");
         if (compacted) return done(...compacted);
         index--;
         continue;
       }
-      const allowance = await engine.beforeStep(state.id, { estimatedInputTokens });
+      const allowance = await goalTurn.allowStep({
+        estimatedInputTokens: prepared.newInput.bound,
+        promptTokens: prepared.promptTokens,
+        ...(model.prices ? { prices: model.prices } : {}),
+      });
       if (allowance.kind === "stop") return done("completed");
-      const wrapUp = allowance.kind === "wrap_up";
+      let view = prepared.view;
       if (allowance.kind === "wrap_up" && allowance.append.length > 0) {
-        await writer.appendContext(state.id, allowance.append);
-        ({ messages, chars } = await readPromptView(this.deps.store, state));
+        await this.deps.writer.appendContext(state.id, allowance.append);
+        view = await readPromptView(this.deps.store, state);
       }
       if (signal.aborted) return done("aborted");
 
-      const step = await this.step(state, resolved.value, {
+      const step = await this.step(state, model, goalTurn, {
         system,
-        messages,
-        estimatedInputTokens,
-        maxOutputTokens: minDefined(allowance.maxOutputTokens, resolved.value.maxOutputTokens),
+        view,
+        estimatedInputTokens: prepared.newInput.likely,
+        maxOutputTokens: minDefined(allowance.maxOutputTokens, model.maxOutputTokens),
         signal,
         retryWait: turn.retryWait.signal,
-        wrapUp,
+        wrapUp: allowance.kind === "wrap_up",
       });
-      state.lastRequestChars = chars;
-      state.lastRequestMessageCount = messages.length;
       lastAssistantID = step.messageID;
       if (step.kind === "aborted") return done("aborted");
       if (step.kind === "failed" && classifyFailure(step.error) === "context_too_long") {
         // The provider's window is smaller than we knew: compact and send the step again, once.
         if (compactedAtStep === index) {
-          const reason = `the prompt is still too long for ${resolved.value.ref} after compacting: ${step.error.message}`;
+          const reason = `the prompt is still too long for ${model.ref} after compacting: ${step.error.message}`;
           return done("completed", undefined, reason);
         }
         const compacted = await compactFor("too_long");
@@ -197,24 +199,40 @@ export class TurnRunner {
         continue;
       }
       if (step.kind === "failed") return done("error", step.error);
-      if (wrapUp || step.toolCalls === 0) return done("completed");
+      if (allowance.kind === "wrap_up" || step.toolCalls === 0) return done("completed");
       if (signal.aborted) return done("aborted");
     }
+  }
+
+  /** The next step's prompt view and its sizes: new input (bound and likely), whole prompt, output room. */
+  private async prepare(state: SessionState, model: ResolvedModel, system: string) {
+    const view = await readPromptView(this.deps.store, state);
+    const fixedChars = system.length + this.fixedPromptChars;
+    const promptSize = promptTokens(state, view, fixedChars);
+    const outputReserve = model.maxOutputTokens ?? defaultOutputReserve(model.contextWindow);
+    return {
+      view,
+      newInput: newInputTokens(state, view, fixedChars),
+      promptTokens: promptSize,
+      outputReserve,
+      overThreshold: promptSize + outputReserve > model.contextWindow * COMPACT_AT_SHARE,
+    };
   }
 
   /** Compacts the view; undefined when the step may go on, else how the turn ends. */
   private async compact(
     state: SessionState,
     model: ResolvedModel,
+    goalTurn: GoalTurn,
     reason: "threshold" | "too_long",
-    request: { system: string; outputReserve: number; newInputTokens: number; turn: TurnHandle },
+    request: { system: string; outputReserve: number; newInput: { bound: number }; turn: TurnHandle },
   ): Promise<CompactionTurnEnd | undefined> {
-    const outcome = await this.compactor.compact(state, model, {
+    const outcome = await this.compactor.compact(state, model, goalTurn, {
       reason,
       system: request.system,
       toolChars: this.fixedPromptChars,
       outputReserve: request.outputReserve,
-      newInputTokens: request.newInputTokens,
+      newInputTokens: request.newInput.bound,
       signal: request.turn.controller.signal,
       retryWait: request.turn.retryWait.signal,
     });
@@ -222,18 +240,18 @@ export class TurnRunner {
     return turnEndAfter(outcome);
   }
 
-  /** One model step and its tool calls. */
+  /** One model step (charged through the turn, retried inside it) and its tool calls. */
   private async step(
     state: SessionState,
     model: ResolvedModel,
+    goalTurn: GoalTurn,
     request: {
       system: string;
-      messages: ModelMessage[];
+      view: PromptView;
       maxOutputTokens: number | undefined;
       signal: AbortSignal;
-      /** Aborts with the turn, or alone when the goal is paused or cleared during a retry wait. */
       retryWait: AbortSignal;
-      /** Reserved before the request, so a crash mid-step still charges it. */
+      /** What a crash or a cut stream charges as the step's input. */
       estimatedInputTokens: number;
       wrapUp: boolean;
     },
@@ -242,129 +260,96 @@ export class TurnRunner {
     | { kind: "aborted"; messageID: string }
     | { kind: "failed"; messageID: string; error: StepFailure }
   > {
-    const { engine, writer } = this.deps;
-    // Each attempt of the step is reserved and charged under its own id: an attempt cut mid-stream is billed.
-    let stepID = createId("step");
+    const { writer } = this.deps;
     const prompt = cachedPrompt(model.providerType, {
       system: request.system,
-      messages: request.messages,
+      messages: request.view.messages,
       sessionID: state.id,
       ...(state.lastRequestMessageCount !== undefined ? { previousMessageCount: state.lastRequestMessageCount } : {}),
     });
-    const newMessage = () => writer.appendAssistant(state.id, { model: model.ref }, [{ type: "step-start", stepID }]);
-    let message = await newMessage();
-    let recorder = new StepRecorder(writer, message.id, this.deps.now);
-    let streamed = false;
-    const reserve = async () => {
-      await engine.reserveStep(state.id, { stepID, estimatedInputTokens: request.estimatedInputTokens });
-      const attemptID = stepID;
-      return new OutputCheckpoints((outputTokens) =>
-        engine.checkpointStep(state.id, { stepID: attemptID, outputTokens }),
-      );
-    };
-    let checkpoints = await reserve();
-    // An attempt whose stream broke off after the model started answering: billed by the provider, so charged.
-    const chargeCutAttempt = () =>
-      engine.stepCut(state.id, {
-        stepID,
-        estimatedInputTokens: request.estimatedInputTokens,
-        outputTokens: checkpoints.tokens,
-        ...(model.prices ? { prices: model.prices } : {}),
-      });
-    let cutCrossedLimit = false;
-    const attempt = async () => {
-      if (streamed) {
-        // The failed attempt streamed part of an answer: that stays, marked failed, and is charged (the provider
-        // bills it); the retry answers in a message of its own.
-        await recorder.flushOpenBlocks();
-        await recorder.failUnfinishedTools(ABORTED);
-        const failed = { name: "StreamError", message: "the answer broke off; the request was sent again" };
-        await writer.updateMessage(message.id, { model: model.ref, error: failed }, this.deps.now());
-        const cut = await chargeCutAttempt();
-        if (cut.append.length > 0) {
-          // What the cut attempt cost crossed a limit: no retry; the turn ends as any step over a limit does.
-          cutCrossedLimit = true;
-          await writer.appendContext(state.id, cut.append);
-          return { kind: "aborted" as const };
-        }
-        message = await newMessage();
-        recorder = new StepRecorder(writer, message.id, this.deps.now);
-        streamed = false;
-        stepID = createId("step");
-        checkpoints = await reserve();
-      }
-      return runModelStep({
-        model: model.model,
+    const transcript = new StepTranscript(writer, state.id, model.ref, this.deps.now);
+    const { result, charged, stepID } = await runChargedStep({
+      goalTurn,
+      model,
+      request: {
         ...prompt,
         tools: this.deps.tools.toolSet,
         ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
-        signal: request.signal,
-        ...(model.streamIdleTimeoutMs !== undefined ? { idleTimeoutMs: model.streamIdleTimeoutMs } : {}),
-        onEvent: async (event) => {
-          streamed = true;
-          await recorder.onEvent(event);
-          await checkpoints.streamed(event);
-        },
-      });
-    };
-    // Transient provider failures are retried here, inside the turn, while the session shows `retrying`.
-    const result = await callWithRetries(attempt, {
-      policy: this.deps.settings.retry,
-      clock: { now: this.deps.now },
-      signal: request.retryWait,
-      failureOf: providerFailureOf,
+      },
+      estimatedInputTokens: request.estimatedInputTokens,
+      outputRate: state.outputRate,
+      signal: request.signal,
+      retryWait: request.retryWait,
+      retry: this.deps.settings.retry,
+      now: this.deps.now,
       onRetry: (notice) => this.deps.onRetry(state.id, notice),
-      onRetryEnd: () => this.deps.onRetry(state.id, undefined),
+      onAttempt: (stepID) => transcript.attempt(stepID),
+      onEvent: transcript.onEvent,
+      onCut: async (cut, attempt) => {
+        if (attempt.streamed) await transcript.brokeOff();
+        if (cut.append.length === 0) return true;
+        // What the cut attempt cost crossed a limit: no retry; the turn ends as any step over a limit does.
+        await writer.appendContext(state.id, cut.append);
+        return false;
+      },
     });
-    await recorder.flushOpenBlocks();
-    if (cutCrossedLimit) return { kind: "finished", messageID: message.id, toolCalls: 0 };
-
+    state.lastRequestChars = request.view.chars;
+    state.lastRequestMessageCount = request.view.messages.length;
+    const messageID = transcript.messageID;
+    if (result.kind === "stopped_after_cut") return { kind: "finished", messageID, toolCalls: 0 };
     if (result.kind !== "finished") {
-      // Output the model had streamed is billed by the provider, whatever ended the stream.
-      if (streamed) await writer.appendContext(state.id, (await chargeCutAttempt()).append);
-      else await engine.releaseStep(state.id, { stepID });
-      await recorder.failUnfinishedTools(ABORTED);
+      // Output the model had streamed is billed by the provider, whatever ended the stream: charged by now.
+      await writer.appendContext(state.id, charged.append);
       const error = result.kind === "aborted" ? { name: "AbortError", message: "aborted" } : result.error;
-      await writer.updateMessage(
-        message.id,
-        { model: model.ref, error: { name: error.name, message: error.message } },
-        this.deps.now(),
-      );
-      if (result.kind === "aborted") return { kind: "aborted", messageID: message.id };
+      await transcript.failed({ name: error.name, message: error.message });
+      if (result.kind === "aborted") return { kind: "aborted", messageID };
       // A prompt over the window is no error to show: the turn compacts and sends the step again.
       if (classifyFailure(result.error) !== "context_too_long") this.reportError(state.id, result.error);
-      return { kind: "failed", messageID: message.id, error: result.error };
+      return { kind: "failed", messageID, error: result.error };
     }
-
-    // Charge first: a step's tokens are spent whatever happens to its tool calls.
     const usage = toStepUsage(result.usage);
-    state.lastPromptTokens = usage.noCacheInput + usage.cacheRead + usage.cacheWrite + usage.output;
+    this.learnRates(state, request.view, request.system, usage);
+    await transcript.recorder.flushOpenBlocks();
     const costUSD = model.prices ? stepCharge(usage, model.prices).costUSD : null;
-    const charged = await engine.stepFinished(state.id, {
-      stepID,
-      usage,
-      ...(model.prices ? { prices: model.prices } : {}),
-    });
     const stored = toStoredUsage(usage);
     await writer.finishMessage(
-      message.id,
+      messageID,
       { type: "step-finish", stepID, finishReason: result.finishReason, usage: stored, costUSD },
       { model: model.ref, finishReason: result.finishReason, usage: stored, costUSD },
       this.deps.now(),
     );
-
-    const limitCrossed = charged.append.length > 0;
-    const facts: ToolResultFact[] = [];
-    for (const call of result.toolCalls) {
-      if (request.wrapUp || limitCrossed) break;
-      if (request.signal.aborted) break;
-      facts.push(await runToolCall(this.deps, state, recorder, call, request.signal));
-    }
-    await recorder.failUnfinishedTools(request.signal.aborted ? ABORTED : NOT_RUN_AT_LIMIT);
-    engine.recordToolResults(state.id, facts);
+    const toolCalls = await this.runToolCalls(state, goalTurn, transcript, result.toolCalls, {
+      skip: request.wrapUp || charged.append.length > 0,
+      signal: request.signal,
+    });
     await writer.appendContext(state.id, charged.append as ContextMessage[]);
-    if (request.signal.aborted) return { kind: "aborted", messageID: message.id };
-    return { kind: "finished", messageID: message.id, toolCalls: result.toolCalls.length };
+    if (request.signal.aborted) return { kind: "aborted", messageID };
+    return { kind: "finished", messageID, toolCalls };
+  }
+
+  /** The step's tool calls, one after another, unless the step wrapped up or crossed a limit; their facts go to the turn. */
+  private async runToolCalls(
+    state: SessionState,
+    goalTurn: GoalTurn,
+    transcript: StepTranscript,
+    calls: readonly StepToolCall[],
+    options: { skip: boolean; signal: AbortSignal },
+  ): Promise<number> {
+    const facts: ToolResultFact[] = [];
+    for (const call of calls) {
+      if (options.skip || options.signal.aborted) break;
+      facts.push(await runToolCall(this.deps, state, goalTurn, transcript.recorder, call, options.signal));
+    }
+    await transcript.recorder.failUnfinishedTools(options.signal.aborted ? ABORTED : NOT_RUN_AT_LIMIT);
+    goalTurn.recordToolResults(facts);
+    return calls.length;
+  }
+
+  /** The provider counted the prompt and the answer: the session's rates and the next prompt's base follow. */
+  private learnRates(state: SessionState, view: PromptView, system: string, usage: StepUsage): void {
+    const promptInput = usage.noCacheInput + usage.cacheRead + usage.cacheWrite;
+    state.inputRate.observe(view.chars + system.length + this.fixedPromptChars, promptInput);
+    state.lastPromptTokens = promptInput + usage.output;
   }
 
   private reportError(sessionID: string, error: StepFailure): void {

@@ -94,4 +94,39 @@ describe("budget", () => {
     expect(goal.usage.tokens).toBeLessThanOrEqual(limit * 1.05);
     expect(limited.limit).toBe("tokens");
   });
+
+  it("stays within 5% of a dollar limit on a priced model with ~4.5k-token answers, priced as the model bills", async () => {
+    // $3 / $15 per million tokens (input / output), no cache prices: cache reads bill at the input price.
+    const prices = { input: 3, output: 15 };
+    const longAnswer = "The report goes on. ".repeat(900);
+    harness = await Harness.start({
+      behaviour: (request) => {
+        if (lastUserText(request).includes(NOTICE)) return { text: "Stopping here." };
+        if (request.body.messages.at(-1)?.role === "tool") return { text: longAnswer };
+        const n = toolCallsMade(request, "write").length + 1;
+        return { toolCalls: [{ name: "write", arguments: { path: `part-${n}.txt`, content: "x" } }] };
+      },
+      goal: { wrapUpMaxOutputTokens: WRAP_UP_CAP },
+      modelSettings: { prices },
+    });
+    const sessionID = await harness.session();
+    const limit = 0.25;
+    await harness.runtime.goals.create(sessionID, { objective: "Write long reports", limits: { costUSD: limit } });
+    const limited = await harness.waitForGoal(sessionID, (g) => g.status === "budget_limited");
+    await harness.settle();
+    const requests = harness.model.requests;
+    expect(requests.some((request) => (request.response?.usage?.completion_tokens ?? 0) > 4_000)).toBe(true);
+    // What the model billed in dollars, request by request.
+    const billedUSD = requests.reduce((sum, request) => {
+      const usage = request.response?.usage;
+      if (!usage || request.response?.status !== 200) return sum;
+      return sum + (usage.prompt_tokens * prices.input + usage.completion_tokens * prices.output) / 1e6;
+    }, 0);
+    const goal = (await harness.runtime.goals.get(sessionID))!;
+    expect(limited.limit).toBe("costUSD");
+    expect(goal.usage.costUSD).toBeCloseTo(billedUSD, 6);
+    expect(goal.usage.costUSD).toBeLessThanOrEqual(limit * 1.05);
+    // Each request's output was capped by the dollars its input left: none could pass the limit by a whole answer.
+    expect(requests.every((request) => typeof request.body.max_tokens === "number")).toBe(true);
+  });
 });

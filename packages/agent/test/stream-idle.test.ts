@@ -39,7 +39,12 @@ describe("a model stream that goes silent", () => {
     expect(estimated).toHaveLength(1);
     expect(estimated[0]!.charge.output).toBeGreaterThan(0);
     expect(new Set(charges.map((row) => row.key)).size).toBe(charges.length);
-    expect(goal.usage.tokens).toBe(billedTokens(harness.model.requests) + estimated[0]!.charge.tokens);
+    // The model bills the cut request for its input and the words it streamed: the estimate comes close.
+    const answered = harness.model.requests.filter((request) => request !== stalled);
+    expect(goal.usage.tokens - estimated[0]!.charge.tokens).toBe(billedTokens(answered));
+    const billed = billedTokens(harness.model.requests);
+    expect(goal.usage.tokens).toBeGreaterThanOrEqual(0.95 * billed);
+    expect(goal.usage.tokens).toBeLessThanOrEqual(1.1 * billed);
 
     // People see the cut answer, marked, and the retried one.
     const transcript = await harness.runtime.sessions.messages(sessionID);

@@ -21,12 +21,14 @@ const steadyWriter: BehaviourFunction = (_request, context) => ({
 export type KillScenarioResult = {
   goal: Goal | undefined;
   charges: Extract<GoalHistoryEntry, { kind: "charged" }>[];
-  /** Tokens the model billed for the requests it finished. */
+  /** Tokens the model billed, as providers bill (a cut request for its input and the output streamed). */
   billed: number;
   /** The same, with each request a kill cut counted in full. */
   served: number;
   requests: number;
   cutRequests: number;
+  /** What the model billed for the requests a kill cut (their input and the output streamed before it). */
+  cutBilled: number;
 };
 
 /**
@@ -87,6 +89,7 @@ export async function runKillScenario(kills: number): Promise<KillScenarioResult
       served,
       requests: model.requests.length,
       cutRequests: model.requests.filter((request) => request.disconnectedAt !== undefined).length,
+      cutBilled: billedTokens(model.requests.filter((request) => request.disconnectedAt !== undefined)),
     };
   } finally {
     for (const child of started) {

@@ -1,7 +1,7 @@
 import type { Goal, GoalLimits, GoalUsage, LimitName } from "./goal.js";
 import { usedOf } from "./limits.js";
-import { utf8Length } from "./step-allowance.js";
 import { escapeUserText, renderTemplate } from "./templates.js";
+import { utf8Length } from "./token-estimate.js";
 import { formatAmount } from "./transition.js";
 
 /**

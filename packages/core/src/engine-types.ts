@@ -1,4 +1,4 @@
-import type { ModelPrices, StepUsage } from "./accounting.js";
+import type { StepUsage } from "./accounting.js";
 import type { ContextMessage } from "./context.js";
 import { type ContinuationPolicy, DEFAULT_CONTINUATION_POLICY } from "./continuation.js";
 import type { Goal, GoalLimits } from "./goal.js";
@@ -53,13 +53,15 @@ export type StepAllowance =
   | { kind: "wrap_up"; maxOutputTokens: number; append: ContextMessage[] }
   | { kind: "stop"; reason: string };
 
+/** A finished step as the provider reported it. */
 export type StepReport = {
-  stepID: string;
   usage: StepUsage;
-  prices?: ModelPrices;
-  /** Dollars the host already knows for this step (OpenCode prices steps itself); wins over `prices`. */
+  /** Dollars the host already knows for this step (OpenCode prices steps itself); wins over the step's prices. */
   costUSD?: number;
 };
+
+/** A charge committed, and the goal context it calls for: the budget notice when it crossed a limit. */
+export type Charged = { goal?: Goal; append: ContextMessage[] };
 
 export type TurnEnd = {
   outcome: "completed" | "error" | "aborted";

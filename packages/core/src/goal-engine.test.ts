@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { StepUsage } from "./accounting.js";
+import type { ModelPrices, StepUsage } from "./accounting.js";
 import type { SessionFacts } from "./continuation.js";
 import type { GoalPolicy } from "./engine-types.js";
 import { GoalEngine } from "./goal-engine.js";
+import type { GoalTurn } from "./goal-turn.js";
 import { createMemoryGoalStore } from "./memory-store.js";
 import type { VerifyRunner } from "./ports.js";
 import { fingerprintToolResult, type ToolResultFact } from "./progress.js";
@@ -24,6 +25,19 @@ const wrote = (path: string): ToolResultFact => ({
   fingerprint: fingerprintToolResult("write", { path }, "ok"),
 });
 
+/** Reports a finished step of a turn, as a host does: reserved before its request, settled with its usage. */
+const finishStep = (
+  turn: GoalTurn,
+  step: { stepID: string; usage: StepUsage; prices?: ModelPrices; costUSD?: number },
+) =>
+  turn
+    .reserveStep({ stepID: step.stepID, estimatedInputTokens: 0, ...(step.prices ? { prices: step.prices } : {}) })
+    .finished({ usage: step.usage, ...(step.costUSD !== undefined ? { costUSD: step.costUSD } : {}) });
+
+/** Runs one goal tool in a turn of its own, as the model would. */
+const runTool = async (engine: GoalEngine, name: string, args: unknown) =>
+  (await engine.beginTurn(S, { turnID: `tool-${name}`, continuation: false })).executeTool(name, args);
+
 function setup(options: { verify?: VerifyRunner; policy?: Partial<GoalPolicy> } = {}) {
   const clock = new FakeClock();
   const events = new EventLog();
@@ -41,17 +55,17 @@ function setup(options: { verify?: VerifyRunner; policy?: Partial<GoalPolicy> } 
     } = {},
   ) {
     const turnID = `turn-${++turns}`;
-    await engine.turnStarted(S, { turnID, continuation: opts.continuation ?? true });
+    const goalTurn = await engine.beginTurn(S, { turnID, continuation: opts.continuation ?? true });
     const appended = [];
     for (const [i, [stepUsage, results]] of steps.entries()) {
-      const allowance = await engine.beforeStep(S);
+      const allowance = await goalTurn.allowStep();
       if (allowance.kind === "stop") break;
-      const done = await engine.stepFinished(S, { stepID: `${turnID}-${i}`, usage: stepUsage });
-      engine.recordToolResults(S, results);
+      const done = await finishStep(goalTurn, { stepID: `${turnID}-${i}`, usage: stepUsage });
+      goalTurn.recordToolResults(results);
       appended.push(...done.append);
     }
     clock.advance((opts.seconds ?? 1) * 1000);
-    const end = await engine.turnEnded(S, {
+    const end = await goalTurn.end({
       outcome: opts.outcome ?? "completed",
       ...(opts.error ? { error: opts.error } : {}),
     });
@@ -105,13 +119,13 @@ describe("GoalEngine: accounting", () => {
   it("charges steps once by step id, and each turn's busy time once", async () => {
     const { engine, clock } = setup();
     await engine.createGoal(S, { objective: "a" });
-    await engine.turnStarted(S, { turnID: "t1", continuation: false });
-    await engine.stepFinished(S, { stepID: "x", usage: usage(100, 10, 5000) });
-    await engine.stepFinished(S, { stepID: "x", usage: usage(100, 10, 5000) });
+    const goalTurn = await engine.beginTurn(S, { turnID: "t1", continuation: false });
+    await finishStep(goalTurn, { stepID: "x", usage: usage(100, 10, 5000) });
+    await finishStep(goalTurn, { stepID: "x", usage: usage(100, 10, 5000) });
     clock.advance(2500);
-    await engine.turnEnded(S, { outcome: "completed" });
+    await goalTurn.end({ outcome: "completed" });
     clock.advance(60_000); // idle time is never charged
-    await engine.turnEnded(S, { outcome: "completed" });
+    await goalTurn.end({ outcome: "completed" });
     const goal = await engine.getGoal(S);
     expect(goal?.usage).toMatchObject({ tokens: 110, input: 100, cacheRead: 5000, output: 10, turns: 1, seconds: 2.5 });
   });
@@ -119,10 +133,10 @@ describe("GoalEngine: accounting", () => {
   it("takes dollars the host already knows over model prices, and tool results reported apart", async () => {
     const { engine } = setup();
     await engine.createGoal(S, { objective: "a" });
-    await engine.turnStarted(S, { turnID: "t", continuation: true });
-    engine.recordToolResults(S, [wrote("a.txt")]);
-    await engine.stepFinished(S, { stepID: "1", usage: usage(1000), prices: { input: 1, output: 1 }, costUSD: 0.25 });
-    await engine.turnEnded(S, { outcome: "completed" });
+    const goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: true });
+    goalTurn.recordToolResults([wrote("a.txt")]);
+    await finishStep(goalTurn, { stepID: "1", usage: usage(1000), prices: { input: 1, output: 1 }, costUSD: 0.25 });
+    await goalTurn.end({ outcome: "completed" });
     expect((await engine.getGoal(S))?.usage.costUSD).toBe(0.25);
     expect(await engine.sessionIdle(S, idle)).toMatchObject({ kind: "continue" });
   });
@@ -130,12 +144,12 @@ describe("GoalEngine: accounting", () => {
   it("never charges a turn's steps to a goal another writer put in place meanwhile", async () => {
     const { engine, store } = setup();
     await engine.createGoal(S, { objective: "first" });
-    await engine.turnStarted(S, { turnID: "t", continuation: false });
+    const goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: false });
     // Another process (the HTTP API, say) completes the goal and sets a new one while the turn runs.
     const other = new GoalEngine({ store, clock: new FakeClock(), ids: { next: (prefix) => `${prefix}-other` } });
     await other.updateGoal(S, { status: "complete" });
     await other.createGoal(S, { objective: "second" });
-    await engine.stepFinished(S, { stepID: "late", usage: usage(500) });
+    await finishStep(goalTurn, { stepID: "late", usage: usage(500) });
     expect(await engine.getGoal(S)).toMatchObject({ objective: "second", usage: { tokens: 0 } });
   });
 
@@ -152,37 +166,37 @@ describe("GoalEngine: hard limits", () => {
   it("caps each step's output by the tokens left minus the estimated input", async () => {
     const { engine } = setup();
     await engine.createGoal(S, { objective: "a", limits: { tokens: 1000 } });
-    await engine.turnStarted(S, { turnID: "t", continuation: true });
-    expect(await engine.beforeStep(S, { estimatedInputTokens: 200 })).toEqual({ kind: "run", maxOutputTokens: 800 });
-    await engine.stepFinished(S, { stepID: "1", usage: usage(300, 200) });
-    expect(await engine.beforeStep(S)).toEqual({ kind: "run", maxOutputTokens: 500 });
+    const goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: true });
+    expect(await goalTurn.allowStep({ estimatedInputTokens: 200 })).toEqual({ kind: "run", maxOutputTokens: 800 });
+    await finishStep(goalTurn, { stepID: "1", usage: usage(300, 200) });
+    expect(await goalTurn.allowStep()).toEqual({ kind: "run", maxOutputTokens: 500 });
   });
 
   it("wraps up instead of starting a step whose estimated input leaves less room than a wrap-up", async () => {
     const { engine } = setup({ policy: { wrapUpMaxOutputTokens: 64 } });
     await engine.createGoal(S, { objective: "a", limits: { tokens: 10_000 } });
-    await engine.turnStarted(S, { turnID: "t", continuation: true });
-    expect(await engine.beforeStep(S, { estimatedInputTokens: 9_936 })).toEqual({
+    const goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: true });
+    expect(await goalTurn.allowStep({ estimatedInputTokens: 9_936 })).toEqual({
       kind: "run",
       maxOutputTokens: 64,
     });
-    const wrap = await engine.beforeStep(S, { estimatedInputTokens: 9_937 });
+    const wrap = await goalTurn.allowStep({ estimatedInputTokens: 9_937 });
     expect(wrap.kind).toBe("wrap_up");
     if (wrap.kind === "wrap_up") {
       expect(wrap.maxOutputTokens).toBe(64);
       expect(wrap.append.map((m) => m.kind)).toEqual(["budget_notice"]);
     }
     expect(await engine.getGoal(S)).toMatchObject({ status: "budget_limited", limit: "tokens" });
-    expect((await engine.beforeStep(S)).kind).toBe("stop");
+    expect((await goalTurn.allowStep()).kind).toBe("stop");
   });
 
   it("starts no wrap-up whose input and output cap would pass the token limit by more than 5%", async () => {
     const { engine } = setup({ policy: { wrapUpMaxOutputTokens: 256 } });
     await engine.createGoal(S, { objective: "a", limits: { tokens: 20_000 } });
-    await engine.turnStarted(S, { turnID: "t", continuation: true });
-    await engine.stepFinished(S, { stepID: "1", usage: usage(15_000, 4_500) });
+    const goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: true });
+    await finishStep(goalTurn, { stepID: "1", usage: usage(15_000, 4_500) });
     // The next request sends the 4.5k-token answer back: 19.5k + 4.5k input passes the limit.
-    const allowance = await engine.beforeStep(S, { estimatedInputTokens: 4_600 });
+    const allowance = await goalTurn.allowStep({ estimatedInputTokens: 4_600 });
     expect(allowance).toEqual({ kind: "stop", reason: "the goal's tokens limit is reached" });
     expect(await engine.getGoal(S)).toMatchObject({ status: "budget_limited", usage: { tokens: 19_500 } });
   });
@@ -190,25 +204,25 @@ describe("GoalEngine: hard limits", () => {
   it("caps the answer after the model completes its goal by what the 5% bound leaves", async () => {
     const { engine } = setup();
     await engine.createGoal(S, { objective: "a", limits: { tokens: 1_000 } });
-    await engine.turnStarted(S, { turnID: "t", continuation: true });
-    await engine.stepFinished(S, { stepID: "1", usage: usage(900, 50) });
+    const goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: true });
+    await finishStep(goalTurn, { stepID: "1", usage: usage(900, 50) });
     await engine.apply(S, [{ type: "complete", evidence: "done" }], "model");
-    expect(await engine.beforeStep(S, { estimatedInputTokens: 60 })).toEqual({ kind: "run", maxOutputTokens: 40 });
-    expect((await engine.beforeStep(S, { estimatedInputTokens: 100 })).kind).toBe("stop");
+    expect(await goalTurn.allowStep({ estimatedInputTokens: 60 })).toEqual({ kind: "run", maxOutputTokens: 40 });
+    expect((await goalTurn.allowStep({ estimatedInputTokens: 100 })).kind).toBe("stop");
   });
 
   it("the crossing step appends the budget notice once, allows one wrap-up step, then stops every step", async () => {
     const { engine } = setup({ policy: { wrapUpMaxOutputTokens: 64 } });
     await engine.createGoal(S, { objective: "a", limits: { tokens: 10_000 } });
-    await engine.turnStarted(S, { turnID: "t", continuation: true });
-    const crossed = await engine.stepFinished(S, { stepID: "1", usage: usage(9_900, 150) });
+    const goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: true });
+    const crossed = await finishStep(goalTurn, { stepID: "1", usage: usage(9_900, 150) });
     expect(crossed.goal).toMatchObject({ status: "budget_limited", limit: "tokens" });
     expect(crossed.append.map((m) => m.kind)).toEqual(["budget_notice"]);
-    expect(await engine.beforeStep(S)).toEqual({ kind: "wrap_up", maxOutputTokens: 64, append: [] });
-    const wrap = await engine.stepFinished(S, { stepID: "2", usage: usage(40, 64) });
+    expect(await goalTurn.allowStep()).toEqual({ kind: "wrap_up", maxOutputTokens: 64, append: [] });
+    const wrap = await finishStep(goalTurn, { stepID: "2", usage: usage(40, 64) });
     expect(wrap.append).toEqual([]);
-    expect(await engine.beforeStep(S)).toEqual({ kind: "stop", reason: "the goal's tokens limit is reached" });
-    const end = await engine.turnEnded(S, { outcome: "completed" });
+    expect(await goalTurn.allowStep()).toEqual({ kind: "stop", reason: "the goal's tokens limit is reached" });
+    const end = await goalTurn.end({ outcome: "completed" });
     expect(end.append).toEqual([]);
     expect(await engine.sessionIdle(S, idle)).toEqual({ kind: "none", why: "goal is budget_limited" });
   });
@@ -216,14 +230,14 @@ describe("GoalEngine: hard limits", () => {
   it("a seconds limit reached during a turn stops the next step after one wrap-up with the notice", async () => {
     const { engine, clock } = setup();
     await engine.createGoal(S, { objective: "a", limits: { seconds: 10 } });
-    await engine.turnStarted(S, { turnID: "t", continuation: true });
-    expect((await engine.beforeStep(S)).kind).toBe("run");
+    const goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: true });
+    expect((await goalTurn.allowStep()).kind).toBe("run");
     clock.advance(10_000);
-    const wrap = await engine.beforeStep(S);
+    const wrap = await goalTurn.allowStep();
     expect(wrap.kind).toBe("wrap_up");
     if (wrap.kind === "wrap_up") expect(wrap.append[0]?.text).toContain("time limit is reached (10 s of 10 s)");
-    expect((await engine.beforeStep(S)).kind).toBe("stop");
-    await engine.turnEnded(S, { outcome: "completed" });
+    expect((await goalTurn.allowStep()).kind).toBe("stop");
+    await goalTurn.end({ outcome: "completed" });
     expect(await engine.getGoal(S)).toMatchObject({
       status: "budget_limited",
       limit: "seconds",
@@ -243,13 +257,60 @@ describe("GoalEngine: hard limits", () => {
   it("a cost limit flips with priced steps", async () => {
     const { engine } = setup();
     await engine.createGoal(S, { objective: "a", limits: { costUSD: 0.5 } });
-    await engine.turnStarted(S, { turnID: "t", continuation: true });
-    const step = await engine.stepFinished(S, {
+    const goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: true });
+    const step = await finishStep(goalTurn, {
       stepID: "1",
       usage: usage(100_000, 0),
       prices: { input: 5, output: 5 },
     });
     expect(step.goal).toMatchObject({ status: "budget_limited", limit: "costUSD", usage: { costUSD: 0.5 } });
+  });
+
+  it("caps a priced step's output by the dollars left after its input, cache reads and writes priced apart", async () => {
+    const { engine } = setup();
+    await engine.createGoal(S, { objective: "a", limits: { costUSD: 0.25 } });
+    const goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: true });
+    const flat = { input: 3, output: 15 };
+    // 10k new tokens at $3/M leave $0.22: 14,666 tokens at $15/M.
+    expect(await goalTurn.allowStep({ estimatedInputTokens: 10_000, prices: flat })).toEqual({
+      kind: "run",
+      maxOutputTokens: 14_666,
+    });
+    // New input priced as a cache write ($3.75/M), the 98k cached rest as cache reads ($0.30/M): $0.0369.
+    const cached = { ...flat, cacheRead: 0.3, cacheWrite: 3.75 };
+    expect(await goalTurn.allowStep({ estimatedInputTokens: 2_000, promptTokens: 100_000, prices: cached })).toEqual({
+      kind: "run",
+      maxOutputTokens: 14_206,
+    });
+  });
+
+  it("stops before a priced step whose input alone would pass the dollar limit, without a wrap-up past +5%", async () => {
+    const { engine } = setup();
+    const prices = { input: 3, output: 15 };
+    await engine.createGoal(S, { objective: "a", limits: { costUSD: 0.25 } });
+    const goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: true });
+    await finishStep(goalTurn, { stepID: "1", usage: usage(10_000, 14_000), prices });
+    expect((await engine.getGoal(S))?.usage.costUSD).toBe(0.24);
+    // The next request sends the 14k-token answer back: $0.072 of input with $0.01 left.
+    expect(await goalTurn.allowStep({ estimatedInputTokens: 14_000, promptTokens: 24_000, prices })).toEqual({
+      kind: "stop",
+      reason: "the goal's costUSD limit is reached",
+    });
+    expect(await engine.getGoal(S)).toMatchObject({ status: "budget_limited", limit: "costUSD" });
+  });
+
+  it("after a priced step crosses the dollar limit, one wrap-up runs only within +5% of it", async () => {
+    const { engine } = setup({ policy: { wrapUpMaxOutputTokens: 256 } });
+    const prices = { input: 3, output: 15 };
+    await engine.createGoal(S, { objective: "a", limits: { costUSD: 0.25 } });
+    const goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: true });
+    const crossed = await finishStep(goalTurn, { stepID: "1", usage: usage(2_000, 16_400), prices });
+    expect(crossed.goal).toMatchObject({ status: "budget_limited", limit: "costUSD", usage: { costUSD: 0.252 } });
+    expect(await goalTurn.allowStep({ estimatedInputTokens: 100, prices })).toMatchObject({
+      kind: "wrap_up",
+      maxOutputTokens: 256,
+    });
+    expect((await goalTurn.allowStep({ estimatedInputTokens: 100, prices })).kind).toBe("stop");
   });
 
   it("raising the limit re-activates the goal and it continues", async () => {
@@ -356,14 +417,14 @@ describe("GoalEngine: continuation", () => {
   it("a pause during a continuation turn stops its next step; a user turn is not stopped", async () => {
     const { engine } = setup();
     await engine.createGoal(S, { objective: "a" });
-    await engine.turnStarted(S, { turnID: "t", continuation: true });
+    let goalTurn = await engine.beginTurn(S, { turnID: "t", continuation: true });
     await engine.updateGoal(S, { status: "paused" });
-    expect(await engine.beforeStep(S)).toEqual({ kind: "stop", reason: "the goal was paused" });
-    await engine.turnEnded(S, { outcome: "completed" });
+    expect(await goalTurn.allowStep()).toEqual({ kind: "stop", reason: "the goal was paused" });
+    await goalTurn.end({ outcome: "completed" });
     await engine.updateGoal(S, { status: "active" });
-    await engine.turnStarted(S, { turnID: "u", continuation: false });
+    goalTurn = await engine.beginTurn(S, { turnID: "u", continuation: false });
     await engine.updateGoal(S, { status: "paused" });
-    expect(await engine.beforeStep(S)).toEqual({ kind: "run" });
+    expect(await goalTurn.allowStep()).toEqual({ kind: "run" });
   });
 
   it("recover lists active goals for a restarted host", async () => {
@@ -379,9 +440,9 @@ describe("GoalEngine: continuation", () => {
     const { store } = setup();
     const restarted = new GoalEngine({ store, clock: new FakeClock(), ids: sequentialIds() });
     await restarted.createGoal(S, { objective: "a" });
-    await restarted.turnStarted(S, { turnID: "t", continuation: true });
+    const goalTurn = await restarted.beginTurn(S, { turnID: "t", continuation: true });
     expect(await restarted.recover()).toEqual([]);
-    await restarted.stepFinished(S, { stepID: "1", usage: usage(40) });
+    await finishStep(goalTurn, { stepID: "1", usage: usage(40) });
     expect((await restarted.getGoal(S))?.usage.tokens).toBe(40);
   });
 });
@@ -389,15 +450,15 @@ describe("GoalEngine: continuation", () => {
 describe("GoalEngine: the model's tools", () => {
   it("get_goal describes the goal; create_goal refuses while one is unfinished", async () => {
     const { engine } = setup();
-    expect(await engine.executeTool(S, "get_goal", {})).toEqual({
+    expect(await runTool(engine, "get_goal", {})).toEqual({
       output: "This session has no goal.",
       isError: false,
     });
-    const created = await engine.executeTool(S, "create_goal", { objective: "model goal" });
+    const created = await runTool(engine, "create_goal", { objective: "model goal" });
     expect(created.isError).toBe(false);
     expect(created.goal?.createdBy).toBe("model");
-    expect((await engine.executeTool(S, "get_goal", "{}")).output).toContain("Objective: model goal\nStatus: active");
-    const again = await engine.executeTool(S, "create_goal", { objective: "another" });
+    expect((await runTool(engine, "get_goal", "{}")).output).toContain("Objective: model goal\nStatus: active");
+    const again = await runTool(engine, "create_goal", { objective: "another" });
     expect(again).toMatchObject({ isError: true });
     expect(again.output).toContain("already has an unfinished goal");
   });
@@ -410,7 +471,7 @@ describe("GoalEngine: the model's tools", () => {
       ids: sequentialIds(),
       defaultLimits: { turns: 40, tokens: 1_000_000 },
     });
-    const created = await engine.executeTool(S, "create_goal", {
+    const created = await runTool(engine, "create_goal", {
       objective: "write the report",
       token_budget: 20_000,
       time_budget_seconds: "30m",
@@ -418,7 +479,7 @@ describe("GoalEngine: the model's tools", () => {
     expect(created.isError).toBe(false);
     expect(created.goal?.limits).toEqual({ tokens: 20_000, turns: 40, seconds: 1_800 });
     expect(created.output).toContain("Limits: 20000 tokens, 40 turns, 1800 s.");
-    expect((await engine.executeTool(S, "get_goal", {})).output).toContain("Limits: 20000 tokens, 40 turns, 1800 s.");
+    expect((await runTool(engine, "get_goal", {})).output).toContain("Limits: 20000 tokens, 40 turns, 1800 s.");
   });
 
   it.each([
@@ -428,14 +489,14 @@ describe("GoalEngine: the model's tools", () => {
     [{ objective: "x", turn_budget: "many" }, "turn_budget must be a positive whole number"],
   ])("refuses create_goal %j, naming the argument, and creates nothing", async (args, message) => {
     const { engine } = setup();
-    const result = await engine.executeTool(S, "create_goal", args);
+    const result = await runTool(engine, "create_goal", args);
     expect(result).toMatchObject({ isError: true, output: expect.stringContaining(message) });
     expect(await engine.getGoal(S)).toBeUndefined();
   });
 
   it("refuses get_goal with arguments it does not know", async () => {
     const { engine } = setup();
-    expect(await engine.executeTool(S, "get_goal", { verbose: true })).toMatchObject({
+    expect(await runTool(engine, "get_goal", { verbose: true })).toMatchObject({
       isError: true,
       output: expect.stringContaining("get_goal takes no arguments; got verbose"),
     });
@@ -453,7 +514,7 @@ describe("GoalEngine: the model's tools", () => {
     const { engine } = setup();
     await engine.createGoal(S, { objective: "a", limits: { tokens: 50 } });
     const before = await engine.getGoal(S);
-    const result = await engine.executeTool(S, "update_goal", args);
+    const result = await runTool(engine, "update_goal", args);
     expect(result.isError).toBe(true);
     expect(result.output).toContain(message);
     expect(await engine.getGoal(S)).toEqual(before);
@@ -470,12 +531,12 @@ describe("GoalEngine: the model's tools", () => {
     };
     const { engine } = setup({ verify });
     await engine.createGoal(S, { objective: "a", verify: "test -f done.txt" });
-    const refused = await engine.executeTool(S, "update_goal", { status: "complete", evidence: "I wrote it" });
+    const refused = await runTool(engine, "update_goal", { status: "complete", evidence: "I wrote it" });
     expect(refused.isError).toBe(true);
     expect(refused.output).toContain("test -f done.txt: done.txt missing");
     expect((await engine.getGoal(S))?.status).toBe("active");
     passing = true;
-    const done = await engine.executeTool(S, "update_goal", { status: "complete", evidence: "I wrote it" });
+    const done = await runTool(engine, "update_goal", { status: "complete", evidence: "I wrote it" });
     expect(done.isError).toBe(false);
     expect(await engine.getGoal(S)).toMatchObject({ status: "complete", evidence: "I wrote it" });
   });
@@ -483,9 +544,7 @@ describe("GoalEngine: the model's tools", () => {
   it("blocks with a reason", async () => {
     const { engine } = setup();
     await engine.createGoal(S, { objective: "a" });
-    expect((await engine.executeTool(S, "update_goal", { status: "blocked", reason: "need a key" })).isError).toBe(
-      false,
-    );
+    expect((await runTool(engine, "update_goal", { status: "blocked", reason: "need a key" })).isError).toBe(false);
     expect(await engine.getGoal(S)).toMatchObject({ status: "blocked", reason: "need a key" });
     const history = await engine.history(S);
     expect(history.at(-1)).toMatchObject({ kind: "status", to: "blocked", actor: "model" });

@@ -1,12 +1,5 @@
-import { type ModelPrices, turnCharge } from "./accounting.js";
 import { applyCommands, type Committed } from "./apply-commands.js";
-import {
-  budgetNoticeMessage,
-  type ContextMessage,
-  goalRestoredMessage,
-  goalSetMessage,
-  objectiveEditedMessage,
-} from "./context.js";
+import { type ContextMessage, goalRestoredMessage, goalSetMessage, objectiveEditedMessage } from "./context.js";
 import { type ContinuationDecision, initialContinuationState, type SessionFacts } from "./continuation.js";
 import { ContinuationGate } from "./continuation-gate.js";
 import {
@@ -17,21 +10,21 @@ import {
   type GoalPatch,
   type GoalPolicy,
   patchCommands,
-  type StepAllowance,
-  type StepReport,
-  type TurnEnd,
 } from "./engine-types.js";
-import type { Goal, GoalLimits } from "./goal.js";
+import type { Goal } from "./goal.js";
+import { GoalTurn } from "./goal-turn.js";
 import type { GoalHistoryEntry } from "./history.js";
 import { KeyedLock } from "./keyed-lock.js";
-import type { AbortSignalLike, GoalStore } from "./ports.js";
-import type { ToolResultFact } from "./progress.js";
+import type { GoalStore } from "./ports.js";
 import { err, ok, type Result } from "./result.js";
-import { afterTurn, newSessionRuntime, type SessionRuntime } from "./session-runtime.js";
-import { type Charged, StepAccounting } from "./step-accounting.js";
-import { limitBeforeStep, stepAllowance } from "./step-allowance.js";
-import { executeGoalTool, type GoalToolOutcome } from "./tool-execution.js";
+import { newSessionRuntime, type RunningTurn, type SessionRuntime } from "./session-runtime.js";
+import { settleLeftovers } from "./step-reservations.js";
+import type { GoalToolHost } from "./tool-execution.js";
 import type { GoalCommand, GoalRefusal } from "./transition.js";
+
+/** A commit as callers of `apply` see it: the goal afterwards, or the refusal. */
+const goalOf = (committed: Committed): Result<Goal | null, GoalRefusal> =>
+  committed.ok ? ok(committed.value.goal) : committed;
 
 /**
  * The goal engine hosts drive through a handful of calls. It owns the rules (via the pure transition
@@ -39,12 +32,13 @@ import type { GoalCommand, GoalRefusal } from "./transition.js";
  * starts timers or turns itself, it tells the host what to do.
  */
 export class GoalEngine {
-  readonly policy: GoalPolicy;
+  private readonly policy: GoalPolicy;
   private readonly lock = new KeyedLock();
   private readonly sessions = new Map<string, SessionRuntime>();
 
   private readonly gate: ContinuationGate;
-  private readonly steps: StepAccounting;
+  /** What the goal tools of every turn ask of the engine. */
+  private readonly toolHost: GoalToolHost;
 
   constructor(private readonly options: GoalEngineOptions) {
     this.policy = { ...DEFAULT_GOAL_POLICY, ...options.policy };
@@ -55,20 +49,15 @@ export class GoalEngine {
       policy: this.policy,
       events: options.events,
       memory: (sessionID) => this.sessionState(sessionID),
-      applyInLock: (sessionID, commands) => this.applyInLock(sessionID, commands, "runtime"),
+      applyInLock: async (sessionID, commands) => goalOf(await this.commit(sessionID, commands, "runtime")),
     });
-    this.steps = new StepAccounting({
-      store: () => this.store,
-      now: () => this.now(),
-      lock: this.lock,
-      turn: (sessionID) => this.sessionState(sessionID).turn,
-      commit: (sessionID, commands, goalID) => this.commit(sessionID, commands, "runtime", goalID),
-    });
-  }
-
-  /** Limits new goals get when they name none (from configuration). */
-  get defaultLimits(): GoalLimits {
-    return this.options.defaultLimits ?? {};
+    this.toolHost = {
+      defaultLimits: options.defaultLimits ?? {},
+      verifier: options.verify,
+      getGoal: (sessionID) => this.getGoal(sessionID),
+      createGoal: (sessionID, input, actor) => this.createGoal(sessionID, input, actor),
+      apply: (sessionID, commands, actor) => this.apply(sessionID, commands, actor),
+    };
   }
 
   private get store(): GoalStore {
@@ -110,20 +99,13 @@ export class GoalEngine {
     commands: readonly GoalCommand[],
     actor: "user" | "model" | "runtime",
   ): Promise<Result<Goal | null, GoalRefusal>> {
-    return this.lock.run(sessionID, () => this.applyInLock(sessionID, commands, actor));
+    return this.lock.run(sessionID, async () => goalOf(await this.commit(sessionID, commands, actor)));
   }
 
-  /** `apply` for callers already holding the session's lock. */
-  private async applyInLock(
-    sessionID: string,
-    commands: readonly GoalCommand[],
-    actor: "user" | "model" | "runtime",
-  ): Promise<Result<Goal | null, GoalRefusal>> {
-    const outcome = await this.commit(sessionID, commands, actor);
-    return outcome.ok ? ok(outcome.value.goal) : outcome;
-  }
-
-  /** `applyInLock`, also returning the history rows written; see `applyCommands` for `onlyGoalID`. */
+  /**
+   * Commits commands in one store transaction (the caller holds the session's lock), returning the history rows
+   * written too; see `applyCommands` for `onlyGoalID`.
+   */
   private async commit(
     sessionID: string,
     commands: readonly GoalCommand[],
@@ -171,7 +153,7 @@ export class GoalEngine {
         limits,
         verify: input.verify,
       };
-      const result = await this.applyInLock(sessionID, [command], actor);
+      const result = goalOf(await this.commit(sessionID, [command], actor));
       if (!result.ok) return result;
       const goal = result.value as Goal;
       // A new goal starts with fresh streaks; a turn already running works for it from now on.
@@ -193,7 +175,7 @@ export class GoalEngine {
           ? ok({ goal: before, append: [] })
           : err({ code: "not_found" as const, message: "this session has no goal" });
       }
-      const result = await this.applyInLock(sessionID, commands, "user");
+      const result = goalOf(await this.commit(sessionID, commands, "user"));
       if (!result.ok) return result;
       const goal = result.value as Goal;
       // A person touched the goal: stall and error streaks start over.
@@ -206,7 +188,7 @@ export class GoalEngine {
 
   async clearGoal(sessionID: string): Promise<Result<{ cleared: true }, GoalRefusal>> {
     return this.lock.run(sessionID, async () => {
-      const result = await this.applyInLock(sessionID, [{ type: "clear" }], "user");
+      const result = goalOf(await this.commit(sessionID, [{ type: "clear" }], "user"));
       if (!result.ok) return result;
       const turn = this.sessionState(sessionID).turn;
       this.sessions.set(sessionID, {
@@ -217,115 +199,39 @@ export class GoalEngine {
     });
   }
 
-  // ---- what the model asks, through its tools ----
-
-  /** The signal is the turn's: aborting it stops a verify command the tool runs. */
-  executeTool(
-    sessionID: string,
-    name: string,
-    args: unknown,
-    options: { signal?: AbortSignalLike } = {},
-  ): Promise<GoalToolOutcome> {
-    return executeGoalTool(this, this.options.verify, sessionID, name, args, options);
-  }
-
-  /** Called by tool execution when the model created a goal: the running turn now works for it. */
-  adoptGoalInTurn(sessionID: string, goalID: string): void {
-    const turn = this.sessionState(sessionID).turn;
-    if (turn) turn.goalID = goalID;
-  }
-
-  // ---- what the host loop reports ----
-
-  async turnStarted(
-    sessionID: string,
-    turn: { turnID: string; continuation: boolean },
-  ): Promise<{ goalTurn: boolean }> {
-    return this.lock.run(sessionID, () => this.turnStartedInLock(sessionID, turn));
-  }
-
-  private async turnStartedInLock(
-    sessionID: string,
-    turn: { turnID: string; continuation: boolean },
-  ): Promise<{ goalTurn: boolean }> {
-    const goal = await this.store.get(sessionID);
-    const goalID = goal?.status === "active" ? goal.id : undefined;
-    this.sessionState(sessionID).turn = {
-      id: turn.turnID,
-      continuation: turn.continuation,
-      startedAt: this.now(),
-      ...(goalID ? { goalID } : {}),
-      results: [],
-      limitCrossed: false,
-      wrapUpUsed: false,
-    };
-    return { goalTurn: goalID !== undefined };
-  }
+  // ---- what hosts ask ----
 
   /**
-   * Before each model step: no step starts once a limit is reached (except one short wrap-up step right
-   * after the crossing), and the step's output is capped by the tokens left. `estimatedInputTokens` is the
-   * host's estimate of the step's uncharged-by-cache input, reserved out of that cap to bound overshoot;
-   * when it leaves less room than a wrap-up step's cap, the token limit counts as reached now.
+   * A turn of the session starts: it works for the goal active now (or one the model creates during it) and
+   * is how the host reports the turn's steps, goal tools and end. See `GoalTurn`.
    */
-  beforeStep(sessionID: string, estimate: { estimatedInputTokens?: number } = {}): Promise<StepAllowance> {
-    return this.lock.run(sessionID, () => this.beforeStepInLock(sessionID, estimate));
-  }
-
-  private async beforeStepInLock(
-    sessionID: string,
-    estimate: { estimatedInputTokens?: number },
-  ): Promise<StepAllowance> {
-    const runtime = this.sessionState(sessionID);
-    const turn = runtime.turn;
-    if (!turn?.goalID) return { kind: "run" };
-    let goal = await this.store.get(sessionID);
-    if (!goal || goal.id !== turn.goalID) {
-      return turn.continuation ? { kind: "stop", reason: "the goal was cleared" } : { kind: "run" };
-    }
-    const elapsed = (this.now() - turn.startedAt) / 1000;
-    const estimated = Math.max(0, estimate.estimatedInputTokens ?? 0);
-    let notice: ContextMessage[] = [];
-    const limit = limitBeforeStep(goal, elapsed, estimated, this.policy);
-    if (limit) {
-      const limited = await this.applyInLock(sessionID, [{ type: "limit", limit }], "runtime");
-      if (limited.ok && limited.value) goal = limited.value;
-      turn.limitCrossed = true;
-      notice = [budgetNoticeMessage(goal, limit, limit === "seconds" ? elapsed : 0)];
-    }
-    const allowance = stepAllowance(goal, turn, this.policy, estimated, notice);
-    if (allowance.kind === "wrap_up") turn.wrapUpUsed = true;
-    return allowance;
-  }
-
-  // ---- step accounting (see StepAccounting) ----
-
-  /** Charges one step (idempotent by step id) and returns the budget notice when this step crossed a limit. */
-  stepFinished(sessionID: string, step: StepReport): Promise<Charged> {
-    return this.steps.finished(sessionID, step);
-  }
-
-  /** Before a goal turn's step is sent: its estimated input is reserved, charged if the process dies. */
-  reserveStep(sessionID: string, step: { stepID: string; estimatedInputTokens: number }): Promise<void> {
-    return this.steps.reserve(sessionID, step);
-  }
-
-  /** A reserved step that ended without usage to charge (failed, aborted before any output). */
-  releaseStep(sessionID: string, step: { stepID: string }): Promise<void> {
-    return this.steps.release(sessionID, step);
-  }
-
-  /** A reserved step whose stream broke off mid-answer: its estimate is charged, once. */
-  stepCut(
-    sessionID: string,
-    step: { stepID: string; estimatedInputTokens: number; outputTokens: number; prices?: ModelPrices },
-  ): Promise<Charged> {
-    return this.steps.cut(sessionID, step);
-  }
-
-  /** While a reserved step streams: the output so far, estimated. */
-  checkpointStep(sessionID: string, step: { stepID: string; outputTokens: number }): Promise<void> {
-    return this.steps.checkpoint(sessionID, step);
+  beginTurn(sessionID: string, turn: { turnID: string; continuation: boolean }): Promise<GoalTurn> {
+    return this.lock.run(sessionID, async () => {
+      const goal = await this.store.get(sessionID);
+      const running: RunningTurn = {
+        id: turn.turnID,
+        continuation: turn.continuation,
+        startedAt: this.now(),
+        ...(goal?.status === "active" ? { goalID: goal.id } : {}),
+        results: [],
+        limitCrossed: false,
+        wrapUpUsed: false,
+      };
+      this.sessionState(sessionID).turn = running;
+      return new GoalTurn(
+        {
+          sessionID,
+          store: this.store,
+          lock: this.lock,
+          now: () => this.now(),
+          policy: this.policy,
+          commit: (commands, actor, onlyGoalID) => this.commit(sessionID, commands, actor, onlyGoalID),
+          memory: () => this.sessionState(sessionID),
+          tools: this.toolHost,
+        },
+        running,
+      );
+    });
   }
 
   /**
@@ -337,47 +243,9 @@ export class GoalEngine {
     return goal?.status === "active" ? [goalRestoredMessage(goal, compaction)] : [];
   }
 
-  /** The turn's finished tool calls, which judge its progress (in memory only: nothing to lock). */
-  recordToolResults(sessionID: string, results: readonly ToolResultFact[]): void {
-    this.sessionState(sessionID).turn?.results.push(...results);
-  }
-
-  /** Charges the turn (one turn, its busy seconds), judges progress and remembers the outcome. */
-  turnEnded(sessionID: string, end: TurnEnd): Promise<{ goal?: Goal; append: ContextMessage[] }> {
-    return this.lock.run(sessionID, () => this.turnEndedInLock(sessionID, end));
-  }
-
-  private async turnEndedInLock(sessionID: string, end: TurnEnd): Promise<{ goal?: Goal; append: ContextMessage[] }> {
-    const runtime = this.sessionState(sessionID);
-    const turn = runtime.turn;
-    runtime.turn = undefined;
-    if (!turn) return { append: [] };
-    const now = this.now();
-    let charged: { goal?: Goal; append: ContextMessage[] } = { append: [] };
-    if (turn.goalID) {
-      const seconds = Math.max(0, now - turn.startedAt) / 1000;
-      const command = { type: "charge" as const, key: `turn:${turn.id}`, charge: turnCharge(seconds) };
-      charged = await this.steps.charge(sessionID, turn.goalID, command);
-    }
-    Object.assign(runtime, afterTurn(runtime, turn, end, now, this.policy.progressWindowTurns));
-    if (end.blocked !== undefined && turn.goalID) {
-      const blocked = await this.applyInLock(sessionID, [{ type: "block", reason: end.blocked }], "runtime");
-      if (blocked.ok && blocked.value) return { goal: blocked.value, append: charged.append };
-    }
-    if (end.outcome === "aborted") {
-      const paused = await this.pauseForAbort(sessionID);
-      return { ...(paused ? { goal: paused } : charged.goal ? { goal: charged.goal } : {}), append: charged.append };
-    }
-    return charged;
-  }
-
   /** A person aborted the session: an active goal pauses, so nothing continues behind their back. */
-  aborted(sessionID: string): Promise<Goal | undefined> {
-    return this.lock.run(sessionID, () => this.pauseForAbort(sessionID));
-  }
-
-  private async pauseForAbort(sessionID: string): Promise<Goal | undefined> {
-    const result = await this.applyInLock(sessionID, [{ type: "pause", reason: "aborted by the user" }], "runtime");
+  async aborted(sessionID: string): Promise<Goal | undefined> {
+    const result = await this.apply(sessionID, [{ type: "pause", reason: "aborted by the user" }], "runtime");
     return result.ok && result.value ? result.value : undefined;
   }
 
@@ -415,7 +283,13 @@ export class GoalEngine {
    * then the active goals of sessions not yet known here, to be offered a continuation.
    */
   async recover(): Promise<Goal[]> {
-    await this.steps.settleLeftovers((sessionID) => this.sessions.get(sessionID)?.turn !== undefined);
+    await settleLeftovers({
+      store: this.store,
+      lock: this.lock,
+      // Sessions whose turn started here already: their reservations are live.
+      busy: (sessionID) => this.sessions.get(sessionID)?.turn !== undefined,
+      commit: (sessionID, command, goalID) => this.commit(sessionID, [command], "runtime", goalID),
+    });
     const active = await this.store.list({ status: "active" });
     // Only sessions this engine has not seen yet: a turn that started before recovery keeps its state.
     const recovered = active.filter((goal) => !this.sessions.has(goal.sessionID));

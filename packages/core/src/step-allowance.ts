@@ -1,54 +1,68 @@
+import type { ModelPrices } from "./accounting.js";
 import type { ContextMessage } from "./context.js";
 import type { GoalPolicy, StepAllowance } from "./engine-types.js";
 import type { Goal, LimitName } from "./goal.js";
-import { tokensLeft } from "./limits.js";
 import type { RunningTurn } from "./session-runtime.js";
+import { estimateTokens } from "./token-estimate.js";
+
+/** How far past its token or dollar limit a goal may end, as a share of the limit: the one bound on overshoot. */
+export const TOKEN_OVERSHOOT_SHARE = 0.05;
+
+/** What a host knows of a model step before it sends it. */
+export type StepEstimate = {
+  /** Input the provider has not seen in this session before (charged uncached), estimated. */
+  estimatedInputTokens?: number;
+  /** The whole prompt, estimated; what is not new input is read from the prompt cache. Defaults to the new input. */
+  promptTokens?: number;
+  /** The model's prices: with them a dollar limit bounds the step before it is sent. */
+  prices?: ModelPrices;
+};
+
+const PER_MILLION = 1_000_000;
 
 /**
  * A limit an active goal reaches before its next step starts: time, counting the running turn (charged only
- * when the turn ends), or tokens, when the step's estimated input leaves less output room than a wrap-up
- * gets (such a step could only produce a cut-off answer while spending the rest).
+ * when the turn ends), or tokens or dollars, when the step's estimated input leaves less output room than a
+ * wrap-up gets (such a step could only produce a cut-off answer while spending the rest).
  */
 export function limitBeforeStep(
   goal: Goal,
   elapsedSeconds: number,
-  estimatedInputTokens: number,
+  estimate: StepEstimate,
   policy: GoalPolicy,
 ): LimitName | undefined {
   if (goal.status !== "active") return undefined;
   if (goal.limits.seconds !== undefined && goal.usage.seconds + elapsedSeconds >= goal.limits.seconds) return "seconds";
-  const left = tokensLeft(goal.limits, goal.usage);
-  if (left !== undefined && left - estimatedInputTokens < Math.max(1, policy.wrapUpMaxOutputTokens)) return "tokens";
+  const least = Math.max(1, policy.wrapUpMaxOutputTokens);
+  const tokens = tokenRoom(goal, estimate, 0);
+  if (tokens !== undefined && tokens < least) return "tokens";
+  const dollars = dollarRoom(goal, estimate, 0);
+  if (dollars !== undefined && dollars < least) return "costUSD";
   return undefined;
 }
 
-/** How far past its token limit a goal may end, as a share of the limit: the one bound on overshoot. */
-export const TOKEN_OVERSHOOT_SHARE = 0.05;
-
-/** Hosts estimate text they cannot count at 3 bytes a token: more tokens than most text has (conservative). */
-export const ESTIMATE_BYTES_PER_TOKEN = 3;
-
 /**
  * Whether a goal turn's next step may run. No step starts at a reached limit, except one wrap-up step right
- * after the crossing, and only when its estimated uncached input (the notice included) plus its output cap
- * keep the goal within 5% of its token limit; a pause stops continuation turns at once, while a person's own
- * turn goes on.
+ * after the crossing, and only when its estimated input (the notice included) plus its output cap keep the goal
+ * within 5% of its token and dollar limits; a pause stops continuation turns at once, while a person's own
+ * turn goes on. A running step's output is capped by the tokens and the dollars left after its input.
  */
 export function stepAllowance(
   goal: Goal,
   turn: RunningTurn,
   policy: GoalPolicy,
-  estimatedInputTokens: number,
+  estimate: StepEstimate,
   notice: ContextMessage[],
 ): StepAllowance {
   switch (goal.status) {
     case "active": {
-      const left = tokensLeft(goal.limits, goal.usage);
-      return left === undefined ? { kind: "run" } : { kind: "run", maxOutputTokens: left - estimatedInputTokens };
+      const room = outputRoom(goal, estimate, 0);
+      return room === undefined ? { kind: "run" } : { kind: "run", maxOutputTokens: room };
     }
     case "budget_limited": {
       const noticeTokens = notice.reduce((sum, message) => sum + estimateTokens(message.text), 0);
-      const room = tokenRoomPastLimit(goal, estimatedInputTokens + noticeTokens);
+      const withNotice = withNewInput(estimate, noticeTokens);
+      const room = outputRoom(goal, withNotice, TOKEN_OVERSHOOT_SHARE);
       const cap = policy.wrapUpMaxOutputTokens;
       if (turn.limitCrossed && !turn.wrapUpUsed && cap > 0 && (room === undefined || room >= cap)) {
         return { kind: "wrap_up", maxOutputTokens: cap, append: notice };
@@ -61,32 +75,54 @@ export function stepAllowance(
     case "complete": {
       // The model may finish its answer after completing or blocking (no continuation follows), within the
       // same bound as a wrap-up.
-      const room = tokenRoomPastLimit(goal, estimatedInputTokens);
+      const room = outputRoom(goal, estimate, TOKEN_OVERSHOOT_SHARE);
       if (room === undefined) return { kind: "run" };
-      if (room < 1) return { kind: "stop", reason: "the goal's token limit is reached" };
+      if (room < 1) return { kind: "stop", reason: "the goal's limit is reached" };
       return { kind: "run", maxOutputTokens: room };
     }
   }
 }
 
-/** Output tokens a step may still produce before usage passes the token limit by 5%; undefined: no limit. */
-function tokenRoomPastLimit(goal: Goal, estimatedInputTokens: number): number | undefined {
+/** Output tokens a step may produce before passing a token or dollar limit by `share`; undefined: no such limit. */
+function outputRoom(goal: Goal, estimate: StepEstimate, share: number): number | undefined {
+  const tokens = tokenRoom(goal, estimate, share);
+  const dollars = dollarRoom(goal, estimate, share);
+  if (tokens === undefined) return dollars;
+  if (dollars === undefined) return tokens;
+  return Math.min(tokens, dollars);
+}
+
+function tokenRoom(goal: Goal, estimate: StepEstimate, share: number): number | undefined {
   const limit = goal.limits.tokens;
   if (limit === undefined) return undefined;
-  return Math.floor(limit * (1 + TOKEN_OVERSHOOT_SHARE)) - goal.usage.tokens - estimatedInputTokens;
+  return Math.floor(limit * (1 + share)) - goal.usage.tokens - newInput(estimate);
 }
 
-/** A conservative token count for text a host cannot count itself. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(utf8Length(text) / ESTIMATE_BYTES_PER_TOKEN);
+/**
+ * The dollars left after the step's input, in output tokens at the model's output price. The new input is
+ * priced at the dearer of uncached input and a cache write (Anthropic writes it to the cache), the rest of the
+ * prompt as a cache read: the most the provider bills for that prompt unless its cache fails entirely.
+ */
+function dollarRoom(goal: Goal, estimate: StepEstimate, share: number): number | undefined {
+  const limit = goal.limits.costUSD;
+  const prices = estimate.prices;
+  if (limit === undefined || prices === undefined || !(prices.output > 0)) return undefined;
+  const left = limit * (1 + share) - (goal.usage.costUSD ?? 0) - estimatedInputCostUSD(estimate, prices);
+  return Math.floor((left * PER_MILLION) / prices.output);
 }
 
-/** UTF-8 byte length without platform APIs (the core is pure). */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
+/** What a step's prompt costs before any output, estimated as `dollarRoom` says. */
+export function estimatedInputCostUSD(estimate: StepEstimate, prices: ModelPrices): number {
+  const fresh = newInput(estimate);
+  const cached = Math.max(0, (estimate.promptTokens ?? fresh) - fresh);
+  const freshPrice = Math.max(prices.input, prices.cacheWrite ?? prices.input);
+  return (fresh * freshPrice + cached * (prices.cacheRead ?? prices.input)) / PER_MILLION;
 }
+
+const newInput = (estimate: StepEstimate): number => Math.max(0, Math.ceil(estimate.estimatedInputTokens ?? 0));
+
+const withNewInput = (estimate: StepEstimate, tokens: number): StepEstimate => ({
+  ...estimate,
+  estimatedInputTokens: newInput(estimate) + tokens,
+  ...(estimate.promptTokens !== undefined ? { promptTokens: estimate.promptTokens + tokens } : {}),
+});

@@ -1,6 +1,8 @@
 import type { ModelPrices } from "./accounting.js";
 import { stepCharge } from "./accounting.js";
-import type { StepReservation } from "./ports.js";
+import type { Committed } from "./apply-commands.js";
+import type { KeyedLock } from "./keyed-lock.js";
+import type { GoalStore, StepReservation } from "./ports.js";
 import type { GoalCommand } from "./transition.js";
 
 /** The key a model step is reserved and charged under: one key, so a step is never charged twice. */
@@ -21,9 +23,12 @@ export function newReservation(
   };
 }
 
-/** The charge of a step a dead process left unsettled: its reserved input and checkpointed output, estimated. */
+/**
+ * The charge of a step known only by estimates (its stream broke off, or a dead process left it unsettled): its
+ * reserved input and checkpointed output, marked estimated.
+ */
 export function estimatedCharge(
-  reservation: StepReservation,
+  reservation: Pick<StepReservation, "key" | "inputTokens" | "outputTokens">,
   prices?: ModelPrices,
 ): Extract<GoalCommand, { type: "charge" }> {
   const charge = stepCharge(
@@ -37,4 +42,25 @@ export function estimatedCharge(
     prices,
   );
   return { type: "charge", key: reservation.key, charge, estimated: true };
+}
+
+/**
+ * After a restart: steps a dead process reserved but never charged are charged now, their reservation plus the
+ * output checkpointed, marked estimated (idempotent by step key, so a step charged once never is again). A
+ * reservation whose goal is gone is dropped.
+ */
+export async function settleLeftovers(deps: {
+  store: GoalStore;
+  lock: KeyedLock;
+  /** Sessions whose turn started in this process already: their reservations are live. */
+  busy: (sessionID: string) => boolean;
+  commit: (sessionID: string, command: Extract<GoalCommand, { type: "charge" }>, goalID: string) => Promise<Committed>;
+}): Promise<void> {
+  for (const reservation of await deps.store.reservations()) {
+    if (deps.busy(reservation.sessionID)) continue;
+    await deps.lock.run(reservation.sessionID, async () => {
+      const result = await deps.commit(reservation.sessionID, estimatedCharge(reservation), reservation.goalID);
+      if (!result.ok || result.value.history.length === 0) await deps.store.release(reservation.key);
+    });
+  }
 }

@@ -1,14 +1,26 @@
 import { describeLimits, describeUsage, goalSetMessage } from "./context.js";
-import type { Goal } from "./goal.js";
-import type { GoalEngine } from "./goal-engine.js";
+import type { GoalInput, GoalOutcome } from "./engine-types.js";
+import type { Goal, GoalLimits } from "./goal.js";
 import { parseGoalToolCall } from "./goal-tools.js";
 import type { AbortSignalLike, VerifyRunner } from "./ports.js";
-import { assertNever } from "./result.js";
+import { assertNever, type Result } from "./result.js";
+import type { GoalCommand, GoalRefusal } from "./transition.js";
 
 /** The tail of a verify command's output kept in the goal's history. */
 const VERIFY_HISTORY_OUTPUT_CHARS = 2_000;
 
-import type { GoalRefusal } from "./transition.js";
+/** What the goal tools ask of the engine: the goal, its creation and changes, the verifier. */
+export type GoalToolHost = {
+  readonly defaultLimits: GoalLimits;
+  readonly verifier: VerifyRunner | undefined;
+  getGoal(sessionID: string): Promise<Goal | undefined>;
+  createGoal(sessionID: string, input: GoalInput, actor: "model"): Promise<Result<GoalOutcome, GoalRefusal>>;
+  apply(
+    sessionID: string,
+    commands: readonly GoalCommand[],
+    actor: "model" | "runtime",
+  ): Promise<Result<Goal | null, GoalRefusal>>;
+};
 
 /** What a goal tool call returns to the model. Refusals are tool errors the model can read and act on. */
 export type GoalToolOutcome = { output: string; isError: boolean; goal?: Goal };
@@ -17,8 +29,7 @@ const refused = (refusal: GoalRefusal): GoalToolOutcome => ({ output: `Refused: 
 
 /** Runs get_goal, create_goal or update_goal for the model, through the same transition table as everyone. */
 export async function executeGoalTool(
-  engine: GoalEngine,
-  verifier: VerifyRunner | undefined,
+  engine: GoalToolHost,
   sessionID: string,
   name: string,
   args: unknown,
@@ -41,7 +52,6 @@ export async function executeGoalTool(
         "model",
       );
       if (!created.ok) return refused(created.error);
-      engine.adoptGoalInTurn(sessionID, created.value.goal.id);
       return { output: goalSetMessage(created.value.goal).text, isError: false, goal: created.value.goal };
     }
     case "update_goal": {
@@ -58,9 +68,9 @@ export async function executeGoalTool(
       // Verify outside the store transaction (it may take a while); the transition re-checks the goal.
       let verification: { passed: boolean; output: string } | undefined;
       if (goal?.verify !== undefined && goal.status === "active") {
-        if (!verifier)
+        if (!engine.verifier)
           return refused({ code: "verify_failed", message: "this host cannot run the goal's verify command" });
-        const run = await verifier.run(sessionID, goal.verify, options.signal);
+        const run = await engine.verifier.run(sessionID, goal.verify, options.signal);
         if (run.aborted)
           return refused({ code: "verify_failed", message: "the verify command was stopped: the turn was aborted" });
         verification = { passed: run.passed, output: run.output };

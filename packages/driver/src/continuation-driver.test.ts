@@ -25,8 +25,8 @@ function setup(options: { startTurn?: ContinuationHost["startTurn"] } = {}) {
   const driver = new ContinuationDriver(engine, clock, host, timers);
   /** The turn the driver started ends, having made no progress (nothing new happened). */
   const endTurn = async (outcome: "completed" | "error" = "completed") => {
-    await engine.turnStarted("s", { turnID: `t${started.length}`, continuation: true });
-    await engine.turnEnded("s", outcome === "error" ? { outcome, error: "500 boom" } : { outcome });
+    const turn = await engine.beginTurn("s", { turnID: `t${started.length}`, continuation: true });
+    await turn.end(outcome === "error" ? { outcome, error: "500 boom" } : { outcome });
     busy = false;
     await driver.sessionIdle("s");
   };

@@ -9,6 +9,8 @@ import {
   type GoalOutcome,
   type GoalPatch,
   type GoalRefusal,
+  type GoalTurn,
+  type ModelPrices,
   ok,
   type Result,
   type SessionFacts,
@@ -63,7 +65,7 @@ export class OpencodeGoalHost {
     );
     this.queue = new OrderedQueue((error) => log(`failed: ${String(error)}`));
     this.turns = new TurnReporter(engine, this.tracker, clock);
-    this.limits = new StepLimits(engine, this.tracker, (sessionID, reason) => {
+    this.limits = new StepLimits(this.tracker, (sessionID, reason) => {
       this.log(`stopping ${sessionID}: ${reason}`);
       this.opencode.abort(sessionID).catch((error) => this.log(`abort failed: ${String(error)}`));
     });
@@ -105,12 +107,16 @@ export class OpencodeGoalHost {
    * chat.params: enforces the step allowance. It waits behind the events already queued, and a request
    * seen before its turn's busy event starts the turn itself, so no step is ever judged without its turn.
    */
-  async beforeModelRequest(sessionID: string, output: ModelRequestParams): Promise<void> {
+  async beforeModelRequest(sessionID: string, output: ModelRequestParams, prices?: ModelPrices): Promise<void> {
     await this.queue.run(async () => {
-      await this.turns.started(sessionID);
-      await this.limits.beforeRequest(sessionID, output);
+      this.limits.apply(sessionID, await this.turns.stepStarting(sessionID, prices), output);
       this.streams.streaming(sessionID);
     });
+  }
+
+  /** The engine's side of the session's running turn, for the goal tools the model calls in it. */
+  goalTurn(sessionID: string): Promise<GoalTurn> {
+    return this.turns.started(sessionID);
   }
 
   /**
@@ -163,8 +169,9 @@ export class OpencodeGoalHost {
         this.driver.cancel(sessionID);
         if (event.type === "activity" && event.toolRunning) this.streams.pause(sessionID);
         else this.streams.streaming(sessionID);
-        if (event.type === "activity" && event.streamedChars) this.turns.streamed(sessionID, event.streamedChars);
-        return this.turns.started(sessionID);
+        if (event.type === "activity" && event.streamedChars) await this.turns.streamed(sessionID, event.streamedChars);
+        await this.turns.started(sessionID);
+        return;
       case "step-finished":
         return this.turns.stepFinished(sessionID, event);
       case "tool-finished":

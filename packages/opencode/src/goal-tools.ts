@@ -1,5 +1,5 @@
 import { type ToolDefinition, tool } from "@opencode-ai/plugin";
-import { GOAL_TOOL_SPECS, type GoalEngine } from "@pursuit/core";
+import { GOAL_TOOL_SPECS, type GoalTurn } from "@pursuit/core";
 
 const z = tool.schema;
 
@@ -8,12 +8,16 @@ const z = tool.schema;
  * are accepted loosely here and checked by the core, so the model gets the core's refusal messages
  * ("only the user can pause...") rather than a generic schema error.
  */
-export function goalTools(engine: GoalEngine, rawArguments: RawGoalToolArguments): Record<string, ToolDefinition> {
+export function goalTools(
+  goalTurn: (sessionID: string) => Promise<GoalTurn>,
+  rawArguments: RawGoalToolArguments,
+): Record<string, ToolDefinition> {
   const run = (name: string) => async (args: unknown, context: { sessionID: string; abort: AbortSignal }) => {
     // The core judges what the model sent, unknown arguments included (OpenCode's parse strips them); the
     // turn's abort signal stops a verify command update_goal runs.
     const raw = rawArguments.take(context.sessionID, name) ?? args;
-    const outcome = await engine.executeTool(context.sessionID, name, raw, { signal: context.abort });
+    const turn = await goalTurn(context.sessionID);
+    const outcome = await turn.executeTool(name, raw, { signal: context.abort });
     if (outcome.isError) throw new Error(outcome.output);
     return outcome.output;
   };

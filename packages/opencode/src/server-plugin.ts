@@ -53,7 +53,7 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
   const rawArguments = new RawGoalToolArguments();
   const compactionContext = new CompactionContext(engine);
   const hooks: Hooks = {
-    tool: goalTools(engine, rawArguments),
+    tool: goalTools((sessionID) => host.goalTurn(sessionID), rawArguments),
     "tool.execute.before": async ({ tool, sessionID }, output) => {
       rawArguments.remember(sessionID, tool, output.args);
     },
@@ -87,8 +87,8 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     event: async ({ event }) => {
       await host.handleEvent(event);
     },
-    "chat.params": async ({ sessionID }, output) => {
-      await host.beforeModelRequest(sessionID, output);
+    "chat.params": async ({ sessionID, model }, output) => {
+      await host.beforeModelRequest(sessionID, output, pricesOf(model));
     },
     // OpenCode compacts by itself: its summary keeps the objective, and the turn after it is a goal
     // continuation carrying the goal context (not OpenCode's generic "Continue if you have next steps").
@@ -174,4 +174,16 @@ let partCounter = 0;
 function partID(): string {
   const time = (Date.now() * 0x1000 + (++partCounter % 0x1000)).toString(16).padStart(12, "0");
   return `prt_${time}${Math.random().toString(36).slice(2, 16).padEnd(14, "0")}`;
+}
+
+/** OpenCode's model prices (dollars per million tokens), when it knows them: a price of zero means unknown. */
+function pricesOf(model: { cost?: { input?: number; output?: number; cache?: { read?: number; write?: number } } }) {
+  const cost = model.cost;
+  if (!cost || !(typeof cost.output === "number" && cost.output > 0)) return undefined;
+  return {
+    input: cost.input ?? 0,
+    output: cost.output,
+    ...(cost.cache?.read ? { cacheRead: cost.cache.read } : {}),
+    ...(cost.cache?.write ? { cacheWrite: cost.cache.write } : {}),
+  };
 }

@@ -1,12 +1,34 @@
-import type { ContextMessage } from "@pursuit/core";
+import { type ContextMessage, type GoalStep, type GoalTurn, TokenRate } from "@pursuit/core";
 import type { TurnFailure } from "./opencode-events.js";
+
+/** A turn OpenCode runs, as the plugin follows it. */
+export type TrackedTurn = {
+  id: string;
+  continuation: boolean;
+  failure?: TurnFailure;
+  /** The engine's side of the turn (begun when the turn's first event or request is seen). */
+  goal: Promise<GoalTurn>;
+  /** The model request in flight: reserved in chat.params, settled by its step-finish (or cut, or released). */
+  step?: GoalStep;
+  /** How many model requests the turn has made. */
+  requests: number;
+};
+
+/** OpenCode step-finish parts already charged per session (its events can repeat), the newest kept. */
+const REMEMBERED_STEPS = 256;
 
 /** What the plugin knows about one OpenCode session, learnt from its events. */
 export type TrackedSession = {
   busy: boolean;
   /** The next turn to start is one the plugin prompted (a continuation). */
   continuationPrompted: boolean;
-  turn?: { id: string; continuation: boolean; failure?: TurnFailure };
+  turn?: TrackedTurn;
+  /** OpenCode step-finish parts already charged (an event seen twice charges once). */
+  chargedSteps: Set<string>;
+  /** Characters a token in this session's answers, learnt from OpenCode's counts. */
+  outputRate: TokenRate;
+  /** The last request's prompt plus answer as the provider counted them: most of the next prompt is cached. */
+  lastPromptTokens: number;
   /** Permission requests and questions waiting on a person. */
   pendingRequests: Set<string>;
   /** Goal context waiting to ride on the next prompt (goal set, objective edited, budget notice). */
@@ -42,10 +64,22 @@ export class SessionTracker {
         stoppingForLimit: false,
         newInputTokens: 0,
         streamedChars: 0,
+        chargedSteps: new Set(),
+        outputRate: new TokenRate(),
+        lastPromptTokens: 0,
       };
       this.sessions.set(sessionID, session);
     }
     return session;
+  }
+
+  /** Whether a step-finish part was charged already; remembers it if not. */
+  firstCharge(sessionID: string, stepID: string): boolean {
+    const charged = this.get(sessionID).chargedSteps;
+    if (charged.has(stepID)) return false;
+    charged.add(stepID);
+    if (charged.size > REMEMBERED_STEPS) charged.delete(charged.values().next().value as string);
+    return true;
   }
 
   /** Goal context to deliver with the next prompt. */

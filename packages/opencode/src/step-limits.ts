@@ -1,4 +1,4 @@
-import { assertNever, type GoalEngine } from "@pursuit/core";
+import { assertNever, type StepAllowance } from "@pursuit/core";
 import type { SessionTracker } from "./session-tracker.js";
 
 /** chat.params' output: OpenCode sends `maxOutputTokens` as the request's max_tokens. */
@@ -11,16 +11,11 @@ export type ModelRequestParams = { maxOutputTokens: number | undefined };
  */
 export class StepLimits {
   constructor(
-    private readonly engine: GoalEngine,
     private readonly tracker: SessionTracker,
     private readonly abort: (sessionID: string, reason: string) => void,
   ) {}
 
-  async beforeRequest(sessionID: string, output: ModelRequestParams): Promise<void> {
-    const session = this.tracker.get(sessionID);
-    const estimatedInputTokens = session.newInputTokens;
-    session.newInputTokens = 0;
-    const allowance = await this.engine.beforeStep(sessionID, { estimatedInputTokens });
+  apply(sessionID: string, allowance: StepAllowance, output: ModelRequestParams): void {
     switch (allowance.kind) {
       case "run":
         if (allowance.maxOutputTokens !== undefined)
@@ -36,7 +31,7 @@ export class StepLimits {
         this.abort(sessionID, allowance.reason);
         return;
       default:
-        return assertNever(allowance, "step allowance");
+        assertNever(allowance, "step allowance");
     }
   }
 }

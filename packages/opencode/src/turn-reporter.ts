@@ -2,16 +2,22 @@ import {
   type Clock,
   ESTIMATE_BYTES_PER_TOKEN,
   type GoalEngine,
+  type GoalTurn,
+  type ModelPrices,
+  type StepAllowance,
   type StepUsage,
   type ToolResultFact,
 } from "@pursuit/core";
 import type { TurnFailure } from "./opencode-events.js";
-import type { SessionTracker } from "./session-tracker.js";
+import type { SessionTracker, TrackedSession } from "./session-tracker.js";
+
+/** Tokens streamed between two checkpoints of a step: a crash loses at most this much output from the charge. */
+const CHECKPOINT_EVERY_TOKENS = 64;
 
 /**
- * Tells the engine what OpenCode's turns do: when one starts, each step's usage, each finished tool, how it
- * failed, and when it ends. Goal context the engine hands back (a budget notice) waits in the tracker for
- * the next prompt.
+ * Tells the engine what OpenCode's turns do: when one starts, each model request (reserved before it leaves,
+ * checkpointed while it streams, settled once by its usage, or cut), each finished tool, how it failed, and
+ * when it ends. Goal context the engine hands back (a budget notice) waits in the tracker for the next prompt.
  */
 export class TurnReporter {
   private turnCounter = 0;
@@ -23,38 +29,88 @@ export class TurnReporter {
   ) {}
 
   /** A turn runs from now on (its first event, or its first model request, whichever comes first). */
-  async started(sessionID: string): Promise<void> {
+  async started(sessionID: string): Promise<GoalTurn> {
     const session = this.tracker.get(sessionID);
     session.busy = true;
-    if (session.turn) return;
-    const continuation = session.continuationPrompted;
-    session.continuationPrompted = false;
-    session.turn = { id: `turn_${this.clock.now()}_${++this.turnCounter}`, continuation };
-    await this.engine.turnStarted(sessionID, { turnID: session.turn.id, continuation });
+    if (!session.turn) {
+      const continuation = session.continuationPrompted;
+      session.continuationPrompted = false;
+      const id = `turn_${this.clock.now()}_${++this.turnCounter}`;
+      session.turn = {
+        id,
+        continuation,
+        requests: 0,
+        goal: this.engine.beginTurn(sessionID, { turnID: id, continuation }),
+      };
+    }
+    return session.turn.goal;
+  }
+
+  /**
+   * chat.params, right before OpenCode sends a model request: the engine's allowance for it and, unless it is
+   * stopped, a step reserved for it, from now on charged if OpenCode dies mid-request. A request while another
+   * is open is OpenCode retrying: the open one is settled first (cut if it streamed, else released).
+   */
+  async stepStarting(sessionID: string, prices: ModelPrices | undefined): Promise<StepAllowance> {
+    const goalTurn = await this.started(sessionID);
+    const session = this.tracker.get(sessionID);
+    const turn = session.turn;
+    if (!turn) return { kind: "run" };
+    await this.settleOpenStep(sessionID, session);
+    const estimatedInputTokens = session.newInputTokens;
+    session.newInputTokens = 0;
+    const allowance = await goalTurn.allowStep({
+      estimatedInputTokens,
+      promptTokens: session.lastPromptTokens + estimatedInputTokens,
+      ...(prices ? { prices } : {}),
+    });
+    if (allowance.kind === "stop") return allowance;
+    // The bound counts new input at 3 bytes a token; a crash is charged at the session's own rate.
+    const likely = Math.ceil((estimatedInputTokens * ESTIMATE_BYTES_PER_TOKEN) / session.outputRate.bytesPerToken);
+    turn.step = goalTurn.reserveStep({
+      stepID: `${turn.id}_${++turn.requests}`,
+      estimatedInputTokens: likely,
+      ...(prices ? { prices } : {}),
+    });
+    await turn.step.sending();
+    return allowance;
   }
 
   async stepFinished(sessionID: string, step: { stepID: string; usage: StepUsage; costUSD?: number }): Promise<void> {
-    await this.started(sessionID);
+    const goalTurn = await this.started(sessionID);
     const session = this.tracker.get(sessionID);
+    if (!this.tracker.firstCharge(sessionID, step.stepID)) return;
+    const usage = step.usage;
+    session.outputRate.observe(session.streamedChars, usage.output);
     // The answer goes back to the model with the next request, uncached.
-    session.newInputTokens += step.usage.output;
+    session.newInputTokens += usage.output;
+    session.lastPromptTokens = usage.noCacheInput + usage.cacheRead + usage.cacheWrite + usage.output;
     session.streamedChars = 0;
-    const result = await this.engine.stepFinished(sessionID, step);
+    // A step-finish without a request the plugin saw (none is known to exist) is charged all the same.
+    const open = session.turn?.step ?? goalTurn.reserveStep({ stepID: step.stepID, estimatedInputTokens: 0 });
+    if (session.turn) session.turn.step = undefined;
+    const result = await open.finished({ usage, ...(step.costUSD !== undefined ? { costUSD: step.costUSD } : {}) });
     this.tracker.queueContext(sessionID, result.append);
   }
 
   async toolFinished(sessionID: string, partID: string, fact: ToolResultFact, outputTokens: number): Promise<void> {
-    await this.started(sessionID);
+    const goalTurn = await this.started(sessionID);
     const session = this.tracker.get(sessionID);
     if (session.reportedTools.has(partID)) return;
     session.reportedTools.add(partID);
     session.newInputTokens += outputTokens;
-    this.engine.recordToolResults(sessionID, [fact]);
+    goalTurn.recordToolResults([fact]);
   }
 
-  /** The model streamed part of an answer (characters of text, reasoning or tool input). */
-  streamed(sessionID: string, chars: number): void {
-    this.tracker.get(sessionID).streamedChars += chars;
+  /** The model streamed part of an answer (characters of text, reasoning or tool input): checkpointed. */
+  async streamed(sessionID: string, chars: number): Promise<void> {
+    const session = this.tracker.get(sessionID);
+    const before = this.streamedTokens(session);
+    session.streamedChars += chars;
+    const step = session.turn?.step;
+    const tokens = this.streamedTokens(session);
+    if (step && Math.floor(tokens / CHECKPOINT_EVERY_TOKENS) > Math.floor(before / CHECKPOINT_EVERY_TOKENS))
+      await step.checkpoint(tokens);
   }
 
   async failed(sessionID: string, failure: TurnFailure): Promise<void> {
@@ -66,13 +122,7 @@ export class TurnReporter {
     if (failure.kind === "aborted" && session.cutForSilence) {
       session.turn.failure = { kind: "error", message: session.cutForSilence };
       // The provider bills what it streamed before going silent (OpenCode reports no usage for it).
-      const charged = await this.engine.stepCut(sessionID, {
-        stepID: `cut_${session.turn.id}`,
-        estimatedInputTokens: session.newInputTokens,
-        outputTokens: Math.ceil(session.streamedChars / ESTIMATE_BYTES_PER_TOKEN),
-      });
-      session.streamedChars = 0;
-      this.tracker.queueContext(sessionID, charged.append);
+      await this.settleOpenStep(sessionID, session);
       return;
     }
     session.turn.failure = failure;
@@ -81,16 +131,18 @@ export class TurnReporter {
   /** The session went idle: the turn (if one ran) ends with its outcome. */
   async ended(sessionID: string): Promise<void> {
     const session = this.tracker.get(sessionID);
+    const turn = session.turn;
+    // A request still open was aborted or failed without usage: what it streamed is billed, so charged.
+    if (turn) await this.settleOpenStep(sessionID, session);
     session.busy = false;
     session.stoppingForLimit = false;
     session.cutForSilence = undefined;
     session.streamedChars = 0;
-    const turn = session.turn;
     session.turn = undefined;
     session.reportedTools.clear();
     if (!turn) return;
     const failure = turn.failure;
-    const ended = await this.engine.turnEnded(sessionID, {
+    const ended = await (await turn.goal).end({
       outcome: failure ? failure.kind : "completed",
       ...(failure?.kind === "error" ? { error: failure.message } : {}),
       ...(failure?.kind === "error" && failure.retryAfterMs !== undefined
@@ -98,5 +150,21 @@ export class TurnReporter {
         : {}),
     });
     this.tracker.queueContext(sessionID, ended.append);
+  }
+
+  /** Settles the request in flight without usage: cut (its estimate charged) if it streamed, else released. */
+  private async settleOpenStep(sessionID: string, session: TrackedSession): Promise<void> {
+    const step = session.turn?.step;
+    if (!step || !session.turn) return;
+    session.turn.step = undefined;
+    if (session.streamedChars > 0) {
+      const charged = await step.cut(this.streamedTokens(session));
+      session.streamedChars = 0;
+      this.tracker.queueContext(sessionID, charged.append);
+    } else await step.release();
+  }
+
+  private streamedTokens(session: TrackedSession): number {
+    return session.outputRate.tokensFor(session.streamedChars);
   }
 }

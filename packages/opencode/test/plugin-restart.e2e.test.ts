@@ -45,7 +45,6 @@ describe("opencode-pursuit across an OpenCode restart", () => {
     await serve.kill();
     const answeredBeforeKill = model.requests.filter((request) => request.respondedAt !== undefined).length;
 
-    const requestsAtKill = model.requests.length;
     serve = await startOpencodeServe(project);
     await until(
       "the goal to complete",
@@ -61,13 +60,15 @@ describe("opencode-pursuit across an OpenCode restart", () => {
     const keys = charges.map((row) => row.key);
     expect(new Set(keys).size).toBe(keys.length);
     const steps = charges.filter((row) => row.key.startsWith("step:"));
+    // Every request the model accepted is billed (a cut one for its input and what it streamed), none twice.
     expect(steps.length).toBeLessThanOrEqual(
-      model.requests.filter((request) => request.respondedAt !== undefined).length,
+      model.requests.filter((request) => request.response?.status === 200).length,
     );
-    // Against what the model billed: a step answered just before the kill may go uncharged, none twice, and
-    // everything answered after the restart is charged.
+    // The step the kill cut is charged at the restart from its reservation and checkpoint, marked estimated:
+    // what is charged stays within 95-110% of what the model billed.
     const goal = (await goalGet({ client: api, path: { id: session.id } })).data;
-    expect(goal?.usage.tokens).toBeLessThanOrEqual(billedTokens(model.requests));
-    expect(goal?.usage.tokens).toBeGreaterThanOrEqual(billedTokens(model.requests.slice(requestsAtKill)));
+    const billed = billedTokens(model.requests);
+    expect(goal?.usage.tokens).toBeGreaterThanOrEqual(0.95 * billed);
+    expect(goal?.usage.tokens).toBeLessThanOrEqual(1.1 * billed);
   }, 120_000);
 });

@@ -28,17 +28,15 @@ describe("GoalEngine on SQLite", () => {
     const first = await open();
     const created = await first.engine.createGoal("s1", { objective: "write the docs", limits: { tokens: 500 } });
     expect(created.ok).toBe(true);
-    await first.engine.turnStarted("s1", { turnID: "t1", continuation: false });
-    await first.engine.stepFinished("s1", {
-      stepID: "a",
-      usage: { noCacheInput: 100, cacheRead: 900, cacheWrite: 20, output: 30, reasoning: 10 },
-    });
-    await first.engine.stepFinished("s1", {
-      stepID: "a",
-      usage: { noCacheInput: 100, cacheRead: 900, cacheWrite: 20, output: 30, reasoning: 10 },
-    });
+    const turn = await first.engine.beginTurn("s1", { turnID: "t1", continuation: false });
+    // The same step reported twice (a host's retried report) is charged once, by its key.
+    for (let report = 0; report < 2; report++) {
+      await turn.reserveStep({ stepID: "a", estimatedInputTokens: 0 }).finished({
+        usage: { noCacheInput: 100, cacheRead: 900, cacheWrite: 20, output: 30, reasoning: 10 },
+      });
+    }
     first.clock.advance(1500);
-    await first.engine.turnEnded("s1", { outcome: "completed" });
+    await turn.end({ outcome: "completed" });
     expect((await first.engine.updateGoal("s1", { status: "paused", reason: "later" })).ok).toBe(true);
     first.store.close();
 
@@ -64,8 +62,14 @@ describe("GoalEngine on SQLite", () => {
     expect((await second.engine.updateGoal("s1", { status: "active" })).ok).toBe(true);
     expect((await second.engine.createGoal("s1", { objective: "another" })).ok).toBe(false);
     expect(
-      (await second.engine.executeTool("s1", "update_goal", { status: "complete", evidence: "docs/ has 4 pages" }))
-        .isError,
+      (
+        await (
+          await second.engine.beginTurn("s1", { turnID: "t2", continuation: false })
+        ).executeTool("update_goal", {
+          status: "complete",
+          evidence: "docs/ has 4 pages",
+        })
+      ).isError,
     ).toBe(false);
     const replaced = await second.engine.createGoal("s1", { objective: "next goal" });
     expect(replaced.ok && replaced.value.goal.objective).toBe("next goal");
@@ -92,9 +96,8 @@ describe("GoalEngine on SQLite", () => {
   it("flips to budget_limited in the same transaction as the charge that crosses the limit", async () => {
     const { engine, store } = await open();
     await engine.createGoal("s1", { objective: "x", limits: { tokens: 100 } });
-    await engine.turnStarted("s1", { turnID: "t", continuation: true });
-    const crossed = await engine.stepFinished("s1", {
-      stepID: "1",
+    const turn = await engine.beginTurn("s1", { turnID: "t", continuation: true });
+    const crossed = await turn.reserveStep({ stepID: "1", estimatedInputTokens: 0 }).finished({
       usage: { noCacheInput: 80, cacheRead: 0, cacheWrite: 0, output: 40, reasoning: 0 },
     });
     expect(crossed.goal).toMatchObject({ status: "budget_limited", limit: "tokens" });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
+import { replyOutputCharacters } from "./completion-chunks.js";
 import type { ChatMessage, ChatRequestBody, SentResponse, ToolDefinition } from "./types.js";
 import { BYTES_PER_TOKEN, utf8Bytes } from "./usage-estimate.js";
 
@@ -170,6 +171,8 @@ export async function writeAnthropicStream(
   sent: SentResponse,
   meta: { id: string; model: string; finished: boolean },
   billing: { input: number; cacheRead: number; cacheWrite: number },
+  /** Characters of output just written (for billing a stream the client cuts). */
+  onOutput: (characters: number) => void = () => {},
 ): Promise<boolean> {
   response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
   const send = (data: { type: string; [key: string]: unknown }): boolean => {
@@ -200,6 +203,7 @@ export async function writeAnthropicStream(
   if (sent.text) {
     send({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
     send({ type: "content_block_delta", index, delta: { type: "text_delta", text: sent.text } });
+    onOutput(replyOutputCharacters({ ...sent, toolCalls: [], reasoning: "" }));
     if (!meta.finished) return true;
     send({ type: "content_block_stop", index });
     index++;
@@ -211,6 +215,7 @@ export async function writeAnthropicStream(
       content_block: { type: "tool_use", id: call.id, name: call.name, input: {} },
     });
     send({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: call.arguments } });
+    onOutput(call.name.length + call.arguments.length);
     send({ type: "content_block_stop", index });
     index++;
   }

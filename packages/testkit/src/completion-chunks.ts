@@ -100,3 +100,31 @@ export function completionJson(sent: SentResponse, meta: CompletionMeta): object
     usage: sent.usage,
   };
 }
+
+/** Characters of model output (text, reasoning, tool names and arguments) a streamed chunk carries. */
+export function chunkOutputCharacters(chunk: object): number {
+  const choice = (chunk as { choices?: { delta?: Record<string, unknown> }[] }).choices?.[0];
+  const delta = choice?.delta;
+  if (!delta) return 0;
+  let characters = 0;
+  for (const key of ["content", "reasoning_content"]) {
+    const value = delta[key];
+    if (typeof value === "string") characters += value.length;
+  }
+  const calls = delta.tool_calls;
+  if (Array.isArray(calls)) {
+    for (const call of calls as { function?: { name?: string; arguments?: string } }[]) {
+      characters += (call.function?.name?.length ?? 0) + (call.function?.arguments?.length ?? 0);
+    }
+  }
+  return characters;
+}
+
+/** Characters of model output a whole reply carries, as `chunkOutputCharacters` counts them. */
+export function replyOutputCharacters(sent: SentResponse): number {
+  return (
+    sent.text.length +
+    sent.reasoning.length +
+    sent.toolCalls.reduce((sum, call) => sum + call.name.length + call.arguments.length, 0)
+  );
+}

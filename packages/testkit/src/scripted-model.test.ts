@@ -1,7 +1,9 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { APICallError, generateText, jsonSchema, streamText, tool } from "ai";
 import { afterEach, describe, expect, it } from "vitest";
+import { billedTokens } from "./billed-tokens.js";
 import { type ScriptedModel, type ScriptedModelOptions, startScriptedModel } from "./scripted-model.js";
+import type { RecordedRequest } from "./types.js";
 
 const servers: ScriptedModel[] = [];
 afterEach(async () => {
@@ -195,6 +197,35 @@ describe("startScriptedModel with the AI SDK", () => {
     expect(parts.at(-1)).toBe("abort");
     expect(disconnectedAt).toBeGreaterThanOrEqual(server.requests[0]!.time);
     expect(server.requests[0]?.respondedAt).toBeUndefined();
+  });
+});
+
+describe("billing like a provider", () => {
+  it("bills a stream the client cut for its input and the output streamed so far; a refused request nothing", async () => {
+    const text = "word ".repeat(400); // 2,000 characters: 500 output tokens, streamed in 4 pieces
+    const { server, model } = await start({
+      behaviour: [{ error: { status: 429, message: "slow down" } }, { text }, { text }],
+      chunkDelayMs: 30,
+    });
+    await generateText({ model, prompt: "refused", maxRetries: 0 }).catch(() => undefined);
+    const whole = await generateText({ model, prompt: "answered" });
+    expect(whole.text).toBe(text);
+    const controller = new AbortController();
+    const cut = streamText({ model, prompt: "cut", abortSignal: controller.signal });
+    let received = "";
+    for await (const part of cut.fullStream) {
+      if (part.type === "text-delta") received += part.text;
+      if (received.length >= 1_000) controller.abort();
+    }
+    await server.waitUntil(() => server.requests[2]?.disconnectedAt, 5000, "the cut request's disconnect");
+    const [refused, answered, cutRequest] = server.requests;
+    expect(billedTokens([refused!])).toBe(0);
+    const input = (request: RecordedRequest) =>
+      request.response!.usage!.prompt_tokens - request.response!.usage!.prompt_tokens_details.cached_tokens;
+    expect(billedTokens([answered!])).toBe(input(answered!) + 500);
+    // Half the text went out before the client hung up: half the output is billed, with the whole input.
+    expect(cutRequest!.streamedOutputTokens).toBe(250);
+    expect(billedTokens([cutRequest!])).toBe(input(cutRequest!) + 250);
   });
 });
 

@@ -10,7 +10,7 @@ import {
   toChatBody,
   writeAnthropicStream,
 } from "./anthropic-messages.js";
-import { completionJson, streamChunks } from "./completion-chunks.js";
+import { chunkOutputCharacters, completionJson, replyOutputCharacters, streamChunks } from "./completion-chunks.js";
 import { contextWindowError } from "./context-window.js";
 import { type ConversationKeyFunction, defaultConversationKey } from "./conversation-key.js";
 import { sendError, sendJson } from "./openai-error.js";
@@ -19,7 +19,7 @@ import { analyzePrefixReuse, type PrefixReuseReport } from "./prefix-reuse.js";
 import { createReplySource, type ReplySource } from "./reply-source.js";
 import { now, RequestLog } from "./request-log.js";
 import { SseWriter } from "./sse-writer.js";
-import type { Behaviour, ChatRequestBody, RecordedRequest, Reply } from "./types.js";
+import type { Behaviour, ChatRequestBody, RecordedRequest, Reply, SentResponse } from "./types.js";
 import { estimateCachedTokens, estimatePromptTokens } from "./usage-estimate.js";
 
 export interface ScriptedModelOptions {
@@ -217,10 +217,9 @@ class ChatHandler {
     this.log.changed();
 
     const delay = this.settings.latencyMs + (reply.delayMs ?? 0);
-    if (delay > 0) await sleep(delay);
-    if (response.destroyed) return;
-
     if (reply.error) {
+      if (delay > 0) await sleep(delay);
+      if (response.destroyed) return;
       const error = reply.error;
       recorded.response = { status: error.status, text: "", reasoning: "", toolCalls: [], truncated: false };
       this.finish(recorded, () => sendError(response, error, anthropic === undefined ? "openai" : "anthropic"));
@@ -236,15 +235,29 @@ class ChatHandler {
         promptTokens,
         cachedTokens: billing.cacheRead,
       });
+      // Accepted: from here its input is billed, even if the client goes before the first token.
       recorded.response = sent;
       recorded.cacheWriteTokens = billing.cacheWrite;
+      recorded.streamedOutputTokens = 0;
+      if (delay > 0) await sleep(delay);
+      if (response.destroyed) return;
       const model = parsed.model ?? this.fallbackModel;
       const finished = reply.hang !== true;
+      const totalCharacters = Math.max(1, replyOutputCharacters(sent));
+      const totalTokens = sent.usage?.completion_tokens ?? 0;
+      let characters = 0;
       const complete = await writeAnthropicStream(
         response,
         sent,
         { id: `msg_${randomUUID()}`, model, finished },
         billing,
+        (written) => {
+          characters += written;
+          recorded.streamedOutputTokens = Math.min(
+            totalTokens,
+            Math.ceil((totalTokens * characters) / totalCharacters),
+          );
+        },
       );
       if (finished && complete) this.finish(recorded, () => {});
       return;
@@ -259,7 +272,11 @@ class ChatHandler {
         previous.findLast((earlier) => earlier.response?.status === 200)?.body,
       ),
     });
+    // Accepted: from here its input is billed, even if the client goes before the first token.
     recorded.response = sent;
+    recorded.streamedOutputTokens = 0;
+    if (delay > 0) await sleep(delay);
+    if (response.destroyed) return;
     const meta = {
       id: `chatcmpl-${randomUUID()}`,
       created: Math.floor(Date.now() / 1000),
@@ -271,7 +288,7 @@ class ChatHandler {
       writer.open();
       const includeUsage = parsed.stream_options?.include_usage === true;
       const finished = reply.hang !== true;
-      const complete = await writer.sendAll(streamChunks(sent, meta, { includeUsage, finished }));
+      const complete = await this.streamBilled(recorded, writer, streamChunks(sent, meta, { includeUsage, finished }));
       if (!finished || !complete) return;
       await writer.send("[DONE]");
       this.finish(recorded, () => writer.end());
@@ -283,6 +300,24 @@ class ChatHandler {
       return;
     }
     this.finish(recorded, () => sendJson(response, 200, completionJson(sent, meta)));
+  }
+
+  /**
+   * Sends a stream's chunks, keeping count of the output tokens streamed so far: a provider bills a stream the
+   * client cuts for its input and that much output.
+   */
+  private async streamBilled(recorded: RecordedRequest, writer: SseWriter, chunks: object[]): Promise<boolean> {
+    const sent = recorded.response as SentResponse;
+    const totalCharacters = Math.max(1, replyOutputCharacters(sent));
+    const totalTokens = sent.usage?.completion_tokens ?? 0;
+    let characters = 0;
+    recorded.streamedOutputTokens = 0;
+    for (const chunk of chunks) {
+      if (!(await writer.send(chunk))) return false;
+      characters += chunkOutputCharacters(chunk);
+      recorded.streamedOutputTokens = Math.min(totalTokens, Math.ceil((totalTokens * characters) / totalCharacters));
+    }
+    return true;
   }
 
   private finish(recorded: RecordedRequest, send: () => void): void {

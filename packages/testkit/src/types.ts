@@ -146,6 +146,11 @@ export interface RecordedRequest {
   respondedAt?: number;
   /** When the client went away before the response was complete (epoch ms). */
   disconnectedAt?: number;
+  /**
+   * Output tokens streamed before the response ended or the client went away: what a provider bills for a
+   * stream the client cut (with the request's input).
+   */
+  streamedOutputTokens?: number;
   /** Anthropic requests: prompt tokens written to the cache (billed; part of `prompt_tokens`, not cached). */
   cacheWriteTokens?: number;
 }

@@ -1,11 +1,11 @@
-import { assertNever, compactionPrompt, ESTIMATE_BYTES_PER_TOKEN, type GoalEngine } from "@pursuit/core";
-import { callWithRetries, classifyFailure, type RetryNotice, type RetryPolicy } from "@pursuit/driver";
-import { createId, type Store, type StoredMessageWithParts } from "@pursuit/store";
+import { assertNever, compactionPrompt, ESTIMATE_BYTES_PER_TOKEN, type GoalEngine, type GoalTurn } from "@pursuit/core";
+import { classifyFailure, type RetryNotice, type RetryPolicy } from "@pursuit/driver";
+import type { Store, StoredMessageWithParts } from "@pursuit/store";
 import type { ModelMessage, ToolSet } from "ai";
 import type { EventBus } from "../events.js";
+import { runChargedStep } from "../model-loop/charged-step.js";
 import { cachedPrompt } from "../model-loop/prompt-caching.js";
-import { providerFailureOf, runModelStep, type StepFailure } from "../model-loop/step.js";
-import { toStepUsage } from "../model-loop/usage.js";
+import type { StepFailure } from "../model-loop/step.js";
 import type { ResolvedModel } from "../providers.js";
 import type { SessionState } from "../session-state.js";
 import type { TranscriptWriter } from "../transcript-writer.js";
@@ -86,7 +86,12 @@ export function turnEndAfter(outcome: CompactionOutcome): CompactionTurnEnd | un
 export class Compactor {
   constructor(private readonly deps: CompactionDeps) {}
 
-  async compact(state: SessionState, model: ResolvedModel, request: CompactionRequest): Promise<CompactionOutcome> {
+  async compact(
+    state: SessionState,
+    model: ResolvedModel,
+    goalTurn: GoalTurn,
+    request: CompactionRequest,
+  ): Promise<CompactionOutcome> {
     const messages = await this.deps.store.messages.listMessages(state.id);
     const current = lastCompaction(messages)?.record;
     const tokensOf = (view: ModelMessage[]) =>
@@ -120,6 +125,7 @@ export class Compactor {
     const summary = await this.summarise(
       state,
       model,
+      goalTurn,
       request.reason === "threshold" ? currentView : prunedView,
       request,
     );
@@ -144,15 +150,21 @@ export class Compactor {
   private async summarise(
     state: SessionState,
     model: ResolvedModel,
+    goalTurn: GoalTurn,
     view: ModelMessage[],
     request: CompactionRequest,
   ): Promise<{ kind: "summary"; text: string } | Exclude<CompactionOutcome, { kind: "compacted" }>> {
-    const { engine } = this.deps;
     const instruction = compactionPrompt();
-    const estimatedInputTokens = request.newInputTokens + Math.ceil(instruction.length / ESTIMATE_BYTES_PER_TOKEN);
-    const allowance = await engine.beforeStep(state.id, { estimatedInputTokens });
+    const instructionTokens = Math.ceil(instruction.length / ESTIMATE_BYTES_PER_TOKEN);
+    const viewTokens = Math.ceil(
+      (viewChars(view) + request.system.length + request.toolChars) / ESTIMATE_BYTES_PER_TOKEN,
+    );
+    const allowance = await goalTurn.allowStep({
+      estimatedInputTokens: request.newInputTokens + instructionTokens,
+      promptTokens: viewTokens + instructionTokens,
+      ...(model.prices ? { prices: model.prices } : {}),
+    });
     if (allowance.kind !== "run") return { kind: "stopped" };
-    const stepID = createId("compaction");
     const prompt = cachedPrompt(model.providerType, {
       system: request.system,
       messages: [...view, { role: "user", content: [{ type: "text", text: instruction }] }],
@@ -164,34 +176,29 @@ export class Compactor {
       allowance.maxOutputTokens ?? Number.POSITIVE_INFINITY,
       model.maxOutputTokens ?? Number.POSITIVE_INFINITY,
     );
-    await engine.reserveStep(state.id, { stepID, estimatedInputTokens });
     let text = "";
-    const result = await callWithRetries(
-      () => {
+    // The summary call is real spend: charged to the goal like any step (its budget notice, if any, follows).
+    const { result, charged } = await runChargedStep({
+      goalTurn,
+      model,
+      request: { ...prompt, tools: this.deps.tools, maxOutputTokens },
+      estimatedInputTokens: request.newInputTokens + instructionTokens,
+      outputRate: state.outputRate,
+      signal: request.signal,
+      retryWait: request.retryWait,
+      retry: this.deps.retry,
+      now: this.deps.now,
+      onRetry: (notice) => this.deps.onRetry(state.id, notice),
+      onAttempt: async () => {
         text = "";
-        return runModelStep({
-          model: model.model,
-          ...prompt,
-          tools: this.deps.tools,
-          maxOutputTokens,
-          signal: request.signal,
-          idleTimeoutMs: model.streamIdleTimeoutMs,
-          onEvent: (event) => {
-            if (event.type === "text-delta") text += event.text;
-          },
-        });
       },
-      {
-        policy: this.deps.retry,
-        clock: { now: this.deps.now },
-        signal: request.retryWait,
-        failureOf: providerFailureOf,
-        onRetry: (notice) => this.deps.onRetry(state.id, notice),
-        onRetryEnd: () => this.deps.onRetry(state.id, undefined),
+      onEvent: (event) => {
+        if (event.type === "text-delta") text += event.text;
       },
-    );
+    });
+    await this.deps.writer.appendContext(state.id, charged.append);
+    if (result.kind === "stopped_after_cut") return { kind: "stopped" };
     if (result.kind !== "finished") {
-      await engine.releaseStep(state.id, { stepID });
       if (result.kind === "aborted") return { kind: "aborted" };
       if (classifyFailure(result.error) === "context_too_long") {
         return {
@@ -201,13 +208,6 @@ export class Compactor {
       }
       return { kind: "error", error: result.error };
     }
-    // The summary call is real spend: charged to the goal like any step (its budget notice, if any, follows).
-    const charged = await engine.stepFinished(state.id, {
-      stepID,
-      usage: toStepUsage(result.usage),
-      ...(model.prices ? { prices: model.prices } : {}),
-    });
-    await this.deps.writer.appendContext(state.id, charged.append);
     const summary = text.trim();
     if (summary.length === 0) return { kind: "impossible", reason: "the model wrote no summary when asked to compact" };
     return { kind: "summary", text: summary };

@@ -1,9 +1,10 @@
 import { ESTIMATE_BYTES_PER_TOKEN } from "@pursuit/core";
-import type { Store } from "@pursuit/store";
+import type { Store, StoredMessageWithParts } from "@pursuit/store";
 import type { ModelMessage } from "ai";
 import { hasCompaction, toModelView, viewChars } from "../compaction/model-view.js";
 import { toModelMessages } from "../message-conversion.js";
 import type { SessionState } from "../session-state.js";
+import { learnOutputRate } from "./learn-rates.js";
 
 /** What a step sends, and how much of it is new: the sizes the goal engine and compaction reason about. */
 export type PromptView = {
@@ -22,6 +23,7 @@ export async function readPromptView(store: Store, state: SessionState): Promise
   if (fresh.length === 0) return cached;
   if (cached.lastSeq === 0 || hasCompaction(fresh)) {
     const all = cached.lastSeq === 0 ? fresh : await store.messages.listMessages(state.id);
+    if (cached.lastSeq === 0) resumeEstimates(state, all);
     const messages = toModelView(all);
     state.history = { lastSeq: all.at(-1)?.seq ?? 0, messages, chars: viewChars(messages) };
     return state.history;
@@ -36,14 +38,28 @@ export async function readPromptView(store: Store, state: SessionState): Promise
 }
 
 /**
- * What this request adds to the previous one (the provider caches the rest), estimated. After a restart the
+ * Characters this request adds to the previous one (the provider caches the rest), estimated. After a restart the
  * previous request is the one that produced the last answer: everything before that answer was in it.
  * `fixedChars`: the system prompt and tool list, sent whole when nothing was sent before.
  */
-export function newInputTokens(state: SessionState, view: PromptView, fixedChars: number): number {
+export function newInputChars(state: SessionState, view: PromptView, fixedChars: number): number {
   const previousChars = state.lastRequestChars ?? charsBeforeLastAnswer(view.messages);
-  const chars = previousChars === undefined ? view.chars + fixedChars : Math.max(0, view.chars - previousChars);
-  return Math.ceil(chars / ESTIMATE_BYTES_PER_TOKEN);
+  return previousChars === undefined ? view.chars + fixedChars : Math.max(0, view.chars - previousChars);
+}
+
+/**
+ * The new input in tokens two ways: `bound`, at the conservative 3 characters a token, keeps a limit's bound
+ * safe; `likely`, at the session's own learnt rate, is what a crash or a cut stream charges.
+ */
+export function newInputTokens(
+  state: SessionState,
+  view: PromptView,
+  fixedChars: number,
+): { bound: number; likely: number } {
+  const chars = newInputChars(state, view, fixedChars);
+  // Until the session's prompts were counted in this process, its answers' rate is the better guess.
+  const rate = state.inputRate.learnt ? state.inputRate : state.outputRate;
+  return { bound: Math.ceil(chars / ESTIMATE_BYTES_PER_TOKEN), likely: rate.tokensFor(chars) };
 }
 
 /**
@@ -68,4 +84,16 @@ export function defaultOutputReserve(contextWindow: number): number {
 function charsBeforeLastAnswer(messages: readonly ModelMessage[]): number | undefined {
   const last = messages.findLastIndex((message) => message.role === "assistant");
   return last < 0 ? undefined : viewChars(messages.slice(0, last));
+}
+
+/**
+ * A session read whole for the first time in this process (after a restart): its own answers calibrate its
+ * estimates, and the previous request is known to have ended where the last assistant message begins (a cut
+ * one included: the provider had that prompt, so it reads it from its cache).
+ */
+function resumeEstimates(state: SessionState, all: readonly StoredMessageWithParts[]): void {
+  if (!state.outputRate.learnt) learnOutputRate(state.outputRate, all);
+  if (state.lastRequestChars !== undefined) return;
+  const lastAnswer = all.findLastIndex((message) => message.role === "assistant");
+  if (lastAnswer >= 0) state.lastRequestChars = viewChars(toModelView(all.slice(0, lastAnswer)));
 }

@@ -1,4 +1,4 @@
-import { fingerprintToolResult, type ToolResultFact } from "@pursuit/core";
+import { fingerprintToolResult, type GoalTurn, type ToolResultFact } from "@pursuit/core";
 import type { SessionState } from "../session-state.js";
 import type { TurnDeps } from "../turn-runner.js";
 import type { StepToolCall } from "./step.js";
@@ -9,8 +9,9 @@ import type { StepRecorder } from "./step-recorder.js";
  * returns the fact the goal engine judges progress by. A goal the model created titles the session.
  */
 export async function runToolCall(
-  deps: Pick<TurnDeps, "tools" | "permissions" | "settings" | "engine" | "onGoalCreated">,
+  deps: Pick<TurnDeps, "tools" | "permissions" | "settings" | "onGoalCreated">,
   state: SessionState,
+  goalTurn: GoalTurn,
   recorder: StepRecorder,
   call: StepToolCall,
   signal: AbortSignal,
@@ -28,7 +29,7 @@ export async function runToolCall(
           permissions: deps.permissions,
           bash: deps.settings.bash,
         },
-        deps.engine,
+        goalTurn,
       );
   await recorder.toolFinished(call.id, outcome);
   if (call.name === "create_goal" && !outcome.isError && "goal" in outcome && outcome.goal) {

@@ -1,4 +1,4 @@
-import { GOAL_TOOL_SPECS, type Goal, type GoalEngine, isGoalTool } from "@pursuit/core";
+import { GOAL_TOOL_SPECS, type Goal, type GoalTurn, isGoalTool } from "@pursuit/core";
 import { type JSONSchema7, jsonSchema, type Tool, type ToolSet, tool } from "ai";
 import { z } from "zod";
 import { bashTool } from "./bash.js";
@@ -44,9 +44,9 @@ export class ToolRegistry {
   }
 
   /** Runs one call. Bad arguments and unknown tools come back as tool errors the model can fix, never throws. */
-  async execute(name: string, input: unknown, context: ToolContext, engine: GoalEngine): Promise<ToolCallOutcome> {
+  async execute(name: string, input: unknown, context: ToolContext, goalTurn: GoalTurn): Promise<ToolCallOutcome> {
     if (isGoalTool(name)) {
-      const outcome = await engine.executeTool(context.sessionID, name, input, { signal: context.signal });
+      const outcome = await goalTurn.executeTool(name, input, { signal: context.signal });
       return { output: outcome.output, isError: outcome.isError, ...(outcome.goal ? { goal: outcome.goal } : {}) };
     }
     const entry = this.byName.get(name);

@@ -23,8 +23,9 @@ function setup(bash: Partial<ToolContext["bash"]> = {}) {
   };
   const engine = new GoalEngine({ store: createMemoryGoalStore(), clock: new FakeClock(), ids: sequentialIds() });
   const registry = new ToolRegistry();
-  const run = (name: string, input: unknown, overrides: Partial<ToolContext> = {}) =>
-    registry.execute(name, input, { ...context, ...overrides }, engine);
+  const goalTurn = engine.beginTurn("ses_1", { turnID: "t", continuation: false });
+  const run = async (name: string, input: unknown, overrides: Partial<ToolContext> = {}) =>
+    registry.execute(name, input, { ...context, ...overrides }, await goalTurn);
   return { directory, run, registry, engine };
 }
 

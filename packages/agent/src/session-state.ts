@@ -44,6 +44,11 @@ export type SessionState = {
   /** Characters a token in this session's prompts and answers, learnt from its provider's counts. */
   inputRate: TokenRate;
   outputRate: TokenRate;
+  /**
+   * Characters of new input a token billed uncached: what a step adds to the previous request against what its
+   * provider billed as uncached input (the wire format and whole cache blocks included), learnt per session.
+   */
+  newInputRate: TokenRate;
   /** The session's model (from its metadata), once read. */
   model?: string | null;
   /** Tool parts left pending by a previous process were marked interrupted. */
@@ -59,4 +64,5 @@ export const newSessionState = (id: string, directory: string): SessionState => 
   repaired: false,
   inputRate: new TokenRate(),
   outputRate: new TokenRate(),
+  newInputRate: new TokenRate(),
 });

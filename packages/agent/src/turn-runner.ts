@@ -172,7 +172,7 @@ export class TurnRunner {
       let view = prepared.view;
       if (allowance.kind === "wrap_up" && allowance.append.length > 0) {
         await this.deps.writer.appendContext(state.id, allowance.append);
-        view = await readPromptView(this.deps.store, state);
+        view = await readPromptView(this.deps.store, state, system.length + this.fixedPromptChars);
       }
       if (signal.aborted) return done("aborted");
 
@@ -180,6 +180,7 @@ export class TurnRunner {
         system,
         view,
         estimatedInputTokens: prepared.newInput.likely,
+        newInputChars: prepared.newInput.chars,
         maxOutputTokens: minDefined(allowance.maxOutputTokens, model.maxOutputTokens),
         signal,
         retryWait: turn.retryWait.signal,
@@ -206,8 +207,8 @@ export class TurnRunner {
 
   /** The next step's prompt view and its sizes: new input (bound and likely), whole prompt, output room. */
   private async prepare(state: SessionState, model: ResolvedModel, system: string) {
-    const view = await readPromptView(this.deps.store, state);
     const fixedChars = system.length + this.fixedPromptChars;
+    const view = await readPromptView(this.deps.store, state, fixedChars);
     const promptSize = promptTokens(state, view, fixedChars);
     const outputReserve = model.maxOutputTokens ?? defaultOutputReserve(model.contextWindow);
     return {
@@ -251,8 +252,9 @@ export class TurnRunner {
       maxOutputTokens: number | undefined;
       signal: AbortSignal;
       retryWait: AbortSignal;
-      /** What a crash or a cut stream charges as the step's input. */
+      /** What a crash or a cut stream charges as the step's input; the characters it stands for. */
       estimatedInputTokens: number;
+      newInputChars: number;
       wrapUp: boolean;
     },
   ): Promise<
@@ -308,7 +310,7 @@ export class TurnRunner {
       return { kind: "failed", messageID, error: result.error };
     }
     const usage = toStepUsage(result.usage);
-    this.learnRates(state, request.view, request.system, usage);
+    this.learnRates(state, request.view, request.system, usage, request.newInputChars);
     await transcript.recorder.flushOpenBlocks();
     const costUSD = model.prices ? stepCharge(usage, model.prices).costUSD : null;
     const stored = toStoredUsage(usage);
@@ -346,9 +348,11 @@ export class TurnRunner {
   }
 
   /** The provider counted the prompt and the answer: the session's rates and the next prompt's base follow. */
-  private learnRates(state: SessionState, view: PromptView, system: string, usage: StepUsage): void {
+  private learnRates(state: SessionState, view: PromptView, system: string, usage: StepUsage, newChars: number): void {
     const promptInput = usage.noCacheInput + usage.cacheRead + usage.cacheWrite;
     state.inputRate.observe(view.chars + system.length + this.fixedPromptChars, promptInput);
+    // A step that read the cache billed its new part uncached: how its characters turn into billed tokens.
+    if (usage.cacheRead > 0) state.newInputRate.observe(newChars, usage.noCacheInput + usage.cacheWrite);
     state.lastPromptTokens = promptInput + usage.output;
   }
 

@@ -12,7 +12,7 @@ import {
 import { type BehaviourFunction, billedTokens, startScriptedModel, pollUntil as until } from "@pursuit/testkit";
 import { makeProject, PursuitProcess } from "./pursuit-process.js";
 
-/** Every answer streams ~250 tokens of text over ~0.25 s, then writes a file: kills land mid-stream too. */
+/** Every answer streams ~250 tokens of text in small deltas over ~0.25 s, then writes a file: kills land mid-stream too. */
 const steadyWriter: BehaviourFunction = (_request, context) => ({
   text: `Part ${context.index}. ${"The work goes on. ".repeat(55)}`,
   toolCalls: [{ name: "write", arguments: { path: `part-${context.index}.txt`, content: "z".repeat(200) } }],
@@ -37,7 +37,13 @@ export type KillScenarioResult = {
  * Shared by the crash test and `npm run bench -- crash`.
  */
 export async function runKillScenario(kills: number): Promise<KillScenarioResult> {
-  const model = await startScriptedModel({ behaviour: steadyWriter, latencyMs: 50, chunkDelayMs: 25 });
+  // Small deltas, a few tokens each, as providers stream: ~0.25 s an answer.
+  const model = await startScriptedModel({
+    behaviour: steadyWriter,
+    latencyMs: 50,
+    chunkDelayMs: 4,
+    deltaCharacters: 16,
+  });
   const project = makeProject(model.url, { agent: { maxStepsPerTurn: 1 } });
   const started: PursuitProcess[] = [];
   const serve = async () => {

@@ -92,10 +92,10 @@ describe("GoalStep: settled exactly once", () => {
 });
 
 describe("TokenRate", () => {
-  it("estimates at 3 bytes a token until it learns the session's own rate", async () => {
+  it("estimates at 4 bytes a token until it learns the session's own rate", async () => {
     const { TokenRate } = await import("./token-estimate.js");
     const rate = new TokenRate();
-    expect(rate.tokensFor(300)).toBe(100);
+    expect(rate.tokensFor(300)).toBe(75);
     rate.observe(4_000, 1_000);
     rate.observe(4_400, 1_000);
     expect(rate.tokensFor(4_200)).toBe(1_000);

@@ -23,10 +23,13 @@ export function utf8Length(text: string): number {
 const MIN_BYTES_PER_TOKEN = 1;
 const MAX_BYTES_PER_TOKEN = 8;
 
+/** Bytes a token in typical English and code for the common tokenizers: the best guess before a session's own. */
+export const TYPICAL_BYTES_PER_TOKEN = 4;
+
 /**
  * A session's own bytes-per-token rate, learnt from what its provider reported for the text it was sent or
  * answered, so that estimates (a crash's charge, a cut stream's) come close to the bill. Until it has seen a
- * sample it estimates at the conservative 3 bytes a token.
+ * sample it estimates at the typical 4 bytes a token; a bound that must hold uses ESTIMATE_BYTES_PER_TOKEN.
  */
 export class TokenRate {
   private bytes = 0;
@@ -46,7 +49,7 @@ export class TokenRate {
 
   /** Bytes a token, as learnt so far. */
   get bytesPerToken(): number {
-    if (this.tokens === 0) return ESTIMATE_BYTES_PER_TOKEN;
+    if (this.tokens === 0) return TYPICAL_BYTES_PER_TOKEN;
     return Math.min(MAX_BYTES_PER_TOKEN, Math.max(MIN_BYTES_PER_TOKEN, this.bytes / this.tokens));
   }
 

@@ -299,6 +299,18 @@ describe("budgets", () => {
       expect(resumed.error.message).toBe("the tokens limit is reached (10 of 10); raise or remove it to resume");
   });
 
+  it("refuses to resume a goal the runtime stopped before a step that would not fit, usage just under its limit", () => {
+    const spent = expectGoal(charge(create({ limits: { tokens: 1_000 } }), "k", 900));
+    const limited = expectGoal(transition(spent, { type: "limit", limit: "tokens" }, "runtime", 1));
+    const resumed = run(limited, { type: "resume" });
+    expect(resumed).toMatchObject({ ok: false, error: { code: "conflict", field: "limits.tokens" } });
+    if (!resumed.ok)
+      expect(resumed.error.message).toBe(
+        "the tokens limit leaves too little for another step (900 of 1000); raise or remove it to resume",
+      );
+    expect(expectGoal(run(limited, { type: "edit", limits: { tokens: 2_000 } })).status).toBe("active");
+  });
+
   it("resuming a paused goal whose limit is reached lands in budget_limited", () => {
     const used = expectGoal(charge(create({ limits: { turns: 5 } }), "k", 10));
     const paused = expectGoal(run(used, { type: "pause" }));

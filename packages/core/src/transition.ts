@@ -207,18 +207,23 @@ function resume(current: Goal, now: number): TransitionResult {
       return unchanged(current);
     case "complete":
       return refuse("conflict", "the goal is complete; set a new goal instead");
-    case "paused":
-    case "blocked":
     case "budget_limited": {
+      // Raising or removing the limit resumes it (see reconcileLimits). A goal the runtime stopped before a step
+      // that would not fit has usage just under its limit: resumed as it is, it could only stop again.
+      const limit = reachedLimit(current.limits, current.usage) ?? current.limit;
+      const limitValue = limit === undefined ? undefined : current.limits[limit];
+      if (!limit || limitValue === undefined) return ok(withStatus(current, "active", "user", now, {}));
+      const used = usedOf(limit, current.usage);
+      const why = used >= limitValue ? "is reached" : "leaves too little for another step";
+      return refuse(
+        "conflict",
+        `the ${limit} limit ${why} (${formatAmount(used)} of ${formatAmount(limitValue)}); raise or remove it to resume`,
+        `limits.${limit}`,
+      );
+    }
+    case "paused":
+    case "blocked": {
       const limit = reachedLimit(current.limits, current.usage);
-      if (limit && current.status === "budget_limited") {
-        const used = usedOf(limit, current.usage);
-        return refuse(
-          "conflict",
-          `the ${limit} limit is reached (${formatAmount(used)} of ${formatAmount(current.limits[limit] ?? 0)}); raise or remove it to resume`,
-          `limits.${limit}`,
-        );
-      }
       if (limit) return ok(withStatus(current, "budget_limited", "user", now, { limit }));
       return ok(withStatus(current, "active", "user", now, {}));
     }

@@ -64,11 +64,12 @@ export class OpencodeGoalHost {
       settings.streamTimers ?? realTimers,
     );
     this.queue = new OrderedQueue((error) => log(`failed: ${String(error)}`));
-    this.turns = new TurnReporter(engine, this.tracker, clock);
-    this.limits = new StepLimits(this.tracker, (sessionID, reason) => {
+    const stopForLimit = (sessionID: string, reason: string) => {
       this.log(`stopping ${sessionID}: ${reason}`);
       this.opencode.abort(sessionID).catch((error) => this.log(`abort failed: ${String(error)}`));
-    });
+    };
+    this.turns = new TurnReporter(engine, this.tracker, clock, stopForLimit);
+    this.limits = new StepLimits(this.tracker, stopForLimit);
     this.driver = new ContinuationDriver(
       engine,
       clock,

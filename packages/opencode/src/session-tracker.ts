@@ -12,6 +12,8 @@ export type TrackedTurn = {
   step?: GoalStep;
   /** How many model requests the turn has made. */
   requests: number;
+  /** The request in flight is the one wrap-up step allowed after a limit was reached. */
+  wrapUp?: boolean;
 };
 
 /** OpenCode step-finish parts already charged per session (its events can repeat), the newest kept. */

@@ -12,7 +12,7 @@ import type { TurnFailure } from "./opencode-events.js";
 import type { SessionTracker, TrackedSession } from "./session-tracker.js";
 
 /** Tokens streamed between two checkpoints of a step: a crash loses at most this much output from the charge. */
-const CHECKPOINT_EVERY_TOKENS = 64;
+const CHECKPOINT_EVERY_TOKENS = 16;
 
 /**
  * Tells the engine what OpenCode's turns do: when one starts, each model request (reserved before it leaves,
@@ -26,6 +26,8 @@ export class TurnReporter {
     private readonly engine: GoalEngine,
     private readonly tracker: SessionTracker,
     private readonly clock: Clock,
+    /** Stops the running turn for a limit (OpenCode would otherwise run the step's tools and ask again). */
+    private readonly stopForLimit: (sessionID: string, reason: string) => void = () => {},
   ) {}
 
   /** A turn runs from now on (its first event, or its first model request, whichever comes first). */
@@ -65,6 +67,7 @@ export class TurnReporter {
       ...(prices ? { prices } : {}),
     });
     if (allowance.kind === "stop") return allowance;
+    turn.wrapUp = allowance.kind === "wrap_up";
     // The bound counts new input at 3 bytes a token; a crash is charged at the session's own rate.
     const likely = Math.ceil((estimatedInputTokens * ESTIMATE_BYTES_PER_TOKEN) / session.outputRate.bytesPerToken);
     turn.step = goalTurn.reserveStep({
@@ -91,6 +94,12 @@ export class TurnReporter {
     if (session.turn) session.turn.step = undefined;
     const result = await open.finished({ usage, ...(step.costUSD !== undefined ? { costUSD: step.costUSD } : {}) });
     this.tracker.queueContext(sessionID, result.append);
+    // As in the native host, the tools of a wrap-up step, or of a step whose charge crossed a limit, do not run:
+    // the turn ends here instead of spending another request.
+    if (session.turn && (session.turn.wrapUp || result.append.length > 0)) {
+      session.stoppingForLimit = true;
+      this.stopForLimit(sessionID, "the goal's limit is reached");
+    }
   }
 
   async toolFinished(sessionID: string, partID: string, fact: ToolResultFact, outputTokens: number): Promise<void> {

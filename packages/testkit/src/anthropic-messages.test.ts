@@ -9,7 +9,8 @@ const text = (value: string, cached = false) => ({
   ...(cached ? { cache_control: marker } : {}),
 });
 const body = (turns: number, breakpointsAt: number[]): AnthropicRequestBody => ({
-  system: [text("You are a careful agent. ".repeat(40), true)],
+  // Past the 1,024 tokens a prefix needs to be cached.
+  system: [text("You are a careful agent. ".repeat(200), true)],
   messages: Array.from({ length: turns }, (_, index) => ({
     role: index % 2 === 0 ? ("user" as const) : ("assistant" as const),
     content: [text(`message ${index} `.repeat(50), breakpointsAt.includes(index))],
@@ -38,6 +39,20 @@ describe("Anthropic prompt caching as the scripted model bills it", () => {
     expect(third.cacheRead).toBe(second.cacheRead + second.cacheWrite);
     expect(third.cacheWrite).toBe(0);
     expect(third.input).toBeGreaterThan(0);
+  });
+
+  it("caches no prefix under 1,024 tokens, forgets entries unused for 5 minutes, and misses when told", () => {
+    const small = (): AnthropicRequestBody => ({ system: [text("Short system prompt.", true)], messages: [] });
+    const tiny = new AnthropicPromptCache();
+    expect(tiny.bill("c", promptBlocks(small()))).toMatchObject({ cacheRead: 0, cacheWrite: 0 });
+    expect(tiny.bill("c", promptBlocks(small()))).toMatchObject({ cacheRead: 0, cacheWrite: 0 });
+    const cache = new AnthropicPromptCache();
+    const first = cache.bill("c", promptBlocks(body(1, [0])), { now: 0 });
+    expect(first.cacheWrite).toBeGreaterThan(1_024);
+    expect(cache.bill("c", promptBlocks(body(1, [0])), { now: 60_000 }).cacheRead).toBe(first.cacheWrite);
+    expect(cache.bill("c", promptBlocks(body(1, [0])), { now: 60_000, miss: true }).cacheRead).toBe(0);
+    // Read at 60 s, so alive until 6 min; unused past that, gone.
+    expect(cache.bill("c", promptBlocks(body(1, [0])), { now: 60_000 + 5 * 60_000 + 1 }).cacheRead).toBe(0);
   });
 
   it("looks back at most 20 blocks from a breakpoint for an earlier cache entry", () => {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { replyOutputCharacters } from "./completion-chunks.js";
-import type { ChatMessage, ChatRequestBody, SentResponse, ToolDefinition } from "./types.js";
-import { BYTES_PER_TOKEN, utf8Bytes } from "./usage-estimate.js";
+import { splitIntoPieces } from "./completion-chunks.js";
+import type { ChatMessage, ChatRequestBody, Reply, SentResponse, ToolDefinition } from "./types.js";
+import { BYTES_PER_TOKEN, CACHE_TTL_MS, MIN_CACHED_TOKENS, utf8Bytes } from "./usage-estimate.js";
 
 /**
  * The Anthropic Messages API as the scripted model speaks it: a request is translated into the chat-completions
@@ -69,11 +69,20 @@ export function promptBlocks(body: AnthropicRequestBody): PromptBlocks {
 
 /** What Anthropic caches for each conversation: the prefixes written at breakpoints, by hash, with their size. */
 export class AnthropicPromptCache {
-  private readonly written = new Map<string, Map<string, number>>();
+  /** Per conversation: the prefix hash at each breakpoint written, its length in bytes and when last used. */
+  private readonly written = new Map<string, Map<string, { bytes: number; used: number }>>();
 
-  /** Bills one request (in tokens) and records what it wrote. */
-  bill(conversation: string, prompt: PromptBlocks): { input: number; cacheRead: number; cacheWrite: number } {
-    const entries = this.written.get(conversation) ?? new Map<string, number>();
+  /**
+   * Bills one request (in tokens) and records what it wrote. As Anthropic's cache: a breakpoint's prefix is
+   * cached only from 1,024 tokens up, an entry unused for 5 minutes is gone, and a request may miss entirely.
+   */
+  bill(
+    conversation: string,
+    prompt: PromptBlocks,
+    options: { now?: number; miss?: boolean } = {},
+  ): { input: number; cacheRead: number; cacheWrite: number } {
+    const now = options.now ?? Date.now();
+    const entries = this.written.get(conversation) ?? new Map<string, { bytes: number; used: number }>();
     this.written.set(conversation, entries);
     const hashes: string[] = [];
     const ends: number[] = [];
@@ -87,19 +96,22 @@ export class AnthropicPromptCache {
     }
     const tokens = (bytes: number) => Math.ceil(bytes / BYTES_PER_TOKEN);
     let readBytes = 0;
-    for (const breakpoint of prompt.breakpoints) {
+    for (const breakpoint of options.miss ? [] : prompt.breakpoints) {
       for (let index = breakpoint; index >= Math.max(0, breakpoint - LOOKBACK_BLOCKS); index--) {
         const hit = entries.get(hashes[index] ?? "");
-        if (hit !== undefined) {
-          readBytes = Math.max(readBytes, hit);
+        if (hit !== undefined && now - hit.used <= CACHE_TTL_MS) {
+          readBytes = Math.max(readBytes, hit.bytes);
+          hit.used = now;
           break;
         }
       }
     }
-    const last = prompt.breakpoints.at(-1);
+    const cacheable = prompt.breakpoints.filter((breakpoint) => tokens(ends[breakpoint] ?? 0) >= MIN_CACHED_TOKENS);
+    const last = cacheable.at(-1);
     const cachedUpTo = last === undefined ? 0 : (ends[last] ?? 0);
     const writeBytes = Math.max(0, cachedUpTo - readBytes);
-    for (const breakpoint of prompt.breakpoints) entries.set(hashes[breakpoint] ?? "", ends[breakpoint] ?? 0);
+    for (const breakpoint of cacheable)
+      entries.set(hashes[breakpoint] ?? "", { bytes: ends[breakpoint] ?? 0, used: now });
     const cacheRead = tokens(readBytes);
     const cacheWrite = tokens(readBytes + writeBytes) - cacheRead;
     return { input: Math.max(0, tokens(bytes) - cacheRead - cacheWrite), cacheRead, cacheWrite };
@@ -169,7 +181,7 @@ export function toChatBody(body: AnthropicRequestBody): ChatRequestBody {
 export async function writeAnthropicStream(
   response: ServerResponse,
   sent: SentResponse,
-  meta: { id: string; model: string; finished: boolean },
+  meta: { id: string; model: string; finished: boolean; breakOff?: Reply["breakOff"] },
   billing: { input: number; cacheRead: number; cacheWrite: number },
   /** Characters of output just written (for billing a stream the client cuts). */
   onOutput: (characters: number) => void = () => {},
@@ -200,14 +212,22 @@ export async function writeAnthropicStream(
     },
   });
   let index = 0;
+  let written = 0;
   if (sent.text) {
     send({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
-    send({ type: "content_block_delta", index, delta: { type: "text_delta", text: sent.text } });
-    onOutput(replyOutputCharacters({ ...sent, toolCalls: [], reasoning: "" }));
+    // As Anthropic streams: many small deltas, with a `ping` now and then.
+    for (const [n, piece] of splitIntoPieces(sent.text, Math.ceil(sent.text.length / TEXT_DELTA_CHARS)).entries()) {
+      if (written >= (meta.breakOff?.afterCharacters ?? Number.POSITIVE_INFINITY)) return breakOff(response, meta);
+      if (n > 0 && n % PING_EVERY_DELTAS === 0) send({ type: "ping" });
+      if (!send({ type: "content_block_delta", index, delta: { type: "text_delta", text: piece } })) return false;
+      written += piece.length;
+      onOutput(piece.length);
+    }
     if (!meta.finished) return true;
     send({ type: "content_block_stop", index });
     index++;
   }
+  if (meta.breakOff) return breakOff(response, meta);
   for (const call of sent.toolCalls) {
     send({
       type: "content_block_start",
@@ -229,4 +249,23 @@ export async function writeAnthropicStream(
   const complete = send({ type: "message_stop" });
   response.end();
   return complete;
+}
+
+/** Characters per streamed text delta, and how often a `ping` event goes between them. */
+const TEXT_DELTA_CHARS = 48;
+const PING_EVERY_DELTAS = 8;
+
+/**
+ * The stream breaks off on Anthropic's side: an `error` event (overloaded) that ends the response, or a reset
+ * connection. Resolves true: the reply was sent as scripted.
+ */
+function breakOff(response: ServerResponse, meta: { breakOff?: Reply["breakOff"] }): boolean {
+  if (meta.breakOff?.with === "reset") {
+    response.socket?.destroySoon();
+    return true;
+  }
+  const error = { type: "error", error: { type: "overloaded_error", message: "Overloaded" } };
+  response.write(`event: error\ndata: ${JSON.stringify(error)}\n\n`);
+  response.end();
+  return true;
 }

@@ -12,6 +12,8 @@ export interface StreamChunkOptions {
   includeUsage: boolean;
   /** False for a hanging reply: only the role and content deltas are produced, never a finish. */
   finished: boolean;
+  /** Characters per text or reasoning delta, as a provider's small deltas; default: each split in 4. */
+  deltaCharacters?: number;
 }
 
 const TEXT_PIECES = 4;
@@ -48,8 +50,11 @@ export function streamChunks(sent: SentResponse, meta: CompletionMeta, options: 
   });
 
   const chunks: object[] = [chunk({ role: "assistant", content: "", refusal: null })];
-  for (const piece of splitIntoPieces(sent.reasoning, TEXT_PIECES)) chunks.push(chunk({ reasoning_content: piece }));
-  for (const piece of splitIntoPieces(sent.text, TEXT_PIECES)) chunks.push(chunk({ content: piece }));
+  const pieces = (text: string) =>
+    options.deltaCharacters ? Math.ceil(text.length / options.deltaCharacters) : TEXT_PIECES;
+  for (const piece of splitIntoPieces(sent.reasoning, pieces(sent.reasoning)))
+    chunks.push(chunk({ reasoning_content: piece }));
+  for (const piece of splitIntoPieces(sent.text, pieces(sent.text))) chunks.push(chunk({ content: piece }));
   if (!options.finished) return chunks;
 
   sent.toolCalls.forEach((call, index) => {

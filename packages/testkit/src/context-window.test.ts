@@ -63,8 +63,8 @@ describe("the scripted model's prompt cache after a refusal", () => {
         body: JSON.stringify({ messages }),
       });
     try {
-      const first = [{ role: "user", content: "a".repeat(4_000) }];
-      const longer = [...first, { role: "user", content: "b".repeat(8_000) }];
+      const first = [{ role: "user", content: "a".repeat(6_000) }];
+      const longer = [...first, { role: "user", content: "b".repeat(14_000) }];
       await send(first);
       expect((await send(longer)).status).toBe(429);
       await send(longer);

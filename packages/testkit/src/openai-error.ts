@@ -32,6 +32,9 @@ export function sendError(
 ): void {
   const headers: Record<string, string> = {};
   if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
+  if (error.retryAfterDateInMs !== undefined)
+    headers["retry-after"] = new Date(Date.now() + error.retryAfterDateInMs).toUTCString();
+  if (error.retryAfterMs !== undefined) headers["retry-after-ms"] = String(error.retryAfterMs);
   const body = dialect === "anthropic" ? anthropicErrorBody(error) : openAiErrorBody(error);
   sendJson(response, error.status, body, headers);
 }

@@ -16,8 +16,8 @@ export function outputLimit(body: ChatRequestBody): number | undefined {
 
 /**
  * Turns a successful scripted reply into exactly what will be sent: tool call ids and argument strings filled in,
- * the output cut to `max_tokens` (reasoning first, then text; tool calls are dropped because a cut call could
- * not be parsed), the finish reason, and the usage.
+ * the output cut to `max_tokens` (reasoning first, then text, then tool calls, the one the limit hits sent
+ * half-written), the finish reason, and the usage.
  */
 export function planResponse(reply: Reply, body: ChatRequestBody, context: PlanContext): SentResponse {
   const toolCalls = (reply.toolCalls ?? []).map((call, n) => ({
@@ -32,19 +32,32 @@ export function planResponse(reply: Reply, body: ChatRequestBody, context: PlanC
   const limit = outputLimit(body);
   const truncated = limit !== undefined && fullOutputTokens > limit;
 
+  let sentToolCalls = toolCalls;
   if (truncated) {
     let budget = limit * BYTES_PER_TOKEN;
     reasoning = takeCharacters(reasoning, budget);
     budget -= countCharacters(reasoning);
     text = takeCharacters(text, budget);
+    budget -= countCharacters(text);
+    // As a real model does, the call being written when the limit hit is sent half-written (its arguments are no
+    // valid JSON); the calls after it never start.
+    sentToolCalls = [];
+    for (const call of toolCalls) {
+      if (budget <= call.name.length) break;
+      budget -= call.name.length;
+      const cut = countCharacters(call.arguments) > budget;
+      sentToolCalls.push(cut ? { ...call, arguments: takeCharacters(call.arguments, budget) } : call);
+      budget -= countCharacters(call.arguments);
+      if (cut) break;
+    }
   }
-  const sentToolCalls = truncated ? [] : toolCalls;
+  const sentToolTokens = sentToolCalls.reduce((sum, call) => sum + estimateOutputTokens(call.name + call.arguments), 0);
   const reasoningTokens = estimateOutputTokens(reasoning);
   const finishReason: FinishReason = truncated ? "length" : sentToolCalls.length > 0 ? "tool_calls" : "stop";
   const usage = buildUsage({
     promptTokens: context.promptTokens,
     cachedTokens: context.cachedTokens,
-    outputTokens: estimateOutputTokens(text) + (truncated ? 0 : toolTokens),
+    outputTokens: estimateOutputTokens(text) + sentToolTokens,
     reasoningTokens: truncated ? Math.min(reasoningTokens, limit) : reasoningTokens,
     ...(truncated ? { cappedAt: limit } : {}),
     ...(reply.usage ? { override: reply.usage } : {}),

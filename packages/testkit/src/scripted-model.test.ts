@@ -84,7 +84,8 @@ describe("startScriptedModel with the AI SDK", () => {
   it("reports usage with cached prompt tokens from the shared prefix and reasoning tokens", async () => {
     const reasoning = "Let me think about this carefully first.";
     const { server, model } = await start({ behaviour: [{ text: "First answer." }, { reasoning, text: "Second." }] });
-    const system = "You are terse.";
+    // Long enough to be cached: nothing under 1,024 tokens is.
+    const system = "You are terse. ".repeat(400);
     const first = streamText({ model, system, prompt: "One" });
     await first.consumeStream();
     const firstUsage = await first.usage;
@@ -104,7 +105,8 @@ describe("startScriptedModel with the AI SDK", () => {
     expect(firstUsage.inputTokenDetails.cacheReadTokens).toBe(0);
     expect(firstUsage.outputTokens).toBe(Math.ceil("First answer.".length / 4));
     expect(usage.inputTokens).toBe(Math.ceil(Buffer.byteLength(JSON.stringify(later?.body.messages)) / 4));
-    expect(usage.inputTokenDetails.cacheReadTokens).toBe(Math.floor(messageBytes(earlier!.body) / 4));
+    // The shared prefix, in whole 128-token steps as OpenAI's cache serves it.
+    expect(usage.inputTokenDetails.cacheReadTokens).toBe(Math.floor(messageBytes(earlier!.body) / 4 / 128) * 128);
     expect(usage.inputTokenDetails.cacheReadTokens).toBeGreaterThan(0);
     expect(usage.outputTokenDetails.reasoningTokens).toBe(Math.ceil(reasoning.length / 4));
     expect(usage.outputTokens).toBe(Math.ceil(reasoning.length / 4) + Math.ceil("Second.".length / 4));
@@ -226,6 +228,92 @@ describe("billing like a provider", () => {
     // Half the text went out before the client hung up: half the output is billed, with the whole input.
     expect(cutRequest!.streamedOutputTokens).toBe(250);
     expect(billedTokens([cutRequest!])).toBe(input(cutRequest!) + 250);
+  });
+});
+
+describe("failing like a provider", () => {
+  it("sends Retry-After as seconds, as an HTTP date, and as retry-after-ms", async () => {
+    const { server } = await start({
+      behaviour: [
+        { error: { status: 429, retryAfterSeconds: 3 } },
+        { error: { status: 429, retryAfterDateInMs: 5_000 } },
+        { error: { status: 503, retryAfterMs: 1_500 } },
+      ],
+    });
+    const headers = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${server.url}/chat/completions`, {
+        method: "POST",
+        body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+      });
+      headers.push([response.headers.get("retry-after"), response.headers.get("retry-after-ms")]);
+    }
+    expect(headers[0]).toEqual(["3", null]);
+    const date = Date.parse(headers[1]![0]!);
+    expect(date - Date.now()).toBeGreaterThan(3_000);
+    expect(date - Date.now()).toBeLessThanOrEqual(5_000);
+    expect(headers[2]).toEqual([null, "1500"]);
+  });
+
+  it.each(["error", "reset"] as const)(
+    "breaks a stream off mid-answer with %s, billed for what it streamed",
+    async (how) => {
+      const text = "word ".repeat(400);
+      const { server, model } = await start({ behaviour: [{ text, breakOff: { afterCharacters: 1_000, with: how } }] });
+      const result = streamText({ model, prompt: "hi", maxRetries: 0, onError: () => {} });
+      let received = "";
+      const errors: unknown[] = [];
+      try {
+        for await (const part of result.fullStream) {
+          if (part.type === "text-delta") received += part.text;
+          if (part.type === "error") errors.push(part.error);
+        }
+      } catch (error) {
+        // A reset ends the stream with a thrown "terminated".
+        errors.push(error);
+      }
+      expect(received).toBe(text.slice(0, 1_000));
+      expect(errors.length).toBeGreaterThan(0);
+      const request = server.requests[0]!;
+      expect(request.brokeOff).toBe(how);
+      const usage = request.response!.usage!;
+      expect(billedTokens([request])).toBe(usage.prompt_tokens + 250);
+    },
+  );
+
+  it("cuts a tool call half-written at max_tokens, as a model does", async () => {
+    const content = "x".repeat(400);
+    const { server, model } = await start({
+      behaviour: [{ text: "Writing.", toolCalls: [{ name: "write", arguments: { path: "a.txt", content } }] }],
+    });
+    const result = streamText({
+      model,
+      prompt: "hi",
+      maxOutputTokens: 40,
+      tools: { write: tool({ inputSchema: jsonSchema({ type: "object" }) }) },
+    });
+    await result.consumeStream();
+    const sent = server.requests[0]!.response!;
+    expect(sent.finishReason).toBe("length");
+    expect(sent.toolCalls).toHaveLength(1);
+    expect(() => JSON.parse(sent.toolCalls[0]!.arguments)).toThrow();
+    expect(sent.usage?.completion_tokens).toBe(40);
+  });
+
+  it("serves a shared prefix from the cache only from 1,024 tokens up, and not when a request is told to miss", async () => {
+    const { server, model } = await start({
+      behaviour: [{ text: "a" }, { text: "b", cacheMiss: true }, { text: "c" }],
+    });
+    const system = "You are terse. ".repeat(400);
+    for (let i = 0; i < 3; i++) await streamText({ model, system, prompt: "One" }).consumeStream();
+    const cached = server.requests.map((request) => request.response!.usage!.prompt_tokens_details.cached_tokens);
+    expect(cached[0]).toBe(0);
+    expect(cached[1]).toBe(0);
+    expect(cached[2]).toBeGreaterThanOrEqual(1_024);
+    const small = await start({ behaviour: [{ text: "a" }, { text: "b" }] });
+    for (const prompt of ["One", "Two"])
+      await streamText({ model: small.model, system: "Terse.", prompt }).consumeStream();
+    expect(small.server.requests[1]!.response!.usage!.prompt_tokens_details.cached_tokens).toBe(0);
   });
 });
 

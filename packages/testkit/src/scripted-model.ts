@@ -13,14 +13,14 @@ import {
 import { chunkOutputCharacters, completionJson, replyOutputCharacters, streamChunks } from "./completion-chunks.js";
 import { contextWindowError } from "./context-window.js";
 import { type ConversationKeyFunction, defaultConversationKey } from "./conversation-key.js";
-import { sendError, sendJson } from "./openai-error.js";
+import { openAiErrorBody, sendError, sendJson } from "./openai-error.js";
 import { planResponse } from "./plan-response.js";
 import { analyzePrefixReuse, type PrefixReuseReport } from "./prefix-reuse.js";
 import { createReplySource, type ReplySource } from "./reply-source.js";
 import { now, RequestLog } from "./request-log.js";
 import { SseWriter } from "./sse-writer.js";
 import type { Behaviour, ChatRequestBody, RecordedRequest, Reply, SentResponse } from "./types.js";
-import { estimateCachedTokens, estimatePromptTokens } from "./usage-estimate.js";
+import { estimateCachedTokens, estimatePromptTokens, servedFromCache } from "./usage-estimate.js";
 
 export interface ScriptedModelOptions {
   /** Replies in order, or a function deciding each reply from the request. */
@@ -33,6 +33,8 @@ export interface ScriptedModelOptions {
   latencyMs?: number;
   /** Delay between stream chunks (ms, default 0). */
   chunkDelayMs?: number;
+  /** Characters per streamed text delta (providers send a few tokens at a time); default: each text in 4 deltas. */
+  deltaCharacters?: number;
   /** Ids listed by `GET /v1/models` (default `["scripted"]`). */
   modelIds?: string[];
   /** Groups requests into conversations (default: first system + first user message). */
@@ -84,6 +86,7 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
   const handler = new ChatHandler(log, conversationKey, modelIds[0] ?? "scripted", {
     latencyMs: options.latencyMs ?? 0,
     chunkDelayMs: options.chunkDelayMs ?? 0,
+    ...(options.deltaCharacters !== undefined ? { deltaCharacters: options.deltaCharacters } : {}),
     ...(options.contextWindow !== undefined ? { contextWindow: options.contextWindow } : {}),
     replySource: () => replySource,
   });
@@ -148,6 +151,7 @@ interface HandlerSettings {
   contextWindow?: number;
   latencyMs: number;
   chunkDelayMs: number;
+  deltaCharacters?: number;
   replySource: () => ReplySource;
 }
 
@@ -228,7 +232,10 @@ class ChatHandler {
 
     if (typeof anthropic === "object") {
       // Anthropic: cache reads only up to breakpoints; the new part up to the last breakpoint is a cache write.
-      const billing = this.anthropicCache.bill(recorded.conversationKey, promptBlocks(anthropic));
+      const billing = this.anthropicCache.bill(recorded.conversationKey, promptBlocks(anthropic), {
+        now: time,
+        ...(reply.cacheMiss ? { miss: true } : {}),
+      });
       const promptTokens = billing.input + billing.cacheRead + billing.cacheWrite;
       const sent = planResponse(reply, parsed, {
         requestIndex: recorded.index,
@@ -249,7 +256,7 @@ class ChatHandler {
       const complete = await writeAnthropicStream(
         response,
         sent,
-        { id: `msg_${randomUUID()}`, model, finished },
+        { id: `msg_${randomUUID()}`, model, finished, ...(reply.breakOff ? { breakOff: reply.breakOff } : {}) },
         billing,
         (written) => {
           characters += written;
@@ -259,18 +266,25 @@ class ChatHandler {
           );
         },
       );
+      if (reply.breakOff) {
+        recorded.brokeOff = reply.breakOff.with;
+        if (reply.breakOff.with === "error") this.finish(recorded, () => {});
+        this.log.changed();
+        return;
+      }
       if (finished && complete) this.finish(recorded, () => {});
       return;
     }
 
+    // Only a request the provider accepted left a prompt in its cache: a refused one (429, 5xx, too long) did not.
+    const cachedBy = previous.findLast((earlier) => earlier.response?.status === 200);
     const sent = planResponse(reply, parsed, {
       requestIndex: recorded.index,
       promptTokens: estimatePromptTokens(parsed),
-      // Only a request the provider answered left a prompt in its cache: a refused one (429, 5xx, too long) did not.
-      cachedTokens: estimateCachedTokens(
-        parsed,
-        previous.findLast((earlier) => earlier.response?.status === 200)?.body,
-      ),
+      cachedTokens: servedFromCache(estimateCachedTokens(parsed, cachedBy?.body), {
+        idleMs: cachedBy ? time - cachedBy.time : 0,
+        ...(reply.cacheMiss ? { miss: true } : {}),
+      }),
     });
     // Accepted: from here its input is billed, even if the client goes before the first token.
     recorded.response = sent;
@@ -288,7 +302,26 @@ class ChatHandler {
       writer.open();
       const includeUsage = parsed.stream_options?.include_usage === true;
       const finished = reply.hang !== true;
-      const complete = await this.streamBilled(recorded, writer, streamChunks(sent, meta, { includeUsage, finished }));
+      const chunks = streamChunks(sent, meta, {
+        includeUsage,
+        finished,
+        ...(this.settings.deltaCharacters !== undefined ? { deltaCharacters: this.settings.deltaCharacters } : {}),
+      });
+      const complete = await this.streamBilled(recorded, writer, chunks, reply.breakOff?.afterCharacters);
+      if (complete && reply.breakOff) {
+        // The provider's side breaks the stream: an error event (and the end of the response), or a reset.
+        recorded.brokeOff = reply.breakOff.with;
+        // What was written reaches the client first; then the connection drops mid-body.
+        if (reply.breakOff.with === "reset") response.socket?.destroySoon();
+        else {
+          await writer.send({
+            error: openAiErrorBody({ status: 500, message: "The server had an error mid-stream." }).error,
+          });
+          this.finish(recorded, () => writer.end());
+        }
+        this.log.changed();
+        return;
+      }
       if (!finished || !complete) return;
       await writer.send("[DONE]");
       this.finish(recorded, () => writer.end());
@@ -306,13 +339,19 @@ class ChatHandler {
    * Sends a stream's chunks, keeping count of the output tokens streamed so far: a provider bills a stream the
    * client cuts for its input and that much output.
    */
-  private async streamBilled(recorded: RecordedRequest, writer: SseWriter, chunks: object[]): Promise<boolean> {
+  private async streamBilled(
+    recorded: RecordedRequest,
+    writer: SseWriter,
+    chunks: object[],
+    breakAfterCharacters = Number.POSITIVE_INFINITY,
+  ): Promise<boolean> {
     const sent = recorded.response as SentResponse;
     const totalCharacters = Math.max(1, replyOutputCharacters(sent));
     const totalTokens = sent.usage?.completion_tokens ?? 0;
     let characters = 0;
     recorded.streamedOutputTokens = 0;
     for (const chunk of chunks) {
+      if (characters >= breakAfterCharacters) return true;
       if (!(await writer.send(chunk))) return false;
       characters += chunkOutputCharacters(chunk);
       recorded.streamedOutputTokens = Math.min(totalTokens, Math.ceil((totalTokens * characters) / totalCharacters));

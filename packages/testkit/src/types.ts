@@ -85,6 +85,10 @@ export interface ScriptedError {
   message?: string;
   /** Sent as the `retry-after` header (seconds). */
   retryAfterSeconds?: number;
+  /** Sent as the `retry-after` header as an HTTP date this many milliseconds from now (second resolution). */
+  retryAfterDateInMs?: number;
+  /** Sent as the `retry-after-ms` header (OpenAI's millisecond form). */
+  retryAfterMs?: number;
   /** Overrides the OpenAI error `type` chosen from the status. */
   type?: string;
   /** Overrides the OpenAI error `code` chosen from the status. */
@@ -107,6 +111,14 @@ export interface Reply {
   hang?: boolean;
   /** Extra delay before the first byte of this reply, added to the server's `latencyMs`. */
   delayMs?: number;
+  /**
+   * The stream breaks off after this many characters of output, as providers' streams do: with an error event in
+   * the stream (`"error"`: OpenAI's `{"error":...}` chunk, Anthropic's `event: error`, overloaded) or with the
+   * connection reset (`"reset"`). Billed for the input and the output streamed before the break.
+   */
+  breakOff?: { afterCharacters: number; with: "error" | "reset" };
+  /** The prompt cache misses for this request (an evicted entry, another server): nothing is read from it. */
+  cacheMiss?: boolean;
 }
 
 export type FinishReason = "stop" | "tool_calls" | "length";
@@ -151,6 +163,8 @@ export interface RecordedRequest {
    * stream the client cut (with the request's input).
    */
   streamedOutputTokens?: number;
+  /** The stream broke off on the model's side (a `breakOff` reply): billed like a cut stream. */
+  brokeOff?: "error" | "reset";
   /** Anthropic requests: prompt tokens written to the cache (billed; part of `prompt_tokens`, not cached). */
   cacheWriteTokens?: number;
 }

@@ -46,6 +46,22 @@ export function estimateCachedTokens(
   return Math.floor((toolBytes + comparison.sharedPrefixBytes) / BYTES_PER_TOKEN);
 }
 
+/** A prompt cache caches nothing shorter than this many tokens (OpenAI's and Anthropic's minimum). */
+export const MIN_CACHED_TOKENS = 1_024;
+/** Cached prefixes grow in steps of this many tokens past the minimum (OpenAI). */
+const CACHE_STEP_TOKENS = 128;
+/** A cache entry unused this long is gone (both providers' default lifetime). */
+export const CACHE_TTL_MS = 5 * 60_000;
+
+/**
+ * What a real prompt cache serves of a shared prefix: nothing under 1,024 tokens, whole 128-token steps above,
+ * nothing when the entry went unused for 5 minutes, nothing when the request misses (evicted, another server).
+ */
+export function servedFromCache(sharedTokens: number, options: { idleMs: number; miss?: boolean }): number {
+  if (options.miss || options.idleMs > CACHE_TTL_MS || sharedTokens < MIN_CACHED_TOKENS) return 0;
+  return Math.floor(sharedTokens / CACHE_STEP_TOKENS) * CACHE_STEP_TOKENS;
+}
+
 export interface UsageInput {
   promptTokens: number;
   cachedTokens: number;

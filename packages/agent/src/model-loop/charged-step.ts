@@ -23,7 +23,7 @@ export type ChargedStepRequest = {
   now: () => number;
   onRetry: (notice: RetryNotice | undefined) => void;
   onEvent: (event: StepEvent) => void | Promise<void>;
-  /** Each attempt starts, charged under its own step id. */
+  /** Each attempt's request is about to leave (its reservation written), charged under its own step id. */
   onAttempt?: (stepID: string) => Promise<void>;
   /**
    * A failed attempt was charged (the provider bills it: it had started answering, `streamed`, or went silent);
@@ -76,21 +76,25 @@ export async function runChargedStep(step: ChargedStepRequest): Promise<ChargedS
     });
     const checkpoints = new OutputCheckpoints(step.outputRate, (tokens) => goalStep.checkpoint(tokens));
     current = { goalStep, checkpoints };
-    await step.onAttempt?.(goalStep.id);
-    lastResult = await whenRequestSends(
-      () => goalStep.sending(),
-      () =>
-        runModelStep({
-          ...step.request,
-          model: step.model.model,
-          signal: step.signal,
-          ...(step.model.streamIdleTimeoutMs !== undefined ? { idleTimeoutMs: step.model.streamIdleTimeoutMs } : {}),
-          onEvent: async (event) => {
-            streamed = true;
-            await step.onEvent(event);
-            await checkpoints.streamed(event);
-          },
-        }),
+    // The reservation first, then the attempt's message: a message in the transcript means its request went out.
+    const sending = async () => {
+      await goalStep.sending();
+      await step.onAttempt?.(goalStep.id);
+    };
+    lastResult = await whenRequestSends(sending, () =>
+      runModelStep({
+        ...step.request,
+        model: step.model.model,
+        signal: step.signal,
+        ...(step.model.streamIdleTimeoutMs !== undefined ? { idleTimeoutMs: step.model.streamIdleTimeoutMs } : {}),
+        onEvent: async (event) => {
+          // A model reached without the providers' fetch (an injected one) still gets its reservation here.
+          if (!streamed) await sending();
+          streamed = true;
+          await step.onEvent(event);
+          await checkpoints.streamed(event);
+        },
+      }),
     );
     return lastResult;
   };

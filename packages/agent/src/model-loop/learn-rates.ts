@@ -1,5 +1,6 @@
 import type { TokenRate } from "@pursuit/core";
 import type { StoredMessageWithParts } from "@pursuit/store";
+import { toModelView, viewChars } from "../compaction/model-view.js";
 
 /** How many of the latest answers a session reloaded after a restart learns its rate from. */
 const ANSWERS_TO_LEARN_FROM = 20;
@@ -30,4 +31,34 @@ function answerBytes(message: StoredMessageWithParts): number {
       bytes += Buffer.byteLength(JSON.stringify(data.state.input ?? {})) + data.tool.length;
   }
   return bytes;
+}
+
+/** How many of the latest steps a session reloaded after a restart learns its new-input rate from. */
+const STEPS_TO_LEARN_FROM = 4;
+
+/**
+ * A session read back after a restart learns what its new input costs: for each of its latest answered steps that
+ * read the provider's cache, the characters its request added to the previous one (each request's prompt is the
+ * view before its assistant message) against the input billed uncached.
+ */
+export function learnNewInputRate(rate: TokenRate, messages: readonly StoredMessageWithParts[]): void {
+  const answers = messages.flatMap((message, index) => (message.role === "assistant" ? [index] : []));
+  const promptChars = new Map<number, number>();
+  const charsBefore = (index: number) => {
+    let chars = promptChars.get(index);
+    if (chars === undefined) {
+      chars = viewChars(toModelView(messages.slice(0, index)));
+      promptChars.set(index, chars);
+    }
+    return chars;
+  };
+  let learnt = 0;
+  for (let n = answers.length - 1; n >= 1 && learnt < STEPS_TO_LEARN_FROM; n--) {
+    const index = answers[n] as number;
+    const usage = messages[index]?.data.usage;
+    if (!usage || messages[index]?.data.error || !(usage.cacheRead > 0)) continue;
+    const added = charsBefore(index) - charsBefore(answers[n - 1] as number);
+    rate.observe(added, usage.input - usage.cacheRead);
+    learnt++;
+  }
 }

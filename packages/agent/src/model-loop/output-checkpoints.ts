@@ -2,7 +2,7 @@ import type { TokenRate } from "@pursuit/core";
 import type { StepEvent } from "./step.js";
 
 /** Tokens streamed between two checkpoints: a crash loses at most this much output from the charge. */
-const CHECKPOINT_EVERY_TOKENS = 64;
+const CHECKPOINT_EVERY_TOKENS = 16;
 
 /**
  * Counts the output a step streams (text, reasoning, tool calls), estimated at the session's own learnt rate,

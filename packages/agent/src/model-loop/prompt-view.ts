@@ -4,7 +4,7 @@ import type { ModelMessage } from "ai";
 import { hasCompaction, toModelView, viewChars } from "../compaction/model-view.js";
 import { toModelMessages } from "../message-conversion.js";
 import type { SessionState } from "../session-state.js";
-import { learnOutputRate } from "./learn-rates.js";
+import { learnNewInputRate, learnOutputRate } from "./learn-rates.js";
 
 /** What a step sends, and how much of it is new: the sizes the goal engine and compaction reason about. */
 export type PromptView = {
@@ -17,13 +17,13 @@ export type PromptView = {
  * The session's model view (the transcript as the latest compaction left it), reading only what was appended
  * since the last step; a new compaction record rebuilds it.
  */
-export async function readPromptView(store: Store, state: SessionState): Promise<PromptView> {
+export async function readPromptView(store: Store, state: SessionState, fixedChars = 0): Promise<PromptView> {
   const cached = state.history ?? { lastSeq: 0, messages: [], chars: 2 };
   const fresh = await store.messages.listMessages(state.id, { afterSeq: cached.lastSeq });
   if (fresh.length === 0) return cached;
   if (cached.lastSeq === 0 || hasCompaction(fresh)) {
     const all = cached.lastSeq === 0 ? fresh : await store.messages.listMessages(state.id);
-    if (cached.lastSeq === 0) resumeEstimates(state, all);
+    if (cached.lastSeq === 0) resumeEstimates(state, all, fixedChars);
     const messages = toModelView(all);
     state.history = { lastSeq: all.at(-1)?.seq ?? 0, messages, chars: viewChars(messages) };
     return state.history;
@@ -55,11 +55,11 @@ export function newInputTokens(
   state: SessionState,
   view: PromptView,
   fixedChars: number,
-): { bound: number; likely: number } {
+): { bound: number; likely: number; chars: number } {
   const chars = newInputChars(state, view, fixedChars);
-  // Until the session's prompts were counted in this process, its answers' rate is the better guess.
-  const rate = state.inputRate.learnt ? state.inputRate : state.outputRate;
-  return { bound: Math.ceil(chars / ESTIMATE_BYTES_PER_TOKEN), likely: rate.tokensFor(chars) };
+  // Best the rate of what was billed uncached for new input; before that, the prompt's, then the answers'.
+  const rate = [state.newInputRate, state.inputRate].find((known) => known.learnt) ?? state.outputRate;
+  return { bound: Math.ceil(chars / ESTIMATE_BYTES_PER_TOKEN), likely: rate.tokensFor(chars), chars };
 }
 
 /**
@@ -91,9 +91,17 @@ function charsBeforeLastAnswer(messages: readonly ModelMessage[]): number | unde
  * estimates, and the previous request is known to have ended where the last assistant message begins (a cut
  * one included: the provider had that prompt, so it reads it from its cache).
  */
-function resumeEstimates(state: SessionState, all: readonly StoredMessageWithParts[]): void {
+function resumeEstimates(state: SessionState, all: readonly StoredMessageWithParts[], fixedChars: number): void {
   if (!state.outputRate.learnt) learnOutputRate(state.outputRate, all);
+  if (!state.newInputRate.learnt) learnNewInputRate(state.newInputRate, all);
   if (state.lastRequestChars !== undefined) return;
   const lastAnswer = all.findLastIndex((message) => message.role === "assistant");
-  if (lastAnswer >= 0) state.lastRequestChars = viewChars(toModelView(all.slice(0, lastAnswer)));
+  if (lastAnswer < 0) return;
+  state.lastRequestChars = viewChars(toModelView(all.slice(0, lastAnswer)));
+  // The prompt of the last answered step against what its provider counted: the session's input rate.
+  const answered = all.findLastIndex((message) => message.role === "assistant" && (message.data.usage?.input ?? 0) > 0);
+  const counted = all[answered]?.data.usage?.input ?? 0;
+  if (state.inputRate.learnt || answered < 0 || counted <= 0) return;
+  const chars = answered === lastAnswer ? state.lastRequestChars : viewChars(toModelView(all.slice(0, answered)));
+  state.inputRate.observe(chars + fixedChars, counted);
 }

@@ -186,6 +186,10 @@ function describeInvalid(toolName: string, error: unknown): string {
 }
 
 export function describeFailure(error: unknown): StepFailure {
+  // A stream that broke off after a successful response (a reset mid-body) is a lost connection, not a refusal.
+  if (APICallError.isInstance(error) && error.statusCode !== undefined && error.statusCode < 300) {
+    return { name: error.name, message: `the model stream broke off: ${causeOf(error)}`, connectionLost: true };
+  }
   if (APICallError.isInstance(error)) {
     const retryAfterMs = parseRetryAfter(error.responseHeaders);
     return {
@@ -198,4 +202,9 @@ export function describeFailure(error: unknown): StepFailure {
   }
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: "Error", message: String(error) };
+}
+
+function causeOf(error: Error): string {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : error.message;
 }

@@ -25,10 +25,20 @@ export function createId(prefix: string, now: number = Date.now()): string {
   return `${prefix}_${time}${sequence}${randomTail()}`;
 }
 
+/** Random bytes drawn 256 ids at a time: one call to the system's generator per 256 ids, not one per id. */
+const randomPool = new Uint8Array(RANDOM_LENGTH * 256);
+let poolOffset = randomPool.length;
+
 function randomTail(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(RANDOM_LENGTH));
+  if (poolOffset + RANDOM_LENGTH > randomPool.length) {
+    crypto.getRandomValues(randomPool);
+    poolOffset = 0;
+  }
   let tail = "";
-  for (const byte of bytes) tail += RANDOM_ALPHABET[byte % RANDOM_ALPHABET.length];
+  for (let index = 0; index < RANDOM_LENGTH; index++) {
+    tail += RANDOM_ALPHABET[(randomPool[poolOffset + index] as number) % RANDOM_ALPHABET.length];
+  }
+  poolOffset += RANDOM_LENGTH;
   return tail;
 }
 

@@ -81,9 +81,10 @@ export async function runChargedStep(step: ChargedStepRequest): Promise<ChargedS
       await goalStep.sending();
       await step.onAttempt?.(goalStep.id);
     };
-    lastResult = await whenRequestSends(sending, () =>
+    lastResult = await whenRequestSends(sending, (headers) =>
       runModelStep({
         ...step.request,
+        headers,
         model: step.model.model,
         signal: step.signal,
         ...(step.model.streamIdleTimeoutMs !== undefined ? { idleTimeoutMs: step.model.streamIdleTimeoutMs } : {}),

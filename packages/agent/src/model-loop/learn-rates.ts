@@ -38,8 +38,8 @@ const STEPS_TO_LEARN_FROM = 4;
 
 /**
  * A session read back after a restart learns what its new input costs: for each of its latest answered steps that
- * read the provider's cache, the characters its request added to the previous one (each request's prompt is the
- * view before its assistant message) against the input billed uncached.
+ * read the provider's cache and followed another answered one, the characters its request added to the previous
+ * one (each request's prompt is the view before its assistant message) against the input billed uncached.
  */
 export function learnNewInputRate(rate: TokenRate, messages: readonly StoredMessageWithParts[]): void {
   const answers = messages.flatMap((message, index) => (message.role === "assistant" ? [index] : []));
@@ -55,9 +55,12 @@ export function learnNewInputRate(rate: TokenRate, messages: readonly StoredMess
   let learnt = 0;
   for (let n = answers.length - 1; n >= 1 && learnt < STEPS_TO_LEARN_FROM; n--) {
     const index = answers[n] as number;
+    const previous = answers[n - 1] as number;
     const usage = messages[index]?.data.usage;
     if (!usage || messages[index]?.data.error || !(usage.cacheRead > 0)) continue;
-    const added = charsBefore(index) - charsBefore(answers[n - 1] as number);
+    // Only two answered steps in a row: after a cut one, what the provider had cached is not known here.
+    if (messages[previous]?.data.error || !messages[previous]?.data.usage?.input) continue;
+    const added = charsBefore(index) - charsBefore(previous);
     rate.observe(added, usage.input - usage.cacheRead);
     learnt++;
   }

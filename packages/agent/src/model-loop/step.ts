@@ -45,6 +45,8 @@ export type StepRequest = {
   providerOptions?: ModelMessage["providerOptions"];
   tools: ToolSet;
   maxOutputTokens?: number;
+  /** Extra request headers (the step's hook key for the providers' fetch). */
+  headers?: Record<string, string>;
   signal: AbortSignal;
   /**
    * The stream is cut when the model sends nothing (no first byte, no event) for this long: a provider that
@@ -77,6 +79,7 @@ export async function runModelStep(request: StepRequest): Promise<StepResult> {
       ...(request.providerOptions ? { providerOptions: request.providerOptions } : {}),
       tools: request.tools,
       ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
+      ...(request.headers ? { headers: request.headers } : {}),
       abortSignal: signal,
       maxRetries: 0,
       onError: () => {

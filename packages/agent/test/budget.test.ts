@@ -12,6 +12,14 @@ const busyWriter: BehaviourFunction = (request) => {
   return { toolCalls: [{ name: "write", arguments: { path: `part-${n}.txt`, content: "x".repeat(2_000) } }] };
 };
 
+/** Each turn: a write, then a ~4.5k-token answer that the next request sends back uncached; after the notice, stops. */
+const longReports: BehaviourFunction = (request) => {
+  if (lastUserText(request).includes(NOTICE)) return { text: "Stopping here." };
+  if (request.body.messages.at(-1)?.role === "tool") return { text: "The report goes on. ".repeat(900) };
+  const n = toolCallsMade(request, "write").length + 1;
+  return { toolCalls: [{ name: "write", arguments: { path: `part-${n}.txt`, content: "x" } }] };
+};
+
 describe("budget", () => {
   let harness: Harness | undefined;
   afterEach(async () => harness?.close());
@@ -72,14 +80,8 @@ describe("budget", () => {
   it("stays within 5% of a token limit when every turn ends in a long answer the next request sends back", async () => {
     // Each turn: a write, then a ~4.5k-token answer; the next turn's first request carries that answer as
     // uncached input, so a wrap-up after the limit could overshoot by a whole answer.
-    const longAnswer = "The report goes on. ".repeat(900);
     harness = await Harness.start({
-      behaviour: (request) => {
-        if (lastUserText(request).includes(NOTICE)) return { text: "Stopping here." };
-        if (request.body.messages.at(-1)?.role === "tool") return { text: longAnswer };
-        const n = toolCallsMade(request, "write").length + 1;
-        return { toolCalls: [{ name: "write", arguments: { path: `part-${n}.txt`, content: "x" } }] };
-      },
+      behaviour: longReports,
       goal: { wrapUpMaxOutputTokens: WRAP_UP_CAP },
     });
     const sessionID = await harness.session();
@@ -99,14 +101,8 @@ describe("budget", () => {
   it("stays within 5% of a dollar limit on a priced model with ~4.5k-token answers, priced as the model bills", async () => {
     // $3 / $15 per million tokens (input / output), no cache prices: cache reads bill at the input price.
     const prices = { input: 3, output: 15 };
-    const longAnswer = "The report goes on. ".repeat(900);
     harness = await Harness.start({
-      behaviour: (request) => {
-        if (lastUserText(request).includes(NOTICE)) return { text: "Stopping here." };
-        if (request.body.messages.at(-1)?.role === "tool") return { text: longAnswer };
-        const n = toolCallsMade(request, "write").length + 1;
-        return { toolCalls: [{ name: "write", arguments: { path: `part-${n}.txt`, content: "x" } }] };
-      },
+      behaviour: longReports,
       goal: { wrapUpMaxOutputTokens: WRAP_UP_CAP },
       modelSettings: { prices },
     });

@@ -1,13 +1,8 @@
+import type { LanguageModelV3, LanguageModelV3Usage, SharedV3ProviderOptions } from "@ai-sdk/provider";
 import { type ProviderFailure, parseRetryAfter } from "@pursuit/driver";
-import {
-  APICallError,
-  type FinishReason,
-  type LanguageModel,
-  type LanguageModelUsage,
-  type ModelMessage,
-  streamText,
-  type ToolSet,
-} from "ai";
+import { APICallError, type FinishReason, type LanguageModel, type ModelMessage, type ToolSet } from "ai";
+import { toLanguageModelPrompt, toLanguageModelTools } from "./language-model-prompt.js";
+import { parseToolCall } from "./tool-call-parsing.js";
 
 /** A tool call the model made in a step; `invalidError` is set when its arguments could not be parsed. */
 export type StepToolCall = { id: string; name: string; input: unknown; invalidError?: string };
@@ -33,7 +28,7 @@ export type StepFailure = {
 };
 
 export type StepResult =
-  | { kind: "finished"; finishReason: FinishReason; usage: LanguageModelUsage; toolCalls: StepToolCall[] }
+  | { kind: "finished"; finishReason: FinishReason; usage: LanguageModelV3Usage; toolCalls: StepToolCall[] }
   | { kind: "aborted" }
   | { kind: "failed"; error: StepFailure };
 
@@ -58,38 +53,35 @@ export type StepRequest = {
 };
 
 /**
- * One model step: one `streamText` call whose tools have no `execute`, so the SDK stops after the model's
- * answer and the turn runner decides what happens before the next step. Retries are off: the goal engine's
- * policy (backoff, Retry-After, block after three failures) governs provider errors.
+ * One model step: one request to the provider's model (`doStream`), whose tools the turn runner executes, so
+ * the runner decides what happens before the next step. The AI SDK's `streamText` wraps the same call in
+ * telemetry spans, a validation of the whole history and half a dozen stream stages, which cost the host more
+ * than the request itself; what it adds that a step needs (the prompt's layout, tool-call parsing) lives in
+ * `language-model-prompt.ts` and `tool-call-parsing.ts`. No retries here: the goal engine's policy (backoff,
+ * Retry-After, block after three failures) governs provider errors.
  */
 export async function runModelStep(request: StepRequest): Promise<StepResult> {
   const toolCalls: StepToolCall[] = [];
-  let finish: { finishReason: FinishReason; usage: LanguageModelUsage } | undefined;
+  let finish: { finishReason: FinishReason; usage: LanguageModelV3Usage } | undefined;
   let failure: StepFailure | undefined;
   let streamed = false;
   const idle = new IdleWatch(request.idleTimeoutMs);
   const signal = idle.signal ? AbortSignal.any([request.signal, idle.signal]) : request.signal;
   try {
-    const result = streamText({
-      model: request.model,
-      // Only the runtime's own system prompt travels as a message (to carry a cache breakpoint); goal context
-      // and people's text are user messages.
-      ...(request.system !== undefined ? { system: request.system } : { allowSystemInMessages: true }),
-      messages: request.messages,
-      ...(request.providerOptions ? { providerOptions: request.providerOptions } : {}),
-      tools: request.tools,
+    const model = languageModelV3(request.model);
+    idle.restart();
+    const { stream } = await model.doStream({
+      prompt: toLanguageModelPrompt(request.system, request.messages),
+      tools: await toLanguageModelTools(request.tools),
+      toolChoice: { type: "auto" },
+      ...(request.providerOptions ? { providerOptions: request.providerOptions as SharedV3ProviderOptions } : {}),
       ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
       ...(request.headers ? { headers: request.headers } : {}),
       abortSignal: signal,
-      maxRetries: 0,
-      onError: () => {
-        // Reported through the stream's error part below; the default handler would print it.
-      },
     });
-    idle.restart();
-    for await (const part of result.fullStream) {
+    for await (const part of stream) {
       idle.restart();
-      if (part.type !== "start" && part.type !== "start-step" && part.type !== "error") streamed = true;
+      if (part.type !== "stream-start" && part.type !== "response-metadata" && part.type !== "error") streamed = true;
       switch (part.type) {
         case "text-start":
         case "reasoning-start":
@@ -99,21 +91,16 @@ export async function runModelStep(request: StepRequest): Promise<StepResult> {
           break;
         case "text-delta":
         case "reasoning-delta":
-          await request.onEvent({ type: part.type, id: part.id, text: part.text });
+          await request.onEvent({ type: part.type, id: part.id, text: part.delta });
           break;
         case "tool-call": {
-          const call: StepToolCall = {
-            id: part.toolCallId,
-            name: part.toolName,
-            input: part.input,
-            ...("invalid" in part && part.invalid ? { invalidError: describeInvalid(part.toolName, part.error) } : {}),
-          };
+          const call = await parseToolCall(part, request.tools);
           toolCalls.push(call);
           await request.onEvent({ type: "tool-call", call });
           break;
         }
-        case "finish-step":
-          finish = { finishReason: part.finishReason, usage: part.usage };
+        case "finish":
+          finish = { finishReason: part.finishReason.unified, usage: part.usage };
           break;
         case "error":
           failure ??= describeFailure(part.error);
@@ -133,6 +120,15 @@ export async function runModelStep(request: StepRequest): Promise<StepResult> {
   if (failure) return { kind: "failed", error: streamed ? { ...failure, connectionLost: false } : failure };
   if (!finish) return { kind: "failed", error: { name: "StreamError", message: "the model stream ended early" } };
   return { kind: "finished", ...finish, toolCalls };
+}
+
+/** The providers the runtime builds are all of the current specification; anything else is a set-up error. */
+function languageModelV3(model: LanguageModel): LanguageModelV3 {
+  if (typeof model === "string" || model.specificationVersion !== "v3")
+    throw new Error(
+      `model ${typeof model === "string" ? model : model.modelId} does not implement the v3 language model specification`,
+    );
+  return model;
 }
 
 /** Aborts its signal when `restart` is not called again within the timeout. */
@@ -181,11 +177,6 @@ export function providerFailureOf(outcome: StepResult): ProviderFailure | undefi
     ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
     ...(error.connectionLost ? { retryNow: true } : {}),
   };
-}
-
-function describeInvalid(toolName: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return `Invalid call of ${toolName}: ${message}`;
 }
 
 export function describeFailure(error: unknown): StepFailure {

@@ -1,22 +1,23 @@
+import type { LanguageModelV3Usage } from "@ai-sdk/provider";
 import { type StepUsage, sanitizeStepUsage } from "@pursuit/core";
 import type { StoredUsage } from "@pursuit/store";
-import type { LanguageModelUsage } from "ai";
 
 /**
- * AI SDK 6 usage -> the engine's StepUsage. Input tokens include cache reads and writes; when the provider
- * gives no non-cached count, it is what remains of the input after them.
+ * A provider's usage (the language model specification's) -> the engine's StepUsage. Input tokens include
+ * cache reads and writes; when the provider gives no non-cached count, it is what remains of the input after
+ * them.
  */
-export function toStepUsage(usage: LanguageModelUsage | undefined): StepUsage {
+export function toStepUsage(usage: LanguageModelV3Usage | undefined): StepUsage {
   if (!usage) return sanitizeStepUsage({});
-  const input = usage.inputTokens ?? 0;
-  const cacheRead = usage.inputTokenDetails?.cacheReadTokens ?? 0;
-  const cacheWrite = usage.inputTokenDetails?.cacheWriteTokens ?? 0;
+  const input = usage.inputTokens.total ?? 0;
+  const cacheRead = usage.inputTokens.cacheRead ?? 0;
+  const cacheWrite = usage.inputTokens.cacheWrite ?? 0;
   return sanitizeStepUsage({
-    noCacheInput: usage.inputTokenDetails?.noCacheTokens ?? input - cacheRead - cacheWrite,
+    noCacheInput: usage.inputTokens.noCache ?? input - cacheRead - cacheWrite,
     cacheRead,
     cacheWrite,
-    output: usage.outputTokens,
-    reasoning: usage.outputTokenDetails?.reasoningTokens,
+    output: usage.outputTokens.total,
+    reasoning: usage.outputTokens.reasoning,
   });
 }
 

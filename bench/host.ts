@@ -2,7 +2,9 @@
  * Host benchmark: N concurrent goal sessions of the real runtime (SQLite file, AI SDK over HTTP) against the
  * scripted model in a child process with 50 ms latency; each goal runs 10 continuation turns (a write, then a
  * short answer), stopped by a turns limit. Prints turns per second, host CPU per turn (the model's process
- * excluded), the delay from a session going idle to its next model request, peak memory and prefix reuse.
+ * excluded), the delay from a session going idle to its next model request, peak memory and prefix reuse;
+ * then the continuation gap of one session alone (native, and in `opencode serve` with the plugin's built
+ * dist: run `npm run build` first) and the five figures against their targets.
  *
  * Run: `npx tsx --conditions=@pursuit/source bench/host.ts` (or `npm run bench -- host`).
  */
@@ -11,6 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRuntime } from "@pursuit/agent";
+import { nativeGap, opencodeGaps } from "./continuation-gap.js";
 import { percentile, printTable } from "./stats.js";
 
 type ModelReport = {
@@ -124,6 +127,22 @@ export async function main(options: { sessions?: number; turns?: number; latency
       ["prefix reuse (min / mean)", `${report.reuse.minReuse} / ${report.reuse.meanReuse?.toFixed(4)}`],
       ["failed steps", [...errors].map(([message, count]) => `${count}x ${message}`).join("; ") || "0"],
       ["request pairs that broke the cache", `${report.reuse.brokenPairs} of ${report.reuse.pairs}`],
+    ]);
+    const cpuPerTurn = (cpu.user + cpu.system) / 1000 / totalTurns;
+    const native = percentile(await nativeGap(), 0.5);
+    const opencode = await opencodeGaps();
+    const target = (value: number, limit: number, unit: string) =>
+      `${value.toFixed(1)} ${unit} (target <= ${limit} ${unit}: ${value <= limit ? "met" : "not met"})`;
+    printTable("host figures against their targets", [
+      ["host CPU per turn", target(cpuPerTurn, 6, "ms")],
+      ["idle -> next request, p99 (100 sessions)", target(percentile(delays, 0.99), 100, "ms")],
+      ["peak RSS (host process, under tsx)", target(peakRss / 1024 / 1024, 200, "MB")],
+      ["continuation gap, native host (median)", target(native, 10, "ms")],
+      ["continuation gap, opencode serve + plugin (median)", target(percentile(opencode.plugin, 0.5), 60, "ms")],
+      [
+        "  the same for a client prompting at idle, no plugin",
+        `${percentile(opencode.promptAtIdle, 0.5).toFixed(1)} ms (OpenCode's own share)`,
+      ],
     ]);
   } finally {
     child.disconnect();

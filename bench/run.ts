@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   budget: () => import("./budget.js"),
   provider: () => import("./provider-faults.js"),
   crash: () => import("./crash.js"),
+  "opencode-crash": () => import("./opencode-crash.js"),
   compaction: () => import("./compaction.js"),
   web: () => import("./web.js"),
   opencode: () => import("./opencode-startup.js"),

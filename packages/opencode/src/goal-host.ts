@@ -19,6 +19,7 @@ import { ContinuationDriver, type GoalContinuation, realTimers, type Timers } fr
 import { CompactionWatch } from "./compaction-watch.js";
 import { decodeOpencodeEvent, type OpencodeEvent, type RawOpencodeEvent } from "./opencode-events.js";
 import { OrderedQueue } from "./ordered-queue.js";
+import { PromptSize } from "./prompt-size.js";
 import { SessionTracker } from "./session-tracker.js";
 import { type ModelRequestParams, StepLimits } from "./step-limits.js";
 import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, StreamWatch } from "./stream-watch.js";
@@ -47,6 +48,8 @@ export class OpencodeGoalHost {
   readonly driver: ContinuationDriver;
   private readonly streams: StreamWatch;
   private readonly compactions = new CompactionWatch();
+  /** What OpenCode is about to send, read for a session's first request through this process. */
+  readonly promptSize = new PromptSize();
   private closed = false;
 
   constructor(
@@ -68,7 +71,7 @@ export class OpencodeGoalHost {
       this.log(`stopping ${sessionID}: ${reason}`);
       this.opencode.abort(sessionID).catch((error) => this.log(`abort failed: ${String(error)}`));
     };
-    this.turns = new TurnReporter(engine, this.tracker, clock, stopForLimit);
+    this.turns = new TurnReporter(engine, this.tracker, clock, stopForLimit, this.promptSize);
     this.limits = new StepLimits(this.tracker, stopForLimit);
     this.driver = new ContinuationDriver(
       engine,
@@ -113,6 +116,14 @@ export class OpencodeGoalHost {
       this.limits.apply(sessionID, await this.turns.stepStarting(sessionID, prices), output);
       this.streams.streaming(sessionID);
     });
+  }
+
+  /**
+   * experimental.chat.messages.transform: the messages of a request about to go out, read when the session's
+   * earlier requests went out before this process started (or there were none).
+   */
+  messagesBeforeRequest(sessionID: string, messages: Parameters<PromptSize["messages"]>[1]): void {
+    if (!this.tracker.get(sessionID).requestSeen) this.promptSize.messages(sessionID, messages);
   }
 
   /** The engine's side of the session's running turn, for the goal tools the model calls in it. */
@@ -171,6 +182,7 @@ export class OpencodeGoalHost {
         if (event.type === "activity" && event.toolRunning) this.streams.pause(sessionID);
         else this.streams.streaming(sessionID);
         if (event.type === "activity" && event.streamedChars) await this.turns.streamed(sessionID, event.streamedChars);
+        if (event.type === "activity" && event.toolCall) await this.turns.toolCallWritten(sessionID, event.toolCall);
         await this.turns.started(sessionID);
         return;
       case "step-finished":

@@ -21,7 +21,14 @@ export type OpencodeEvent =
    * Anything else streamed for a turn (text, reasoning, a tool call): a turn is running. `toolRunning`: a tool
    * is executing, so the model is not streaming now.
    */
-  | { type: "activity"; sessionID: string; toolRunning?: boolean; streamedChars?: number }
+  | {
+      type: "activity";
+      sessionID: string;
+      toolRunning?: boolean;
+      streamedChars?: number;
+      /** A tool call the model wrote (its part id and the characters of its name and arguments). */
+      toolCall?: { partID: string; chars: number };
+    }
   /** OpenCode compacted the session's history (its own summary replaced older messages). */
   | { type: "compacted"; sessionID: string }
   | { type: "step-finished"; sessionID: string; stepID: string; usage: StepUsage; costUSD?: number }
@@ -103,7 +110,15 @@ function decodePart(part: Record<string, unknown> | undefined): OpencodeEvent | 
     const state = record(part.state);
     const output = text(state?.output) ?? text(state?.error) ?? "";
     if (fact) return { type: "tool-finished", sessionID, partID: id, fact, outputTokens: estimateTokens(output) };
-    if (state?.status === "running") return { type: "activity", sessionID, toolRunning: true };
+    // OpenCode streams no deltas of a tool call's arguments: they count as streamed output once it is written.
+    const input = state?.input;
+    const toolCall =
+      input !== undefined
+        ? { partID: id, chars: String(part.tool ?? "").length + JSON.stringify(input).length }
+        : undefined;
+    if (state?.status === "running")
+      return { type: "activity", sessionID, toolRunning: true, ...(toolCall ? { toolCall } : {}) };
+    if (toolCall) return { type: "activity", sessionID, toolCall };
   }
   return { type: "activity", sessionID };
 }

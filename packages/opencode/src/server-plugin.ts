@@ -60,9 +60,11 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     // OpenCode takes a replacement JSON schema through `jsonSchema` (leaving `parameters`, its zod form, alone).
     "tool.definition": async ({ toolID }, output) => {
       const definition = goalToolDefinition(toolID);
-      if (!definition) return;
-      output.description = definition.description;
-      (output as { jsonSchema?: unknown }).jsonSchema = definition.parameters;
+      if (definition) {
+        output.description = definition.description;
+        (output as { jsonSchema?: unknown }).jsonSchema = definition.parameters;
+      }
+      host.promptSize.tool(toolID, output.description);
     },
     // `/goal <objective>` in the TUI or through OpenCode's command API (the bare `/goal` menu is the TUI plugin's).
     config: async (config) => {
@@ -100,7 +102,13 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
       if (!(await host.autoContinueAfterCompaction(sessionID))) output.enabled = false;
     },
     "experimental.chat.messages.transform": async (_input, output) => {
-      await compactionContext.transform(output.messages as unknown as TransformMessage[]);
+      const messages = output.messages as unknown as TransformMessage[];
+      await compactionContext.transform(messages);
+      const sessionID = messages[0]?.info.sessionID;
+      if (sessionID) host.messagesBeforeRequest(sessionID, messages);
+    },
+    "experimental.chat.system.transform": async ({ sessionID }, output) => {
+      host.promptSize.system(sessionID, output.system);
     },
     "chat.message": async ({ sessionID }, output) => {
       const userText = output.parts.map((part) => (part.type === "text" ? part.text : "")).join("\n");

@@ -29,6 +29,13 @@ export type TrackedSession = {
   chargedSteps: Set<string>;
   /** Characters a token in this session's answers, learnt from OpenCode's counts. */
   outputRate: TokenRate;
+  /**
+   * Characters of new input a token as the provider billed it uncached (cache blocks and wire format
+   * included), learnt from answered steps that read the cache; relearnt from the transcript after a restart.
+   */
+  newInputRate: TokenRate;
+  /** Characters of new input the open step's request was estimated to add (what its bill is compared with). */
+  stepNewInputChars: number;
   /** The last request's prompt plus answer as the provider counted them: most of the next prompt is cached. */
   lastPromptTokens: number;
   /** Permission requests and questions waiting on a person. */
@@ -37,6 +44,8 @@ export type TrackedSession = {
   pendingContext: ContextMessage[];
   /** Tool parts already reported, so repeated part events count once. */
   reportedTools: Set<string>;
+  /** Tool calls whose arguments were counted as streamed output. */
+  writtenToolCalls: Set<string>;
   /** The plugin itself aborted the turn to enforce a limit: not a person's abort. */
   stoppingForLimit: boolean;
   /** The plugin cut the turn's silent model stream: a failed turn to retry, not a person's abort. */
@@ -48,6 +57,8 @@ export type TrackedSession = {
    * since the last request, estimated; the step limits reserve them.
    */
   newInputTokens: number;
+  /** A request of this session went out through this process (before one, its new input is read from the prompt). */
+  requestSeen: boolean;
 };
 
 /** The tracked sessions, created on first mention. */
@@ -63,11 +74,15 @@ export class SessionTracker {
         pendingRequests: new Set(),
         pendingContext: [],
         reportedTools: new Set(),
+        writtenToolCalls: new Set(),
         stoppingForLimit: false,
         newInputTokens: 0,
+        requestSeen: false,
         streamedChars: 0,
         chargedSteps: new Set(),
         outputRate: new TokenRate(),
+        newInputRate: new TokenRate(),
+        stepNewInputChars: 0,
         lastPromptTokens: 0,
       };
       this.sessions.set(sessionID, session);

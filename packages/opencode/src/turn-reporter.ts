@@ -9,6 +9,7 @@ import {
   type ToolResultFact,
 } from "@pursuit/core";
 import type { TurnFailure } from "./opencode-events.js";
+import type { PromptSize } from "./prompt-size.js";
 import type { SessionTracker, TrackedSession } from "./session-tracker.js";
 
 /** Tokens streamed between two checkpoints of a step: a crash loses at most this much output from the charge. */
@@ -28,6 +29,7 @@ export class TurnReporter {
     private readonly clock: Clock,
     /** Stops the running turn for a limit (OpenCode would otherwise run the step's tools and ask again). */
     private readonly stopForLimit: (sessionID: string, reason: string) => void = () => {},
+    private readonly promptSize?: PromptSize,
   ) {}
 
   /** A turn runs from now on (its first event, or its first model request, whichever comes first). */
@@ -59,6 +61,7 @@ export class TurnReporter {
     const turn = session.turn;
     if (!turn) return { kind: "run" };
     await this.settleOpenStep(sessionID, session);
+    this.countUnseenPrompt(sessionID, session);
     const estimatedInputTokens = session.newInputTokens;
     session.newInputTokens = 0;
     const allowance = await goalTurn.allowStep({
@@ -68,8 +71,12 @@ export class TurnReporter {
     });
     if (allowance.kind === "stop") return allowance;
     turn.wrapUp = allowance.kind === "wrap_up";
-    // The bound counts new input at 3 bytes a token; a crash is charged at the session's own rate.
-    const likely = Math.ceil((estimatedInputTokens * ESTIMATE_BYTES_PER_TOKEN) / session.outputRate.bytesPerToken);
+    // The bound counts new input at 3 bytes a token; a crash is charged at the session's own rate: what its
+    // provider billed uncached for earlier new input, else its answers' bytes a token.
+    const chars = estimatedInputTokens * ESTIMATE_BYTES_PER_TOKEN;
+    session.stepNewInputChars = chars;
+    const rate = session.newInputRate.learnt ? session.newInputRate : session.outputRate;
+    const likely = rate.tokensFor(chars);
     turn.step = goalTurn.reserveStep({
       stepID: `${turn.id}_${++turn.requests}`,
       estimatedInputTokens: likely,
@@ -79,12 +86,32 @@ export class TurnReporter {
     return allowance;
   }
 
+  /**
+   * The session's first request through this process: what the plugin watched go by does not cover it (a new
+   * session's system prompt and tools, or everything since the last answer before OpenCode restarted), so
+   * its new input is read from the prompt OpenCode is about to send.
+   */
+  private countUnseenPrompt(sessionID: string, session: TrackedSession): void {
+    if (session.requestSeen) return;
+    session.requestSeen = true;
+    const unseen = this.promptSize?.takeUnseen(sessionID);
+    if (!unseen) return;
+    session.newInputTokens = Math.max(session.newInputTokens, unseen.newInputTokens);
+    if (session.lastPromptTokens === 0) session.lastPromptTokens = unseen.lastPromptTokens;
+    if (!session.newInputRate.learnt)
+      for (const [chars, tokens] of unseen.newInputBilled) session.newInputRate.observe(chars, tokens);
+  }
+
   async stepFinished(sessionID: string, step: { stepID: string; usage: StepUsage; costUSD?: number }): Promise<void> {
     const goalTurn = await this.started(sessionID);
     const session = this.tracker.get(sessionID);
     if (!this.tracker.firstCharge(sessionID, step.stepID)) return;
     const usage = step.usage;
     session.outputRate.observe(session.streamedChars, usage.output);
+    // A request that read the cache was billed uncached for about what it added: the new-input rate.
+    if (usage.cacheRead > 0)
+      session.newInputRate.observe(session.stepNewInputChars, usage.noCacheInput + usage.cacheWrite);
+    session.stepNewInputChars = 0;
     // The answer goes back to the model with the next request, uncached.
     session.newInputTokens += usage.output;
     session.lastPromptTokens = usage.noCacheInput + usage.cacheRead + usage.cacheWrite + usage.output;
@@ -122,6 +149,14 @@ export class TurnReporter {
       await step.checkpoint(tokens);
   }
 
+  /** A tool call the model wrote, counted once as streamed output (OpenCode sends its arguments whole). */
+  async toolCallWritten(sessionID: string, call: { partID: string; chars: number }): Promise<void> {
+    const session = this.tracker.get(sessionID);
+    if (session.writtenToolCalls.has(call.partID)) return;
+    session.writtenToolCalls.add(call.partID);
+    await this.streamed(sessionID, call.chars);
+  }
+
   async failed(sessionID: string, failure: TurnFailure): Promise<void> {
     const session = this.tracker.get(sessionID);
     if (!session.turn) return;
@@ -149,6 +184,7 @@ export class TurnReporter {
     session.streamedChars = 0;
     session.turn = undefined;
     session.reportedTools.clear();
+    session.writtenToolCalls.clear();
     if (!turn) return;
     const failure = turn.failure;
     const ended = await (await turn.goal).end({
@@ -161,12 +197,17 @@ export class TurnReporter {
     this.tracker.queueContext(sessionID, ended.append);
   }
 
-  /** Settles the request in flight without usage: cut (its estimate charged) if it streamed, else released. */
+  /**
+   * Settles the request in flight without usage, as providers bill one that got no answer: cut (its estimate
+   * charged) once the model began answering, or when the request reached it and was given up (an abort, a
+   * silent stream cut); released when it was refused or never arrived (an error before any output).
+   */
   private async settleOpenStep(sessionID: string, session: TrackedSession): Promise<void> {
     const step = session.turn?.step;
     if (!step || !session.turn) return;
     session.turn.step = undefined;
-    if (session.streamedChars > 0) {
+    const givenUp = session.turn.failure?.kind === "aborted" || session.cutForSilence !== undefined;
+    if (session.streamedChars > 0 || givenUp) {
       const charged = await step.cut(this.streamedTokens(session));
       session.streamedChars = 0;
       this.tracker.queueContext(sessionID, charged.append);

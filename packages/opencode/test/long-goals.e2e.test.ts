@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { type Client, createPursuitClient, goalCreate, goalGet } from "@pursuit/sdk";
 import {
+  billedTokens,
   messages,
   messageText,
   type RecordedRequest,
@@ -143,6 +144,9 @@ describe("long goals inside a real opencode serve", () => {
     }
     // Knowing its goal, the model never tried to create it again.
     expect(requests.some((request) => toolCallsMade(request, "create_goal").length > 0)).toBe(false);
+    // Every request was charged what the model billed for it, the summaries included.
+    const charged = (await goalGet({ client: api, path: { id: session.id } })).data as GoalView;
+    expect(charged.usage.tokens).toBe(billedTokens(requests));
   }, 240_000);
 
   it("cuts a model stream silent for 15 s, retries the turn, and completes the goal", async () => {

@@ -232,7 +232,13 @@ describe("OpencodeGoalHost", () => {
     await send({ type: "session.status", properties: { sessionID: "s", status: { type: "busy" } } });
     await host.beforeModelRequest("s", { maxOutputTokens: undefined });
     // A running tool is no silence of the model's.
-    const running = { sessionID: "s", id: "t", type: "tool", tool: "write", state: { status: "running" } };
+    const running = {
+      sessionID: "s",
+      id: "t",
+      type: "tool",
+      tool: "write",
+      state: { status: "running", input: { filePath: "t" } },
+    };
     await send({ type: "message.part.updated", properties: { part: running } });
     expect(streamTimers.pending()).toEqual([]);
     await send({ type: "message.part.updated", properties: { part: { ...write("t"), sessionID: "s" } } });
@@ -246,10 +252,11 @@ describe("OpencodeGoalHost", () => {
     await send({ type: "session.error", properties: { sessionID: "s", error: { name: "MessageAbortedError" } } });
     await send({ type: "session.idle", properties: { sessionID: "s" } });
     expect(await engine.getGoal("s")).toMatchObject({ status: "active" });
-    // What it streamed is charged once, estimated (OpenCode reports no usage for a cut step): 300 characters at the
-    // typical 4 a token, the session having no answer yet to learn its own rate from.
+    // What it streamed is charged once, estimated (OpenCode reports no usage for a cut step): the tool call
+    // ("write" and {"filePath":"t"}, 21 characters) and 300 characters of text at the typical 4 a token, the
+    // session having no answer yet to learn its own rate from.
     const cut = (await engine.history("s")).filter((row) => row.kind === "charged" && row.estimated);
-    expect(cut).toEqual([expect.objectContaining({ charge: expect.objectContaining({ output: 75 }) })]);
+    expect(cut).toEqual([expect.objectContaining({ charge: expect.objectContaining({ output: 81 }) })]);
     // Retried after the error backoff, like any failed turn.
     expect(timers.pending()).toHaveLength(1);
     expect(host.continuation("s")).toMatchObject({ state: "scheduled", retry: { attempt: 1 } });

@@ -191,6 +191,7 @@ export class OpencodeGoalHost {
         this.compactions.worked(sessionID);
         // The model's next request follows the tool's result.
         this.streams.streaming(sessionID);
+        await this.turns.toolCallWritten(sessionID, event.toolCall);
         return this.turns.toolFinished(sessionID, event.partID, event.fact, event.outputTokens);
       case "failed":
         this.streams.pause(sessionID);

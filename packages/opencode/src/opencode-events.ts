@@ -33,7 +33,14 @@ export type OpencodeEvent =
   | { type: "compacted"; sessionID: string }
   | { type: "step-finished"; sessionID: string; stepID: string; usage: StepUsage; costUSD?: number }
   /** `outputTokens`: an estimate of the tool's output, which the next model request sends. */
-  | { type: "tool-finished"; sessionID: string; partID: string; fact: ToolResultFact; outputTokens: number }
+  | {
+      type: "tool-finished";
+      sessionID: string;
+      partID: string;
+      fact: ToolResultFact;
+      outputTokens: number;
+      toolCall: { partID: string; chars: number };
+    }
   | { type: "failed"; sessionID: string; failure: TurnFailure }
   | { type: "idle"; sessionID: string }
   /** A permission request or a question waits on a person. */
@@ -109,16 +116,15 @@ function decodePart(part: Record<string, unknown> | undefined): OpencodeEvent | 
     const fact = toolFactFromPart(part as unknown as OpencodeToolPart);
     const state = record(part.state);
     const output = text(state?.output) ?? text(state?.error) ?? "";
-    if (fact) return { type: "tool-finished", sessionID, partID: id, fact, outputTokens: estimateTokens(output) };
-    // OpenCode streams no deltas of a tool call's arguments: they count as streamed output once it is written.
-    const input = state?.input;
-    const toolCall =
-      input !== undefined
-        ? { partID: id, chars: String(part.tool ?? "").length + JSON.stringify(input).length }
-        : undefined;
-    if (state?.status === "running")
-      return { type: "activity", sessionID, toolRunning: true, ...(toolCall ? { toolCall } : {}) };
-    if (toolCall) return { type: "activity", sessionID, toolCall };
+    // OpenCode streams no deltas of a tool call's arguments; once it leaves `pending` they are written whole,
+    // and count as streamed output.
+    const toolCall = {
+      partID: id,
+      chars: String(part.tool ?? "").length + (JSON.stringify(state?.input ?? {}) ?? "").length,
+    };
+    if (fact)
+      return { type: "tool-finished", sessionID, partID: id, fact, outputTokens: estimateTokens(output), toolCall };
+    if (state?.status === "running") return { type: "activity", sessionID, toolRunning: true, toolCall };
   }
   return { type: "activity", sessionID };
 }

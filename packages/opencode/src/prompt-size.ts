@@ -8,6 +8,11 @@ import type { TransformMessage } from "./compaction-context.js";
  */
 const TOOL_OVERHEAD_CHARS = 600;
 
+/** `{"role":"user","content":""},` around each message's content. */
+const MESSAGE_FRAME_CHARS = 32;
+/** A tool call's id, type and keys, and its result message's role and call id. */
+const TOOL_CALL_FRAME_CHARS = 120;
+
 /** What a session's first request in this process sends that the plugin never saw go out before. */
 export type UnseenPrompt = {
   /** Characters of the messages the provider has not cached: all of them, or the last answer onwards. */
@@ -70,9 +75,14 @@ export class PromptSize {
    * chat.params: the unseen prompt's new input in tokens at the conservative bytes-per-token rate, and the
    * last prompt's size; undefined when the session's messages were not read for this request.
    */
-  takeUnseen(
-    sessionID: string,
-  ): { newInputTokens: number; lastPromptTokens: number; newInputBilled: UnseenPrompt["newInputBilled"] } | undefined {
+  takeUnseen(sessionID: string):
+    | {
+        newInputTokens: number;
+        lastPromptTokens: number;
+        whole: boolean;
+        newInputBilled: UnseenPrompt["newInputBilled"];
+      }
+    | undefined {
     const unseen = this.unseen.get(sessionID);
     if (!unseen) return undefined;
     this.unseen.delete(sessionID);
@@ -80,6 +90,7 @@ export class PromptSize {
     return {
       newInputTokens: Math.ceil((unseen.messageChars + fixed) / ESTIMATE_BYTES_PER_TOKEN),
       lastPromptTokens: unseen.lastPromptTokens,
+      whole: unseen.whole,
       newInputBilled: unseen.newInputBilled,
     };
   }
@@ -91,14 +102,18 @@ export class PromptSize {
   }
 }
 
-/** The characters of a message that reach the model: texts, tool calls and their results. */
+/**
+ * A message's size on the wire, where providers count it: its texts, and for a tool call its name, its
+ * arguments as the escaped JSON string they travel in, its result, and the ids and keys around them.
+ */
 function messageChars(message: TransformMessage): number {
-  let chars = 0;
+  let chars = MESSAGE_FRAME_CHARS;
   for (const part of message.parts) {
     if (part.type === "text" || part.type === "reasoning") chars += String(part.text ?? "").length;
     if (part.type !== "tool") continue;
     const state = (part.state ?? {}) as { input?: unknown; output?: unknown; error?: unknown };
-    chars += String(part.tool ?? "").length + (JSON.stringify(state.input ?? {})?.length ?? 0);
+    chars += TOOL_CALL_FRAME_CHARS + String(part.tool ?? "").length;
+    chars += JSON.stringify(JSON.stringify(state.input ?? {})).length;
     chars += String(state.output ?? state.error ?? "").length;
   }
   return chars;

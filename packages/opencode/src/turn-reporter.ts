@@ -12,6 +12,13 @@ import type { TurnFailure } from "./opencode-events.js";
 import type { PromptSize } from "./prompt-size.js";
 import type { SessionTracker, TrackedSession } from "./session-tracker.js";
 
+/**
+ * What a request that reads the provider's cache is billed uncached beyond its new input, on average, until the
+ * session's own bills teach it: providers count cached input in whole blocks (OpenAI in 128-token increments), so
+ * the previous prompt's tail past its last whole block is billed again.
+ */
+const CACHE_BLOCK_REMAINDER_TOKENS = 64;
+
 /** Tokens streamed between two checkpoints of a step: a crash loses at most this much output from the charge. */
 const CHECKPOINT_EVERY_TOKENS = 16;
 
@@ -69,14 +76,17 @@ export class TurnReporter {
       promptTokens: session.lastPromptTokens + estimatedInputTokens,
       ...(prices ? { prices } : {}),
     });
-    if (allowance.kind === "stop") return allowance;
+    // A stopped step still goes out (capped to one token, then aborted: OpenCode cannot skip a request), and
+    // the provider bills its input: it is reserved like any other.
     turn.wrapUp = allowance.kind === "wrap_up";
     // The bound counts new input at 3 bytes a token; a crash is charged at the session's own rate: what its
     // provider billed uncached for earlier new input, else its answers' bytes a token.
     const chars = estimatedInputTokens * ESTIMATE_BYTES_PER_TOKEN;
     session.stepNewInputChars = chars;
-    const rate = session.newInputRate.learnt ? session.newInputRate : session.outputRate;
-    const likely = rate.tokensFor(chars);
+    const learnt = session.newInputRate.learnt;
+    const remainder = learnt || !session.promptCached ? 0 : CACHE_BLOCK_REMAINDER_TOKENS;
+    const likely = (learnt ? session.newInputRate : session.outputRate).tokensFor(chars) + remainder;
+    session.promptCached = true;
     turn.step = goalTurn.reserveStep({
       stepID: `${turn.id}_${++turn.requests}`,
       estimatedInputTokens: likely,
@@ -96,6 +106,7 @@ export class TurnReporter {
     session.requestSeen = true;
     const unseen = this.promptSize?.takeUnseen(sessionID);
     if (!unseen) return;
+    session.promptCached = !unseen.whole;
     session.newInputTokens = Math.max(session.newInputTokens, unseen.newInputTokens);
     if (session.lastPromptTokens === 0) session.lastPromptTokens = unseen.lastPromptTokens;
     if (!session.newInputRate.learnt)
@@ -152,7 +163,8 @@ export class TurnReporter {
   /** A tool call the model wrote, counted once as streamed output (OpenCode sends its arguments whole). */
   async toolCallWritten(sessionID: string, call: { partID: string; chars: number }): Promise<void> {
     const session = this.tracker.get(sessionID);
-    if (session.writtenToolCalls.has(call.partID)) return;
+    // Only while its step is open: a settled step's output is its usage.
+    if (!session.turn?.step || session.writtenToolCalls.has(call.partID)) return;
     session.writtenToolCalls.add(call.partID);
     await this.streamed(sessionID, call.chars);
   }
@@ -199,14 +211,16 @@ export class TurnReporter {
 
   /**
    * Settles the request in flight without usage, as providers bill one that got no answer: cut (its estimate
-   * charged) once the model began answering, or when the request reached it and was given up (an abort, a
-   * silent stream cut); released when it was refused or never arrived (an error before any output).
+   * charged) once the model began answering, or when the request reached it and was given up (a person's
+   * abort, a silent stream cut, the plugin's own abort of a step a limit stopped); released when it was
+   * refused or never arrived (an error before any output).
    */
   private async settleOpenStep(sessionID: string, session: TrackedSession): Promise<void> {
     const step = session.turn?.step;
     if (!step || !session.turn) return;
     session.turn.step = undefined;
-    const givenUp = session.turn.failure?.kind === "aborted" || session.cutForSilence !== undefined;
+    const givenUp =
+      session.turn.failure?.kind === "aborted" || session.cutForSilence !== undefined || session.stoppingForLimit;
     if (session.streamedChars > 0 || givenUp) {
       const charged = await step.cut(this.streamedTokens(session));
       session.streamedChars = 0;

@@ -13,6 +13,7 @@ import {
   startOpencodeServe,
   waitForIdle,
 } from "./harness/index.js";
+import { runOpencodeKillScenario } from "./kill-scenario.js";
 import { scenarioReply } from "./scenario-model.js";
 
 type Charged = { kind: "charged"; key: string; charge: { tokens: number } };
@@ -71,4 +72,12 @@ describe("opencode-pursuit across an OpenCode restart", () => {
     expect(goal?.usage.tokens).toBeGreaterThanOrEqual(0.95 * billed);
     expect(goal?.usage.tokens).toBeLessThanOrEqual(1.1 * billed);
   }, 120_000);
+
+  it("charges 95-110% of the bill when `opencode serve` is killed 10 times mid-goal, no step twice", async () => {
+    const result = await runOpencodeKillScenario(10);
+    expect(result.cutRequests).toBeGreaterThanOrEqual(3);
+    expect(result.stepsChargedTwice).toBe(0);
+    expect(result.charged).toBeGreaterThanOrEqual(0.95 * result.billed);
+    expect(result.charged).toBeLessThanOrEqual(1.1 * result.billed);
+  }, 240_000);
 });

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRuntime } from "@pursuit/agent";
 import { createPursuitClient, goalCreate, goalGet } from "@pursuit/sdk";
-import { type RecordedRequest, type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
+import { pollUntil, type RecordedRequest, type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
 import {
   createOpencodeProject,
   createSession,
@@ -49,14 +49,6 @@ export function continuationGaps(requests: readonly RecordedRequest[]): number[]
   return gaps.sort((a, b) => a - b);
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** The native host (`createRuntime`, as `pursuit serve` runs it): median gap in ms. */
 export async function nativeGap(): Promise<number[]> {
   const model = await progressModel("path");
@@ -70,7 +62,7 @@ export async function nativeGap(): Promise<number[]> {
   try {
     const session = await runtime.sessions.create({ directory: root });
     await runtime.goals.create(session.id, { objective: "write files", limits: { turns: TURNS } });
-    await until(
+    await pollUntil(
       "the goal's turns limit",
       async () => (await runtime.goals.get(session.id))?.status === "budget_limited",
     );
@@ -107,7 +99,7 @@ async function opencodePluginGaps(): Promise<number[]> {
       path: { id: session.id },
       body: { objective: "write files", limits: { turns: TURNS } },
     });
-    await until("the goal's turns limit", async () => {
+    await pollUntil("the goal's turns limit", async () => {
       const goal = (await goalGet({ client: api, path: { id: session.id } })).data as { status: string } | null;
       return goal?.status === "budget_limited";
     });
@@ -127,12 +119,12 @@ async function opencodePromptAtIdleGaps(): Promise<number[]> {
   try {
     const session = await createSession(serve.client, "gap");
     for (let turn = 0; turn < TURNS; turn++) {
-      const idleBefore = events.ofType("session.idle").length;
+      const earlier = new Set(events.ofType("session.idle"));
       await serve.client.session.promptAsync({
         path: { id: session.id },
         body: { parts: [{ type: "text", text: "Continue: write the next file." }] },
       });
-      await until("the session to go idle", async () => events.ofType("session.idle").length > idleBefore);
+      await events.waitFor((event) => event.type === "session.idle" && !earlier.has(event), 120_000);
     }
     return continuationGaps(model.requests);
   } finally {

@@ -75,24 +75,13 @@ export class PromptSize {
    * chat.params: the unseen prompt's new input in tokens at the conservative bytes-per-token rate, and the
    * last prompt's size; undefined when the session's messages were not read for this request.
    */
-  takeUnseen(sessionID: string):
-    | {
-        newInputTokens: number;
-        lastPromptTokens: number;
-        whole: boolean;
-        newInputBilled: UnseenPrompt["newInputBilled"];
-      }
-    | undefined {
+  takeUnseen(sessionID: string): (Omit<UnseenPrompt, "messageChars"> & { newInputTokens: number }) | undefined {
     const unseen = this.unseen.get(sessionID);
     if (!unseen) return undefined;
     this.unseen.delete(sessionID);
     const fixed = unseen.whole ? (this.systemChars.get(sessionID) ?? 0) + this.allToolChars() : 0;
-    return {
-      newInputTokens: Math.ceil((unseen.messageChars + fixed) / ESTIMATE_BYTES_PER_TOKEN),
-      lastPromptTokens: unseen.lastPromptTokens,
-      whole: unseen.whole,
-      newInputBilled: unseen.newInputBilled,
-    };
+    const { messageChars, ...rest } = unseen;
+    return { ...rest, newInputTokens: Math.ceil((messageChars + fixed) / ESTIMATE_BYTES_PER_TOKEN) };
   }
 
   private allToolChars(): number {

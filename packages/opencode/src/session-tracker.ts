@@ -59,8 +59,6 @@ export type TrackedSession = {
   newInputTokens: number;
   /** A request of this session went out through this process (before one, its new input is read from the prompt). */
   requestSeen: boolean;
-  /** An earlier request of the session reached the model: the next one reads the provider's cache. */
-  promptCached: boolean;
 };
 
 /** The tracked sessions, created on first mention. */
@@ -80,7 +78,6 @@ export class SessionTracker {
         stoppingForLimit: false,
         newInputTokens: 0,
         requestSeen: false,
-        promptCached: true,
         streamedChars: 0,
         chargedSteps: new Set(),
         outputRate: new TokenRate(),

@@ -68,7 +68,7 @@ export class TurnReporter {
     const turn = session.turn;
     if (!turn) return { kind: "run" };
     await this.settleOpenStep(sessionID, session);
-    this.countUnseenPrompt(sessionID, session);
+    const wholePrompt = this.countUnseenPrompt(sessionID, session);
     const estimatedInputTokens = session.newInputTokens;
     session.newInputTokens = 0;
     const allowance = await goalTurn.allowStep({
@@ -84,9 +84,8 @@ export class TurnReporter {
     const chars = estimatedInputTokens * ESTIMATE_BYTES_PER_TOKEN;
     session.stepNewInputChars = chars;
     const learnt = session.newInputRate.learnt;
-    const remainder = learnt || !session.promptCached ? 0 : CACHE_BLOCK_REMAINDER_TOKENS;
+    const remainder = learnt || wholePrompt ? 0 : CACHE_BLOCK_REMAINDER_TOKENS;
     const likely = (learnt ? session.newInputRate : session.outputRate).tokensFor(chars) + remainder;
-    session.promptCached = true;
     turn.step = goalTurn.reserveStep({
       stepID: `${turn.id}_${++turn.requests}`,
       estimatedInputTokens: likely,
@@ -99,18 +98,19 @@ export class TurnReporter {
   /**
    * The session's first request through this process: what the plugin watched go by does not cover it (a new
    * session's system prompt and tools, or everything since the last answer before OpenCode restarted), so
-   * its new input is read from the prompt OpenCode is about to send.
+   * its new input is read from the prompt OpenCode is about to send. True when no earlier request of the
+   * session reached the model: nothing of the prompt is in the provider's cache.
    */
-  private countUnseenPrompt(sessionID: string, session: TrackedSession): void {
-    if (session.requestSeen) return;
+  private countUnseenPrompt(sessionID: string, session: TrackedSession): boolean {
+    if (session.requestSeen) return false;
     session.requestSeen = true;
     const unseen = this.promptSize?.takeUnseen(sessionID);
-    if (!unseen) return;
-    session.promptCached = !unseen.whole;
+    if (!unseen) return false;
     session.newInputTokens = Math.max(session.newInputTokens, unseen.newInputTokens);
     if (session.lastPromptTokens === 0) session.lastPromptTokens = unseen.lastPromptTokens;
     if (!session.newInputRate.learnt)
       for (const [chars, tokens] of unseen.newInputBilled) session.newInputRate.observe(chars, tokens);
+    return unseen.whole;
   }
 
   async stepFinished(sessionID: string, step: { stepID: string; usage: StepUsage; costUSD?: number }): Promise<void> {

@@ -7,7 +7,6 @@ import {
   type ScriptedModel,
   startScriptedModel,
   toolCallsMade,
-  pollUntil as until,
   userTexts,
 } from "@pursuit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +18,7 @@ import {
   type OpencodeServe,
   repoRoot,
   startOpencodeServe,
+  waitForGoal,
   waitForIdle,
 } from "./harness/index.js";
 
@@ -68,14 +68,7 @@ describe("a dollar limit inside a real opencode serve, on a priced model", () =>
   let api: Client;
 
   const goalWhen = (sessionID: string, test: (goal: GoalView) => boolean, timeoutMs = 90_000) =>
-    until(
-      `goal of ${sessionID}`,
-      async () => {
-        const goal = (await goalGet({ client: api, path: { id: sessionID } })).data as GoalView | null;
-        return goal && test(goal) ? goal : undefined;
-      },
-      timeoutMs,
-    );
+    waitForGoal(api, sessionID, test, timeoutMs);
 
   beforeAll(async () => {
     model = await startScriptedModel({ behaviour: moneyReply, chunkDelayMs: 40 });

@@ -10,7 +10,6 @@ import {
   startScriptedModel,
   systemText,
   toolCallsMade,
-  pollUntil as until,
   userTexts,
 } from "@pursuit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +21,7 @@ import {
   type OpencodeServe,
   repoRoot,
   startOpencodeServe,
+  waitForGoal,
   waitForGoalSettled,
 } from "./harness/index.js";
 
@@ -85,14 +85,7 @@ describe("long goals inside a real opencode serve", () => {
   let api: Client;
 
   const goalWhen = (sessionID: string, test: (goal: GoalView) => boolean, timeoutMs = 120_000) =>
-    until(
-      `goal of ${sessionID}`,
-      async () => {
-        const goal = (await goalGet({ client: api, path: { id: sessionID } })).data as GoalView | null;
-        return goal && test(goal) ? goal : undefined;
-      },
-      timeoutMs,
-    );
+    waitForGoal(api, sessionID, test, timeoutMs);
 
   beforeAll(async () => {
     model = await startScriptedModel({ behaviour: longGoalReply, contextWindow: WINDOW });

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type Client, createPursuitClient, goalCreate, goalGet, goalHistory } from "@pursuit/sdk";
+import { type Client, createPursuitClient, goalCreate, goalHistory } from "@pursuit/sdk";
 import {
   analyzePrefixReuse,
   type RecordedRequest,
@@ -20,6 +20,7 @@ import {
   type OpencodeServe,
   repoRoot,
   startOpencodeServe,
+  waitForGoal,
   waitForGoalSettled,
   waitForIdle,
 } from "./harness/index.js";
@@ -50,17 +51,8 @@ describe("opencode-pursuit inside a real opencode serve", () => {
   let api: Client;
   let apiUrl: string;
 
-  const goalOf = async (sessionID: string) =>
-    (await goalGet({ client: api, path: { id: sessionID } })).data as GoalView | null;
   const goalWhen = (sessionID: string, test: (goal: GoalView) => boolean, timeoutMs?: number) =>
-    until(
-      `goal of ${sessionID}`,
-      async () => {
-        const goal = await goalOf(sessionID);
-        return goal && test(goal) ? goal : undefined;
-      },
-      timeoutMs,
-    );
+    waitForGoal(api, sessionID, test, timeoutMs);
 
   beforeAll(async () => {
     model = await startScriptedModel({ behaviour: scenarioReply, latencyMs: 5 });

@@ -23,5 +23,6 @@ export {
 export { type OpencodeTui, type StartOpencodeTuiOptions, startOpencodeTui } from "./start-opencode-tui.js";
 export { type BusEvent, type EventSubscription, subscribeEvents } from "./subscribe-events.js";
 export { shellQuote, tmux, tmuxAvailable } from "./tmux.js";
+export { waitForGoal } from "./wait-for-goal.js";
 export { waitForGoalSettled } from "./wait-for-goal-settled.js";
 export { type WaitForIdleOptions, waitForIdle } from "./wait-for-idle.js";

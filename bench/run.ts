@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   compaction: () => import("./compaction.js"),
   web: () => import("./web.js"),
   opencode: () => import("./opencode-startup.js"),
+  waiting: () => import("./waiting.js"),
 };
 
 const wanted = process.argv.slice(2);

@@ -10,7 +10,7 @@ import {
   type GoalStatus,
   type Result,
 } from "@pursuit/core";
-import { createShellVerifier, DEFAULT_RETRY_POLICY, type GoalContinuation } from "@pursuit/driver";
+import { createShellVerifier, DEFAULT_RETRY_POLICY, type GoalContinuation, waitingContinuation } from "@pursuit/driver";
 import { monotonicIds, openStore, type Session } from "@pursuit/store";
 import type { LanguageModel } from "ai";
 import type { PursuitConfig } from "./config/config-schema.js";
@@ -79,6 +79,7 @@ export interface Runtime {
 export const DEFAULT_MAX_STEPS_PER_TURN = 50;
 export const DEFAULT_BASH_TIMEOUT_MS = 120_000;
 export const DEFAULT_BASH_OUTPUT_BYTES = 30_000;
+export const DEFAULT_WAIT_CHECK_TIMEOUT_MS = 60_000;
 
 const systemClock: Clock = { now: () => Date.now() };
 
@@ -90,11 +91,15 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const store = await openStore({ ...(options.dbPath ? { path: options.dbPath } : {}), now: () => clock.now() });
   const bus = new EventBus();
   const goalConfig = config.goal ?? {};
-  const { limits: defaultLimits, verifyTimeoutMs, ...policy } = goalConfig;
-  const verify = createShellVerifier({
-    directoryOf: async (sessionID) => (await store.sessions.getSession(sessionID))?.directory,
-    ...(verifyTimeoutMs ? { timeoutMs: verifyTimeoutMs } : {}),
+  const { limits: defaultLimits, verifyTimeoutMs, waitCheckTimeoutMs, waitForQuota, ...policy } = goalConfig;
+  const directoryOf = async (sessionID: string) => (await store.sessions.getSession(sessionID))?.directory;
+  const verify = createShellVerifier({ directoryOf, ...(verifyTimeoutMs ? { timeoutMs: verifyTimeoutMs } : {}) });
+  const waitChecks = createShellVerifier({
+    directoryOf,
+    timeoutMs: waitCheckTimeoutMs ?? DEFAULT_WAIT_CHECK_TIMEOUT_MS,
   });
+  const bash = config.tools?.bash ?? {};
+  const permissions = new PermissionPolicy(bash.deny ?? DEFAULT_BASH_DENY);
   const models = new ModelResolver(config, options.env ?? process.env, options.model);
   const engine = new GoalEngine({
     store: store.goals,
@@ -102,6 +107,12 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     ids: monotonicIds,
     events: bus,
     verify,
+    waitChecks,
+    // A wait's check runs under the same rules as the model's bash tool.
+    commandDenied: (_sessionID, command) => {
+      const allowed = permissions.checkCommand(command);
+      return allowed.ok ? undefined : allowed.error;
+    },
     policy: policy as Partial<GoalPolicy>,
     ...(defaultLimits ? { defaultLimits } : {}),
     pricing: {
@@ -112,7 +123,6 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     },
   });
   const writer = new TranscriptWriter(store, bus, () => clock.now());
-  const bash = config.tools?.bash ?? {};
   let manager: SessionManager | undefined;
   const runner = new TurnRunner({
     store,
@@ -121,8 +131,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     writer,
     tools: new ToolRegistry(),
     models,
-    permissions: new PermissionPolicy(bash.deny ?? DEFAULT_BASH_DENY),
+    permissions,
     settings: {
+      waitForQuota: waitForQuota !== false,
       maxStepsPerTurn: config.agent?.maxStepsPerTurn ?? DEFAULT_MAX_STEPS_PER_TURN,
       retry: { ...DEFAULT_RETRY_POLICY, ...config.agent?.retry },
       bash: {
@@ -203,7 +214,12 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       },
       history: (sessionID) => engine.history(sessionID),
       list: (filter) => engine.listGoals(filter),
-      continuation: async (sessionID) => sessions.continuation(sessionID),
+      async continuation(sessionID) {
+        const next = sessions.continuation(sessionID);
+        if (next.state !== "none") return next;
+        const goal = await engine.getGoal(sessionID);
+        return goal?.status === "waiting" && goal.wait ? waitingContinuation(goal.wait) : next;
+      },
     },
     subscribe: (listener) => bus.subscribe(listener),
     close() {

@@ -146,7 +146,8 @@ export class SessionManager {
   async goalChanged(sessionID: string, goal: Goal | null): Promise<void> {
     const state = await this.load(sessionID);
     if (!state) return;
-    if (goal?.status === "active") {
+    if (goal?.status === "active" || goal?.status === "waiting") {
+      // An active goal continues; a waiting one has its alarm set again (its wait may have changed).
       if (!state.busy) await this.track(this.driver.sessionIdle(sessionID));
     } else {
       this.driver.cancel(sessionID);

@@ -8,7 +8,7 @@ import {
   type ToolResultFact,
   type TurnEnd,
 } from "@pursuit/core";
-import { classifyFailure, type RetryNotice, type RetryPolicy } from "@pursuit/driver";
+import { classifyFailure, quotaWaitUntil, type RetryNotice, type RetryPolicy } from "@pursuit/driver";
 import type { Store } from "@pursuit/store";
 import { COMPACT_AT_SHARE, type CompactionTurnEnd, Compactor, turnEndAfter } from "./compaction/compactor.js";
 import type { EventBus, MessageWithParts } from "./events.js";
@@ -35,6 +35,8 @@ import type { TranscriptWriter } from "./transcript-writer.js";
 
 export type TurnSettings = {
   maxStepsPerTurn: number;
+  /** A usage quota exhausted until a known time makes the goal wait for it (else the turn fails). */
+  waitForQuota: boolean;
   /** How transient provider failures are retried inside a turn. */
   retry: RetryPolicy;
   bash: ToolContext["bash"];
@@ -115,6 +117,11 @@ export class TurnRunner {
         ...(result.blocked ? { blocked: result.blocked } : {}),
         ...(result.error?.retryAfterMs !== undefined ? { retryAfterMs: result.error.retryAfterMs } : {}),
       };
+      const quotaResetAt =
+        result.error && this.deps.settings.waitForQuota
+          ? quotaWaitUntil(result.error, this.deps.settings.retry, this.deps.now())
+          : undefined;
+      if (quotaResetAt !== undefined) end.quotaResetAt = quotaResetAt;
     }
     const ended = await goalTurn.end(end);
     if (turn.stop !== "deleted") await this.deps.writer.appendContext(state.id, ended.append);

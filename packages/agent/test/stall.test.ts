@@ -29,8 +29,10 @@ describe("stall", () => {
     expect(history.filter((row) => row.kind === "continued")).toHaveLength(3);
   });
 
-  it("treats polling the same command for the same output as no progress", async () => {
+  it("turns polling the same command for the same output into a wait on it; two quiet waits pause the goal", async () => {
     harness = await Harness.start({
+      // Waits end at 1 s: the command's output never changes, so each wait ends at its bound.
+      goal: { waitMaxMs: 1_000, waitCheckFirstMs: 200, waitCheckMaxMs: 400 },
       behaviour: (request) =>
         request.body.messages.at(-1)?.role === "tool"
           ? { text: "Still waiting." }
@@ -38,11 +40,20 @@ describe("stall", () => {
     });
     const sessionID = await harness.session();
     await harness.runtime.goals.create(sessionID, { objective: "Wait for CI to pass" });
-    const goal = await harness.waitForGoal(sessionID, (g) => g.status === "paused");
-    expect(goal.reason).toMatch(/no progress/);
+    // The first poll is new information (progress); the second repeats it: the runtime waits on the command.
+    const waiting = await harness.waitForGoal(sessionID, (g) => g.status === "waiting");
+    expect(waiting.usage.turns).toBe(2);
+    expect(waiting.wait).toMatchObject({ by: "runtime", check: { command: "echo waiting for CI" } });
+    const goal = await harness.waitForGoal(sessionID, (g) => g.status === "paused", 10_000);
+    expect(goal.reason).toMatch(/nothing changed twice in a row/);
     await harness.settle();
-    // The first poll is new information (progress); the next three repeat it, then the goal pauses.
-    expect(goal.usage.turns).toBe(4);
-    expect(harness.model.requests).toHaveLength(8);
+    // The bound woke the goal once (one more turn, which polled again and waited again); the second quiet
+    // wait paused it.
+    expect(goal.usage.turns).toBe(3);
+    expect(harness.model.requests).toHaveLength(6);
+    const statuses = (await harness.runtime.goals.history(sessionID)).flatMap((row) =>
+      row.kind === "status" ? [`${row.from}->${row.to}`] : [],
+    );
+    expect(statuses).toEqual(["active->waiting", "waiting->active", "active->waiting", "waiting->paused"]);
   });
 });

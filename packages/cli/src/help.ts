@@ -7,7 +7,7 @@ Usage:
   pursuit run [message...] --goal "objective" [limits]   pursue a goal here, headless (no server)
   pursuit demo                                           watch a goal run against a scripted model
   pursuit serve [--port 4096] [--hostname 127.0.0.1]     start the HTTP API (OpenAPI at /doc)
-  pursuit goal show|set|pause|resume|clear|limit|history --session ID   manage a goal on a running server
+  pursuit goal show|set|pause|resume|wake|clear|limit|history --session ID   manage a goal on a running server
   pursuit opencode install [--dir PROJECT | --global]     add the OpenCode plugin to opencode.json and tui.json
 
 Options:
@@ -81,6 +81,7 @@ Actions:
       [--verify CMD]
   pause [--reason TEXT]        pause it; nothing continues until it is resumed
   resume                       make it active again; work starts at once
+  wake                         wake a waiting goal now (the same as resume)
   clear                        delete it (its history remains)
   limit [--tokens N|none] [--turns N|none] [--time D|none] [--cost X|none]
                                change limits; raising a reached limit resumes the goal

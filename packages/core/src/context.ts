@@ -30,13 +30,26 @@ export function objectiveEditedMessage(goal: Goal): ContextMessage {
   };
 }
 
-/** The counters make each continuation distinct yet deterministic: same goal + same usage = same bytes. */
+/**
+ * The counters make each continuation distinct yet deterministic: same goal + same usage = same bytes. An active
+ * goal's reason (why it woke from a wait, or that a limit was raised) is told here once.
+ */
 export function continuationMessage(goal: Goal): ContextMessage {
+  const reason =
+    goal.status === "active" && goal.reason ? ` Note: ${escapeUserText(clip(goal.reason, NOTE_CHARS))}.` : "";
   return {
     kind: "continuation",
-    text: renderTemplate("continuation", { turn: String(goal.usage.turns + 1), usage: describeUsage(goal) }),
+    text: renderTemplate("continuation", {
+      turn: String(goal.usage.turns + 1),
+      usage: describeUsage(goal),
+      note: reason,
+    }),
   };
 }
+
+/** The longest note a continuation carries (a wait's reason can be long; get_goal has it whole). */
+const NOTE_CHARS = 160;
+const clip = (text: string, chars: number): string => (text.length > chars ? `${text.slice(0, chars - 3)}...` : text);
 
 /** The most goal context the first request after a compaction carries. */
 export const GOAL_RESTORED_MAX_BYTES = 600;

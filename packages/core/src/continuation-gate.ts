@@ -3,6 +3,7 @@ import {
   type ContinuationDecision,
   type ContinuationState,
   decideContinuation,
+  initialContinuationState,
   recordTurn,
   type SessionFacts,
 } from "./continuation.js";
@@ -41,12 +42,20 @@ export class ContinuationGate {
         case "pause":
         case "block":
           await this.deps.applyInLock(sessionID, [{ type: decision.kind, reason: decision.reason }]);
-          break;
+          return decision;
+        case "wait": {
+          const waited = await this.deps.applyInLock(sessionID, [
+            { type: "wait", request: decision.request, policy: this.deps.policy },
+          ]);
+          // The streaks that led here are spent: after the wake the goal starts afresh.
+          if (waited.ok) this.deps.memory(sessionID).continuation = initialContinuationState();
+          return (await this.decide(sessionID, facts)).decision;
+        }
         case "continue":
+        case "waiting":
         case "none":
-          break;
+          return decision;
       }
-      return decision;
     });
   }
 
@@ -61,7 +70,8 @@ export class ContinuationGate {
       if (!recorded.ok || !recorded.value) return { started: false, decision: { kind: "none", why: "goal changed" } };
       const current = recorded.value;
       this.deps.events?.emit({ type: "session.goal.continued", properties: { sessionID, goal: current } });
-      host.start(continuationMessage(current), current);
+      // Rendered from the goal before the continuation was recorded: it still carries why it woke, told once.
+      host.start(continuationMessage(goal), current);
       return { started: true, goal: current };
     });
   }

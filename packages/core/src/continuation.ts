@@ -1,4 +1,5 @@
 import type { Goal } from "./goal.js";
+import { nextWaitAlarm, shortCommand, type WaitRequest } from "./goal-wait.js";
 import { assertNever } from "./result.js";
 
 /** How a finished turn went. `progress` and `no_progress` are turns that ended normally. */
@@ -41,6 +42,10 @@ export type ContinuationState = {
   lastError?: string;
   /** The provider's Retry-After for the last failure, in milliseconds. */
   retryAfterMs?: number;
+  /** The last turn, a continuation without progress, ran a shell command again for the same output. */
+  polled?: { command: string; output: string };
+  /** The last turn failed on a usage quota exhausted until this time. */
+  quotaResetAt?: number;
 };
 
 export const initialContinuationState = (): ContinuationState => ({ noProgressStreak: 0, errorStreak: 0 });
@@ -50,20 +55,41 @@ export type ContinuationDecision =
   | { kind: "continue"; at: number; retry?: { attempt: number; error: string } }
   | { kind: "pause"; reason: string }
   | { kind: "block"; reason: string }
+  /** The goal should wait (the model polled a command, a quota is exhausted): the runtime makes it wait. */
+  | { kind: "wait"; request: WaitRequest }
+  /** The goal waits; the runtime looks at it again (runs its check, or wakes it) at `at`. */
+  | { kind: "waiting"; at: number }
   | { kind: "none"; why: string };
 
 /** Streaks after a turn. A user turn resets the stall streak: new input from a person is a fresh start. */
 export function recordTurn(
   state: ContinuationState,
-  turn: { outcome: TurnOutcome; continuation: boolean; endedAt: number; error?: string; retryAfterMs?: number },
+  turn: {
+    outcome: TurnOutcome;
+    continuation: boolean;
+    endedAt: number;
+    error?: string;
+    retryAfterMs?: number;
+    polled?: { command: string; output: string };
+    quotaResetAt?: number;
+  },
 ): ContinuationState {
   const base = { lastOutcome: turn.outcome, lastTurnEndedAt: turn.endedAt };
   switch (turn.outcome) {
     case "progress":
       return { ...base, noProgressStreak: 0, errorStreak: 0 };
     case "no_progress":
-      return { ...base, noProgressStreak: turn.continuation ? state.noProgressStreak + 1 : 0, errorStreak: 0 };
+      return {
+        ...base,
+        noProgressStreak: turn.continuation ? state.noProgressStreak + 1 : 0,
+        errorStreak: 0,
+        ...(turn.polled ? { polled: turn.polled } : {}),
+      };
     case "error":
+      if (turn.quotaResetAt !== undefined) {
+        // Not the turn's fault, nor the provider's failure: the goal waits for the reset.
+        return { ...base, noProgressStreak: state.noProgressStreak, errorStreak: 0, quotaResetAt: turn.quotaResetAt };
+      }
       return {
         ...base,
         noProgressStreak: state.noProgressStreak,
@@ -85,8 +111,9 @@ export function backoffDelay(streak: number, policy: ContinuationPolicy): number
 }
 
 /**
- * The continuation policy as one pure decision: continue now or at a time, pause, block, or do nothing.
- * Only an active goal on an idle session with nobody waiting continues.
+ * The continuation policy as one pure decision: continue now or at a time, wait, pause, block, or do nothing.
+ * Only an active goal on an idle session with nobody waiting continues; a waiting goal is looked at again when
+ * its check or its wake is due.
  */
 export function decideContinuation(
   goal: Goal | undefined,
@@ -96,8 +123,19 @@ export function decideContinuation(
   policy: ContinuationPolicy = DEFAULT_CONTINUATION_POLICY,
 ): ContinuationDecision {
   if (!goal) return { kind: "none", why: "no goal" };
+  if (goal.status === "waiting") {
+    const at = goal.wait ? nextWaitAlarm(goal.wait) : undefined;
+    return at === undefined ? { kind: "none", why: "waiting on a person" } : { kind: "waiting", at };
+  }
   if (goal.status !== "active") return { kind: "none", why: `goal is ${goal.status}` };
   if (state.lastOutcome === "aborted") return { kind: "pause", reason: "aborted by the user" };
+  if (state.lastOutcome === "error" && state.quotaResetAt !== undefined) {
+    const reset = new Date(state.quotaResetAt).toISOString();
+    return {
+      kind: "wait",
+      request: { kind: "quota", reason: `the provider's usage quota resets at ${reset}`, until: state.quotaResetAt },
+    };
+  }
   if (!facts.idle) return { kind: "none", why: "session is busy" };
   if (facts.queuedUserMessage) return { kind: "none", why: "a user message is queued" };
   if (facts.waitingOnPerson) return { kind: "none", why: "waiting on a person" };
@@ -107,6 +145,11 @@ export function decideContinuation(
     case "progress":
       return { kind: "continue", at: now };
     case "no_progress":
+      if (state.polled) {
+        const { command, output } = state.polled;
+        const reason = `the model polled \`${shortCommand(command)}\` for the same output`;
+        return { kind: "wait", request: { kind: "check", reason, check: command, output } };
+      }
       if (state.noProgressStreak >= policy.stallTurns) {
         return { kind: "pause", reason: `no progress in ${state.noProgressStreak} continuation turns in a row` };
       }

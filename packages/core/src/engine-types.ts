@@ -2,19 +2,22 @@ import type { StepUsage } from "./accounting.js";
 import type { ContextMessage } from "./context.js";
 import { type ContinuationPolicy, DEFAULT_CONTINUATION_POLICY } from "./continuation.js";
 import type { Goal, GoalLimits } from "./goal.js";
+import { DEFAULT_WAIT_POLICY, type WaitPolicy } from "./goal-wait.js";
 import type { Clock, GoalEventSink, GoalStore, IdSource, PricingPort, VerifyRunner } from "./ports.js";
 import type { GoalCommand } from "./transition.js";
 import type { LimitsPatch } from "./validation.js";
 
-export type GoalPolicy = ContinuationPolicy & {
-  /** Output cap of the single wrap-up step allowed after a limit is crossed mid-turn; 0 disables it. */
-  wrapUpMaxOutputTokens: number;
-  /** How many recent turns' tool results count as already seen when judging progress. */
-  progressWindowTurns: number;
-};
+export type GoalPolicy = ContinuationPolicy &
+  WaitPolicy & {
+    /** Output cap of the single wrap-up step allowed after a limit is crossed mid-turn; 0 disables it. */
+    wrapUpMaxOutputTokens: number;
+    /** How many recent turns' tool results count as already seen when judging progress. */
+    progressWindowTurns: number;
+  };
 
 export const DEFAULT_GOAL_POLICY: GoalPolicy = {
   ...DEFAULT_CONTINUATION_POLICY,
+  ...DEFAULT_WAIT_POLICY,
   wrapUpMaxOutputTokens: 256,
   progressWindowTurns: 3,
 };
@@ -25,6 +28,10 @@ export type GoalEngineOptions = {
   ids: IdSource;
   events?: GoalEventSink;
   verify?: VerifyRunner;
+  /** Runs a waiting goal's check command (no model call); without it, check waits wake only at their bound. */
+  waitChecks?: VerifyRunner;
+  /** Why the host refuses to run a command (its permission rules), or undefined when it may run. */
+  commandDenied?: (sessionID: string, command: string) => string | undefined | Promise<string | undefined>;
   policy?: Partial<GoalPolicy>;
   /** Limits applied to new goals that name none (from configuration). */
   defaultLimits?: GoalLimits;
@@ -37,6 +44,7 @@ export type GoalInput = { objective: string; limits?: unknown; verify?: unknown 
 /** A user's change to a goal; fields are applied together or not at all (edits first, then status). */
 export type GoalPatch = {
   objective?: string;
+  /** `active` resumes (and wakes a waiting goal). */
   status?: "active" | "paused" | "blocked" | "complete";
   limits?: LimitsPatch;
   verify?: string | null;
@@ -67,6 +75,11 @@ export type TurnEnd = {
   outcome: "completed" | "error" | "aborted";
   error?: string;
   retryAfterMs?: number;
+  /**
+   * The provider said a usage quota is exhausted until this time (epoch ms): the goal waits for it instead of
+   * counting a failed turn.
+   */
+  quotaResetAt?: number;
   /** The turn found the goal cannot go on (e.g. a history that cannot be compacted): it is blocked with this reason. */
   blocked?: string;
 };

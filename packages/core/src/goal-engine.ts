@@ -15,12 +15,13 @@ import type { Goal } from "./goal.js";
 import { GoalTurn } from "./goal-turn.js";
 import type { GoalHistoryEntry } from "./history.js";
 import { KeyedLock } from "./keyed-lock.js";
-import type { GoalStore } from "./ports.js";
+import type { AbortSignalLike, GoalStore } from "./ports.js";
 import { err, ok, type Result } from "./result.js";
 import { newSessionRuntime, type RunningTurn, type SessionRuntime } from "./session-runtime.js";
 import { settleLeftovers } from "./step-reservations.js";
 import type { GoalToolHost } from "./tool-execution.js";
 import type { GoalCommand, GoalRefusal } from "./transition.js";
+import { WaitWatch } from "./wait-watch.js";
 
 /** A commit as callers of `apply` see it: the goal afterwards, or the refusal. */
 const goalOf = (committed: Committed): Result<Goal | null, GoalRefusal> =>
@@ -37,6 +38,7 @@ export class GoalEngine {
   private readonly sessions = new Map<string, SessionRuntime>();
 
   private readonly gate: ContinuationGate;
+  private readonly waits: WaitWatch;
   /** What the goal tools of every turn ask of the engine. */
   private readonly toolHost: GoalToolHost;
 
@@ -51,9 +53,21 @@ export class GoalEngine {
       memory: (sessionID) => this.sessionState(sessionID),
       applyInLock: async (sessionID, commands) => goalOf(await this.commit(sessionID, commands, "runtime")),
     });
+    this.waits = new WaitWatch({
+      lock: this.lock,
+      store: options.store,
+      now: () => this.now(),
+      policy: this.policy,
+      checks: options.waitChecks,
+      memory: (sessionID) => this.sessionState(sessionID),
+      applyInLock: async (sessionID, commands) => goalOf(await this.commit(sessionID, commands, "runtime")),
+    });
     this.toolHost = {
       defaultLimits: options.defaultLimits ?? {},
       verifier: options.verify,
+      waitPolicy: this.policy,
+      now: () => this.now(),
+      commandDenied: async (sessionID, command) => options.commandDenied?.(sessionID, command),
       getGoal: (sessionID) => this.getGoal(sessionID),
       createGoal: (sessionID, input, actor) => this.createGoal(sessionID, input, actor),
       apply: (sessionID, commands, actor) => this.apply(sessionID, commands, actor),
@@ -279,8 +293,30 @@ export class GoalEngine {
   }
 
   /**
+   * A waiting goal's alarm rang (the time `sessionIdle` named as `waiting`): its check runs (no model call) or it
+   * wakes when its time has come. Returns the goal afterwards: active when it woke, so the host continues it.
+   */
+  waitAlarm(sessionID: string, signal?: AbortSignalLike): Promise<Goal | undefined> {
+    return this.waits.alarm(sessionID, signal);
+  }
+
+  /** A turn stopped on a question or a permission request to a person: an active goal shows it waits for them. */
+  async waitingOnPerson(sessionID: string, asked: string): Promise<Goal | undefined> {
+    const request = { kind: "person" as const, reason: `needs input: ${asked.trim() || "a person's answer"}` };
+    const result = await this.apply(sessionID, [{ type: "wait", request, policy: this.policy }], "runtime");
+    return result.ok ? (result.value ?? undefined) : undefined;
+  }
+
+  /** The person answered: a goal waiting on them is active again. */
+  async personAnswered(sessionID: string): Promise<Goal | undefined> {
+    const result = await this.apply(sessionID, [{ type: "wake", answered: true }], "runtime");
+    return result.ok ? (result.value ?? undefined) : undefined;
+  }
+
+  /**
    * After a restart: steps a dead process reserved but never charged are charged (estimated, never twice);
-   * then the active goals of sessions not yet known here, to be offered a continuation.
+   * then the live goals (active or waiting) of sessions not yet known here, to be offered a continuation or
+   * to have their waits watched again.
    */
   async recover(): Promise<Goal[]> {
     await settleLeftovers({
@@ -290,9 +326,9 @@ export class GoalEngine {
       busy: (sessionID) => this.sessions.get(sessionID)?.turn !== undefined,
       commit: (sessionID, command, goalID) => this.commit(sessionID, [command], "runtime", goalID),
     });
-    const active = await this.store.list({ status: "active" });
+    const live = [...(await this.store.list({ status: "active" })), ...(await this.store.list({ status: "waiting" }))];
     // Only sessions this engine has not seen yet: a turn that started before recovery keeps its state.
-    const recovered = active.filter((goal) => !this.sessions.has(goal.sessionID));
+    const recovered = live.filter((goal) => !this.sessions.has(goal.sessionID));
     for (const goal of recovered) this.sessions.set(goal.sessionID, newSessionRuntime());
     return recovered;
   }

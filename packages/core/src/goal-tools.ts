@@ -41,9 +41,11 @@ export const GOAL_TOOL_SPECS: readonly GoalToolSpec[] = [
     parameters: {
       type: "object",
       properties: {
-        status: { type: "string", enum: ["complete", "blocked"] },
-        evidence: { type: "string", description: "With complete: what shows the objective is met." },
-        reason: { type: "string", description: "With blocked: what stops the work." },
+        status: { type: "string", enum: ["complete", "blocked", "waiting"] },
+        evidence: { type: "string" },
+        reason: { type: "string" },
+        until: { type: "string" },
+        check: { type: "string" },
       },
       required: ["status"],
       additionalProperties: false,
@@ -56,7 +58,8 @@ export type GoalToolCall =
   | { tool: "get_goal" }
   | { tool: "create_goal"; objective: string; limits: GoalLimits }
   | { tool: "update_goal"; status: "complete"; evidence: string }
-  | { tool: "update_goal"; status: "blocked"; reason: string };
+  | { tool: "update_goal"; status: "blocked"; reason: string }
+  | { tool: "update_goal"; status: "waiting"; reason: string; until?: string; check?: string };
 
 const invalid = (message: string, field?: string): { ok: false; error: GoalRefusal } =>
   err(field === undefined ? { code: "invalid", message } : { code: "invalid", message, field });
@@ -130,7 +133,7 @@ function unknownArguments(input: Record<string, unknown>, known: readonly string
 }
 
 function parseUpdateGoal(input: Record<string, unknown>): Result<GoalToolCall, GoalRefusal> {
-  const extra = Object.keys(input).filter((key) => !["status", "evidence", "reason"].includes(key));
+  const extra = Object.keys(input).filter((key) => !["status", "evidence", "reason", "until", "check"].includes(key));
   if (extra.length > 0) {
     return invalid(
       `update_goal cannot change ${extra.join(", ")}: only the user can edit, pause, resume, clear or raise limits`,
@@ -149,9 +152,33 @@ function parseUpdateGoal(input: Record<string, unknown>): Result<GoalToolCall, G
       if (!reason) return invalid("blocking needs a reason: say what stops the work", "reason");
       return ok({ tool: "update_goal", status: "blocked", reason });
     }
+    case "waiting": {
+      const reason = text(input.reason);
+      if (!reason) return invalid("waiting needs a reason: say what the goal waits for", "reason");
+      for (const field of ["until", "check"] as const) {
+        const value = input[field];
+        if (value !== undefined && value !== null && typeof value !== "string")
+          return invalid(`${field} must be a string; got ${JSON.stringify(value)}`, field);
+      }
+      const until = text(input.until);
+      const check = text(input.check);
+      if (!until && !check) {
+        return invalid(
+          'say what to wait for: until (an ISO time or an amount like "20m") or check (a shell command)',
+          "until",
+        );
+      }
+      return ok({
+        tool: "update_goal",
+        status: "waiting",
+        reason,
+        ...(until ? { until } : {}),
+        ...(check ? { check } : {}),
+      });
+    }
     default:
       return invalid(
-        `update_goal accepts only status "complete" (with evidence) or "blocked" (with reason); got ${JSON.stringify(input.status ?? null)} (only the user can pause, resume or clear a goal)`,
+        `update_goal accepts only status "complete" (with evidence), "blocked" (with reason) or "waiting" (with reason and until or check); got ${JSON.stringify(input.status ?? null)} (only the user can pause, resume or clear a goal)`,
         "status",
       );
   }

@@ -3,7 +3,7 @@
  * Times are epoch milliseconds; usage.seconds is busy time (while a goal turn runs), never idle or downtime.
  */
 
-export const GOAL_STATUSES = ["active", "paused", "blocked", "budget_limited", "complete"] as const;
+export const GOAL_STATUSES = ["active", "waiting", "paused", "blocked", "budget_limited", "complete"] as const;
 export type GoalStatus = (typeof GOAL_STATUSES)[number];
 
 /** The four limits a goal can carry; `Goal.limit` names the one that stopped it. */
@@ -36,6 +36,38 @@ export type GoalUsage = {
   seconds: number;
 };
 
+/**
+ * What a waiting goal waits for: a check command the runtime re-runs (no model call), a time, a provider's
+ * quota reset, or a person's answer. Every wait but a person's wakes by itself at `wakeAt` at the latest.
+ */
+export type GoalWait = {
+  kind: "check" | "time" | "quota" | "person";
+  /** Why, in the asker's words (or the runtime's). */
+  reason: string;
+  /** Who asked: the model (update_goal) or the runtime (polling seen, quota exhausted, a question to a person). */
+  by: "model" | "runtime";
+  since: number;
+  /** The time the asker named (`until`, or the quota's reset), when one was named. */
+  until?: number;
+  /** When the goal wakes by itself: `until`, or the wait's bound. Absent only while waiting on a person. */
+  wakeAt?: number;
+  check?: WaitCheck;
+};
+
+/** A check command the runtime runs while the goal waits: it wakes the goal when it exits 0 or its output changes. */
+export type WaitCheck = {
+  command: string;
+  /** When it runs next. */
+  nextAt: number;
+  /** The delay before the run after next (backoff: it doubles up to the policy's maximum). */
+  intervalMs: number;
+  /** Runs so far. */
+  runs: number;
+  /** What the last run printed (its tail), the baseline a change is measured against; absent before the first run. */
+  output?: string;
+  exitCode?: number | null;
+};
+
 export type Goal = {
   id: string;
   sessionID: string;
@@ -43,6 +75,13 @@ export type Goal = {
   status: GoalStatus;
   /** Why the goal is paused or blocked (or what the user said), when known. */
   reason?: string;
+  /** What a waiting goal waits for and when it wakes; present exactly while the status is `waiting`. */
+  wait?: GoalWait;
+  /**
+   * Waits in a row that ended at their bound with nothing changed (absent when none): the second one pauses the
+   * goal instead of waking it.
+   */
+  quietWakes?: number;
   /** The limit that stopped the goal, while it is budget_limited. */
   limit?: LimitName;
   limits: GoalLimits;
@@ -66,6 +105,9 @@ export const emptyUsage = (): GoalUsage => ({
   turns: 0,
   seconds: 0,
 });
+
+/** A goal the runtime works for or watches over: it continues (active) or wakes by itself (waiting). */
+export const isLive = (goal: Goal): boolean => goal.status === "active" || goal.status === "waiting";
 
 /** A goal that may still do work: anything but complete. Only one unfinished goal may exist per session. */
 export const isUnfinished = (goal: Goal): boolean => goal.status !== "complete";

@@ -1,4 +1,4 @@
-import type { Actor, Goal, GoalLimits, GoalStatus, GoalUsage, LimitName } from "./goal.js";
+import type { Actor, Goal, GoalLimits, GoalStatus, GoalUsage, GoalWait, LimitName } from "./goal.js";
 
 /**
  * The append-only goal history. Rows are written in the same transaction as the goal change they describe,
@@ -6,13 +6,16 @@ import type { Actor, Goal, GoalLimits, GoalStatus, GoalUsage, LimitName } from "
  */
 export type GoalHistoryEvent =
   | { kind: "created"; objective: string; limits: GoalLimits; verify?: string }
-  | { kind: "status"; from: GoalStatus; to: GoalStatus; reason?: string; limit?: LimitName }
+  /** `wait`: what a goal that started waiting waits for. */
+  | { kind: "status"; from: GoalStatus; to: GoalStatus; reason?: string; limit?: LimitName; wait?: GoalWait }
   | { kind: "edited"; objective?: string; limits?: GoalLimits; verify?: string | null }
   /** `estimated`: charged from a step's reservation after a crash, not from the provider's usage. */
   | { kind: "charged"; key: string; charge: Charge; estimated?: true }
   | { kind: "continued"; turn: number }
   /** The goal's verify command ran (before the model's "complete" was accepted or refused); `output` is its tail. */
   | { kind: "verified"; command: string; passed: boolean; exitCode: number | null; output: string }
+  /** A waiting goal's check ran (no model call); `woke`: it passed or its output changed. `output` is its tail. */
+  | { kind: "wait_checked"; command: string; exitCode: number | null; output: string; woke: boolean }
   | { kind: "cleared" };
 
 export type GoalHistoryKind = GoalHistoryEvent["kind"];

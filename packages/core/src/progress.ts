@@ -11,7 +11,33 @@ export type ToolResultFact = {
   changedWorkspace: boolean;
   /** From `fingerprintToolResult`: equal for the same call that returned the same output. */
   fingerprint: string;
+  /** A shell command and its output (from `shellCallOf`): polling it again is what the runtime can wait on. */
+  shell?: { command: string; output: string };
 };
+
+/** The shell command of a `bash` tool call (both hosts name it so) with its output, or undefined for other tools. */
+export function shellCallOf(tool: string, input: unknown, output: string): ToolResultFact["shell"] {
+  if (tool !== "bash" || typeof input !== "object" || input === null) return undefined;
+  const command = (input as { command?: unknown }).command;
+  return typeof command === "string" && command.trim() !== "" ? { command, output } : undefined;
+}
+
+/**
+ * A shell command a turn ran again with the same output as in the turn before (a model polling
+ * `sleep 30; gh run view`): the runtime can re-run it itself, with no model call, until the output changes.
+ */
+export function repeatedShellCall(
+  results: readonly ToolResultFact[],
+  previousTurn: readonly string[] | undefined,
+): { command: string; output: string } | undefined {
+  if (!previousTurn) return undefined;
+  const seen = new Set(previousTurn);
+  for (let i = results.length - 1; i >= 0; i--) {
+    const result = results[i];
+    if (result?.shell && seen.has(result.fingerprint)) return result.shell;
+  }
+  return undefined;
+}
 
 /**
  * A turn makes progress when it changes the workspace or gets a successful tool result that none of the

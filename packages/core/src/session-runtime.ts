@@ -1,6 +1,6 @@
 import { type ContinuationState, initialContinuationState, recordTurn } from "./continuation.js";
 import type { TurnEnd } from "./engine-types.js";
-import { madeProgress, type ToolResultFact } from "./progress.js";
+import { madeProgress, repeatedShellCall, type ToolResultFact } from "./progress.js";
 
 /** What the engine knows about the turn a session is running. */
 export type RunningTurn = {
@@ -42,11 +42,17 @@ export function afterTurn(
 ): Pick<SessionRuntime, "continuation" | "recentResults"> {
   const progressed = madeProgress(turn.results, runtime.recentResults);
   const outcome = end.outcome === "completed" ? (progressed ? "progress" : "no_progress") : end.outcome;
+  const polled =
+    outcome === "no_progress" && turn.continuation
+      ? repeatedShellCall(turn.results, runtime.recentResults.at(-1))
+      : undefined;
   return {
     continuation: recordTurn(runtime.continuation, {
       outcome,
       continuation: turn.continuation,
       endedAt: now,
+      ...(polled ? { polled } : {}),
+      ...(end.quotaResetAt !== undefined ? { quotaResetAt: end.quotaResetAt } : {}),
       ...(end.error !== undefined ? { error: end.error } : {}),
       ...(end.retryAfterMs !== undefined ? { retryAfterMs: end.retryAfterMs } : {}),
     }),

@@ -72,9 +72,10 @@ export function stepAllowance(
     case "paused":
       return turn.continuation ? { kind: "stop", reason: "the goal was paused" } : { kind: "run" };
     case "blocked":
-    case "complete": {
-      // The model may finish its answer after completing or blocking (no continuation follows), within the
-      // same bound as a wrap-up.
+    case "complete":
+    case "waiting": {
+      // The model may finish its answer after completing, blocking or asking to wait (no continuation follows
+      // until the wait ends), within the same bound as a wrap-up.
       const room = outputRoom(goal, estimate, TOKEN_OVERSHOOT_SHARE);
       if (room === undefined) return { kind: "run" };
       if (room < 1) return { kind: "stop", reason: "the goal's limit is reached" };

@@ -46,14 +46,23 @@ describe("templates", () => {
   it("renders the same bytes for the same counters, whatever else about the goal changed", () => {
     const text = continuationMessage(goal()).text;
     expect(text).toContain("turn 4; used 1234 of 20000 tokens, 3 of 10 turns, 45 s");
-    // Times, ids, cache reads and a reason are not counters: a later render must not differ in a byte.
+    // Times, ids and cache reads are not counters: a later render must not differ in a byte.
     const later = goal({
       id: "g2",
-      reason: "resumed after a pause",
       time: { created: 5, updated: 99_999 },
       usage: { ...emptyUsage(), tokens: 1234, turns: 3, seconds: 45.4, cacheRead: 50_000 },
     });
     expect(continuationMessage(later).text).toBe(text);
+  });
+
+  it("tells why an active goal woke, once the goal has a reason, escaped and within 600 bytes", () => {
+    const woke = continuationMessage(goal({ reason: "the output of `cat ci-status` changed" })).text;
+    expect(woke).toContain("45 s). Note: the output of `cat ci-status` changed. Take the next");
+    const long = continuationMessage(goal({ reason: `waited 30m for <b>${"x".repeat(600)}</b>` })).text;
+    expect(long).toContain("&lt;b&gt;xxx");
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(600);
+    // A waiting goal's reason is what it waits for, not news for the model.
+    expect(continuationMessage(goal({ status: "waiting", reason: "CI" })).text).not.toContain("Note:");
   });
 
   it("keeps each continuation within 600 bytes, even with large counters and every limit", () => {

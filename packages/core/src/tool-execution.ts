@@ -1,7 +1,9 @@
+import { formatDuration } from "./amounts.js";
 import { describeLimits, describeUsage, goalSetMessage } from "./context.js";
 import type { GoalInput, GoalOutcome } from "./engine-types.js";
-import type { Goal, GoalLimits } from "./goal.js";
+import type { Goal, GoalLimits, GoalWait } from "./goal.js";
 import { parseGoalToolCall } from "./goal-tools.js";
+import { parseUntil, shortCommand, type WaitPolicy } from "./goal-wait.js";
 import type { AbortSignalLike, VerifyRunner } from "./ports.js";
 import { assertNever, type Result } from "./result.js";
 import type { GoalCommand, GoalRefusal } from "./transition.js";
@@ -13,6 +15,10 @@ const VERIFY_HISTORY_OUTPUT_CHARS = 2_000;
 export type GoalToolHost = {
   readonly defaultLimits: GoalLimits;
   readonly verifier: VerifyRunner | undefined;
+  readonly waitPolicy: WaitPolicy;
+  now(): number;
+  /** Why the host's permission rules refuse a command, or undefined when it may run. */
+  commandDenied(sessionID: string, command: string): Promise<string | undefined>;
   getGoal(sessionID: string): Promise<Goal | undefined>;
   createGoal(sessionID: string, input: GoalInput, actor: "model"): Promise<Result<GoalOutcome, GoalRefusal>>;
   apply(
@@ -55,6 +61,7 @@ export async function executeGoalTool(
       return { output: goalSetMessage(created.value.goal).text, isError: false, goal: created.value.goal };
     }
     case "update_goal": {
+      if (call.value.status === "waiting") return waitForIt(engine, sessionID, call.value);
       const goal = await engine.getGoal(sessionID);
       if (call.value.status === "blocked") {
         const result = await engine.apply(sessionID, [{ type: "block", reason: call.value.reason }], "model");
@@ -106,11 +113,54 @@ export async function executeGoalTool(
   }
 }
 
+/** update_goal {status: "waiting"}: the goal waits for a time or a check the runtime re-runs, with no model call. */
+async function waitForIt(
+  engine: GoalToolHost,
+  sessionID: string,
+  call: { reason: string; until?: string; check?: string },
+): Promise<GoalToolOutcome> {
+  const now = engine.now();
+  let until: number | undefined;
+  if (call.until !== undefined) {
+    const parsed = parseUntil(call.until, now);
+    if (!parsed.ok) return refused(parsed.error);
+    until = parsed.value;
+  }
+  if (call.check !== undefined) {
+    const denied = await engine.commandDenied(sessionID, call.check);
+    if (denied)
+      return refused({ code: "forbidden", message: `the check command is not allowed: ${denied}`, field: "check" });
+  }
+  const request = {
+    kind: call.check !== undefined ? ("check" as const) : ("time" as const),
+    reason: call.reason,
+    ...(until !== undefined ? { until } : {}),
+    ...(call.check !== undefined ? { check: call.check } : {}),
+  };
+  const result = await engine.apply(sessionID, [{ type: "wait", request, policy: engine.waitPolicy }], "model");
+  if (!result.ok) return refused(result.error);
+  const wait = result.value?.wait;
+  return {
+    output: wait ? describeWaitForModel(wait, now) : "The goal is waiting.",
+    isError: false,
+    ...(result.value ? { goal: result.value } : {}),
+  };
+}
+
+function describeWaitForModel(wait: GoalWait, now: number): string {
+  const latest = wait.wakeAt === undefined ? "" : ` at the latest in ${formatDuration((wait.wakeAt - now) / 1000)}`;
+  const how = wait.check
+    ? `The runtime re-runs \`${shortCommand(wait.check.command)}\` itself and wakes the goal when it exits 0 or its output changes,${latest || " at its bound"}.`
+    : `The goal wakes${latest}.`;
+  return `The goal is waiting. ${how} End your turn now; do not poll.`;
+}
+
 /** Compact text for get_goal: every byte is paid for on every later request. */
 function describeGoal(goal: Goal): string {
   const lines = [
     `Objective: ${goal.objective}`,
     `Status: ${goal.status}${goal.reason ? ` (${goal.reason})` : ""}`,
+    ...(goal.wait?.check ? [`Waiting on: ${goal.wait.check.command}`] : []),
     `Used: ${describeUsage(goal)}`,
     describeLimits(goal.limits),
   ];

@@ -1,5 +1,14 @@
 import { addCharge } from "./accounting.js";
-import { type Actor, emptyUsage, type Goal, type GoalStatus, isUnfinished, type LimitName } from "./goal.js";
+import {
+  type Actor,
+  emptyUsage,
+  type Goal,
+  type GoalStatus,
+  type GoalWait,
+  isUnfinished,
+  type LimitName,
+} from "./goal.js";
+import { afterCheck, startWait, type WaitEnd, type WaitPolicy, type WaitRequest, wakeDue } from "./goal-wait.js";
 import type { Charge, GoalChange, GoalHistoryEntry, GoalHistoryEvent } from "./history.js";
 import { reachedLimit, usedOf } from "./limits.js";
 import { assertNever, err, ok, type Result } from "./result.js";
@@ -24,7 +33,13 @@ export type GoalCommand =
   | { type: "charge"; key: string; charge: Charge; estimated?: true }
   | { type: "limit"; limit: LimitName }
   | { type: "continue"; turn: number }
-  | { type: "verified"; command: string; passed: boolean; exitCode: number | null; output: string };
+  | { type: "verified"; command: string; passed: boolean; exitCode: number | null; output: string }
+  /** An active goal waits (the model asked, or the runtime saw polling, a quota exhausted or a question asked). */
+  | { type: "wait"; request: WaitRequest; policy: WaitPolicy }
+  /** The runtime ran a waiting goal's check: it wakes the goal or the wait goes on. */
+  | { type: "checked"; command: string; exitCode: number | null; output: string; policy: WaitPolicy }
+  /** The runtime wakes a waiting goal whose time has come, or whose person answered (`answered`). */
+  | { type: "wake"; answered?: true };
 
 export type RefusalCode = "invalid" | "not_found" | "conflict" | "forbidden" | "verify_failed";
 
@@ -83,7 +98,7 @@ export function transition(
     case "limit":
       if (actor !== "runtime") return refuse("forbidden", "only the runtime applies limits");
       if (!current) return noGoal();
-      if (current.status !== "active") return unchanged(current);
+      if (!isRunning(current)) return unchanged(current);
       return ok(withStatus(current, "budget_limited", actor, now, { limit: command.limit }));
     case "verified": {
       if (actor !== "runtime") return refuse("forbidden", "only the runtime records a verify run");
@@ -91,11 +106,27 @@ export function transition(
       const { type: _type, ...run } = command;
       return ok({ goal: current, history: [entry(current, actor, now, { kind: "verified", ...run })] });
     }
+    case "wait":
+      if (actor === "user")
+        return refuse("forbidden", "a person pauses a goal; only the model or the runtime makes it wait");
+      if (!current) return noGoal();
+      return wait(current, command, actor, now);
+    case "checked":
+      if (actor !== "runtime") return refuse("forbidden", "only the runtime runs a wait's check");
+      if (!current) return noGoal();
+      return checked(current, command, now);
+    case "wake":
+      if (actor !== "runtime") return refuse("forbidden", "a person wakes a goal by resuming it");
+      if (!current) return noGoal();
+      return wake(current, command.answered === true, now);
     case "continue":
       if (actor !== "runtime") return refuse("forbidden", "only the runtime continues a goal");
       if (!current) return noGoal();
       if (current.status !== "active") return refuse("conflict", `the goal is ${current.status}, not active`);
-      return ok({ goal: current, history: [entry(current, actor, now, { kind: "continued", turn: command.turn })] });
+      return ok({
+        goal: continued(current),
+        history: [entry(current, actor, now, { kind: "continued", turn: command.turn })],
+      });
     default:
       return assertNever(command, "goal command");
   }
@@ -173,7 +204,7 @@ function edit(current: Goal, command: Extract<GoalCommand, { type: "edit" }>, no
 /** After limits change: an active goal over a limit becomes budget_limited; a budget_limited one under all limits resumes. */
 function reconcileLimits(goal: Goal, actor: Actor, now: number): GoalChange & { goal: Goal } {
   const limit = reachedLimit(goal.limits, goal.usage);
-  if (goal.status === "active" && limit) return withStatus(goal, "budget_limited", actor, now, { limit });
+  if (isRunning(goal) && limit) return withStatus(goal, "budget_limited", actor, now, { limit });
   if (goal.status === "budget_limited" && !limit) {
     return withStatus(goal, "active", actor, now, { reason: "limit raised" });
   }
@@ -195,16 +226,21 @@ function pause(current: Goal, reason: string | undefined, actor: Actor, now: num
       if (actor === "runtime") return unchanged(current);
       return ok(withStatus(current, "paused", actor, now, { reason }));
     case "active":
+    case "waiting":
       return ok(withStatus(current, "paused", actor, now, { reason }));
     default:
       return assertNever(current.status, "goal status");
   }
 }
 
-function resume(current: Goal, now: number): TransitionResult {
+function resume(resumed: Goal, now: number): TransitionResult {
+  // A person's resume starts the count of quiet waits over.
+  const { quietWakes: _quiet, ...current } = resumed;
   switch (current.status) {
     case "active":
-      return unchanged(current);
+      return unchanged(resumed);
+    case "waiting":
+      return ok(withStatus(current, "active", "user", now, { reason: "woken by the user" }));
     case "complete":
       return refuse("conflict", "the goal is complete; set a new goal instead");
     case "budget_limited": {
@@ -280,6 +316,7 @@ function block(current: Goal, reason: string | undefined, actor: Actor, now: num
       return refuse("conflict", "the goal is complete; there is nothing to block");
     case "paused":
     case "budget_limited":
+    case "waiting":
       if (actor === "runtime") return unchanged(current);
       return ok(withStatus(current, "blocked", actor, now, { reason: why }));
     case "active":
@@ -289,12 +326,12 @@ function block(current: Goal, reason: string | undefined, actor: Actor, now: num
   }
 }
 
-/** A charge accumulates whatever the status; it flips only an active goal, at the limit it crosses. */
+/** A charge accumulates whatever the status; it flips only a live goal (active or waiting), at the limit it crosses. */
 function charge(current: Goal, key: string, amount: Charge, now: number, estimated?: true): TransitionResult {
   const goal: Goal = { ...current, usage: addCharge(current.usage, amount), time: { ...current.time, updated: now } };
   const event = { kind: "charged" as const, key, charge: amount, ...(estimated ? { estimated } : {}) };
   const history = [entry(goal, "runtime", now, event)];
-  const limit = goal.status === "active" ? reachedLimit(goal.limits, goal.usage) : undefined;
+  const limit = isRunning(goal) ? reachedLimit(goal.limits, goal.usage) : undefined;
   if (!limit) return ok({ goal, history });
   const limited = withStatus(goal, "budget_limited", "runtime", now, { limit });
   return ok({ goal: limited.goal, history: [...history, ...limited.history] });
@@ -305,23 +342,110 @@ function withStatus(
   to: GoalStatus,
   actor: Actor,
   now: number,
-  detail: { reason?: string | undefined; limit?: LimitName },
+  detail: { reason?: string | undefined; limit?: LimitName; wait?: GoalWait },
 ): GoalChange & { goal: Goal } {
-  const { reason: _reason, limit: _limit, ...rest } = goal;
+  const { reason: _reason, limit: _limit, wait: _wait, ...rest } = goal;
   const next: Goal = { ...rest, status: to, time: { ...goal.time, updated: now } };
   if (detail.reason) next.reason = detail.reason;
   if (to === "budget_limited" && detail.limit) next.limit = detail.limit;
+  if (to === "waiting" && detail.wait) next.wait = detail.wait;
   const event: GoalHistoryEvent = {
     kind: "status",
     from: goal.status,
     to,
     ...(detail.reason ? { reason: detail.reason } : {}),
     ...(next.limit ? { limit: next.limit } : {}),
+    ...(next.wait ? { wait: next.wait } : {}),
   };
   return { goal: next, history: [entry(next, actor, now, event)] };
 }
 
 const unchanged = (goal: Goal): TransitionResult => ok({ goal, history: [] });
+
+/** An active goal's reason (why it woke, or that a limit was raised) is told in the next continuation, once. */
+function continued(goal: Goal): Goal {
+  const { reason: _told, ...rest } = goal;
+  return rest;
+}
+
+/** A goal the runtime is working for or watching over: limits apply to it as they do while it runs. */
+const isRunning = (goal: Goal): boolean => goal.status === "active" || goal.status === "waiting";
+
+/**
+ * An active goal waits. The model may ask only while the goal is active (never to slip out of a person's pause or
+ * a limit); the runtime's waits replace an earlier wait of its own (a question asked while a check runs).
+ */
+function wait(
+  current: Goal,
+  command: Extract<GoalCommand, { type: "wait" }>,
+  actor: Actor,
+  now: number,
+): TransitionResult {
+  const waitable = current.status === "active" || (actor === "runtime" && current.status === "waiting");
+  if (!waitable) {
+    return actor === "model"
+      ? refuse("forbidden", `the goal is ${current.status}; only the user can change it now`)
+      : unchanged(current);
+  }
+  const by = actor === "model" ? "model" : "runtime";
+  const started = startWait(command.request, by, now, command.policy);
+  if (!started.ok) return refuse("invalid", started.error.message, started.error.field);
+  return ok(withStatus(current, "waiting", actor, now, { reason: started.value.reason, wait: started.value }));
+}
+
+/** A check's run: it wakes the goal, or the wait goes on with its next run (a `wait_checked` row either way). */
+function checked(current: Goal, command: Extract<GoalCommand, { type: "checked" }>, now: number): TransitionResult {
+  const check = current.wait?.check;
+  // The goal stopped waiting (or waits for something else) while the check ran: its result is of no use now.
+  if (current.status !== "waiting" || !current.wait || check?.command !== command.command) return unchanged(current);
+  const outcome = afterCheck(current.wait, command, now, command.policy);
+  const output = command.output.slice(-2_000);
+  const row = (changed: boolean): GoalHistoryEntry =>
+    entry(current, "runtime", now, {
+      kind: "wait_checked",
+      command: command.command,
+      exitCode: command.exitCode,
+      output,
+      woke: changed,
+    });
+  if ("end" in outcome) {
+    const woken = wakeWith(current, outcome.end, now);
+    return ok({ goal: woken.goal, history: [row(true), ...woken.history] });
+  }
+  const goal: Goal = { ...current, wait: outcome.wait, time: { ...current.time, updated: now } };
+  const due = wakeDue(outcome.wait, now);
+  if (due) {
+    const woken = wakeWith(goal, due, now);
+    return ok({ goal: woken.goal, history: [row(false), ...woken.history] });
+  }
+  return ok({ goal, history: [row(false)] });
+}
+
+function wake(current: Goal, answered: boolean, now: number): TransitionResult {
+  if (current.status !== "waiting" || !current.wait) return unchanged(current);
+  if (answered) {
+    if (current.wait.kind !== "person") return unchanged(current);
+    return ok(wakeWith(current, { reason: "the person answered", quiet: false }, now));
+  }
+  const due = wakeDue(current.wait, now);
+  return due ? ok(wakeWith(current, due, now)) : unchanged(current);
+}
+
+/**
+ * A wait ends: the goal is active again, with why in its reason (the next continuation tells the model). A wait
+ * that ended at its bound with nothing changed wakes the goal once; the second in a row pauses it.
+ */
+function wakeWith(current: Goal, end: WaitEnd, now: number): GoalChange & { goal: Goal } {
+  const quiet = end.quiet ? (current.quietWakes ?? 0) + 1 : 0;
+  if (quiet >= 2) {
+    const paused = withStatus(current, "paused", "runtime", now, { reason: `${end.reason} twice in a row` });
+    const { quietWakes: _quiet, ...goal } = paused.goal;
+    return { goal, history: paused.history };
+  }
+  const woken = withStatus(current, "active", "runtime", now, { reason: end.reason });
+  const { quietWakes: _quiet, ...goal } = woken.goal;
+  return { goal: quiet > 0 ? { ...goal, quietWakes: quiet } : goal, history: woken.history };
+}
 
 function entry(goal: Goal, actor: Actor, time: number, event: GoalHistoryEvent): GoalHistoryEntry {
   return { ...event, goalID: goal.id, sessionID: goal.sessionID, actor, time };

@@ -1,4 +1,12 @@
-import type { Clock, ContextMessage, ContinuationDecision, Goal, GoalEngine, SessionFacts } from "@pursuit/core";
+import type {
+  Clock,
+  ContextMessage,
+  ContinuationDecision,
+  Goal,
+  GoalEngine,
+  GoalWait,
+  SessionFacts,
+} from "@pursuit/core";
 import type { RetryNotice } from "./retry-policy.js";
 import { realTimers, type TimerHandle, type Timers } from "./timers.js";
 
@@ -10,7 +18,19 @@ export type GoalContinuation =
   | { state: "running" }
   | { state: "scheduled"; at: number; retry?: { attempt: number; message: string } }
   | { state: "starting" }
+  | { state: "waiting"; kind: GoalWait["kind"]; reason: string; nextCheckAt?: number; wakeAt?: number }
   | { state: "none" };
+
+/** A waiting goal's part of what happens next: what it waits for, when its check runs and when it wakes. */
+export function waitingContinuation(wait: GoalWait): GoalContinuation {
+  return {
+    state: "waiting",
+    kind: wait.kind,
+    reason: wait.reason,
+    ...(wait.check ? { nextCheckAt: wait.check.nextAt } : {}),
+    ...(wait.wakeAt !== undefined ? { wakeAt: wait.wakeAt } : {}),
+  };
+}
 
 /** What a host gives the driver. */
 export interface ContinuationHost {
@@ -37,7 +57,9 @@ export interface ContinuationHost {
  * scheduled.
  */
 export class ContinuationDriver {
-  private readonly timers = new Map<string, { handle: TimerHandle; at: number; retry?: RetryNotice }>();
+  private readonly timers = new Map<string, { handle: TimerHandle; at: number; retry?: RetryNotice; wait?: true }>();
+  /** Wait checks running now, per session: calling off the session's timer stops its check too. */
+  private readonly checks = new Map<string, AbortController>();
   private readonly retryShown = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   /** Work under way per session (deciding or starting a continuation). */
@@ -55,8 +77,7 @@ export class ContinuationDriver {
   sessionIdle(sessionID: string): Promise<void> {
     return this.track(sessionID, async () => {
       if (!this.open || !this.host.facts(sessionID).idle) return;
-      const decision = await this.engine.sessionIdle(sessionID, this.host.facts(sessionID));
-      if (decision.kind === "continue") this.schedule(sessionID, decision);
+      this.follow(sessionID, await this.engine.sessionIdle(sessionID, this.host.facts(sessionID)));
     });
   }
 
@@ -64,14 +85,18 @@ export class ContinuationDriver {
   cancel(sessionID: string): void {
     this.timers.get(sessionID)?.handle.cancel();
     this.timers.delete(sessionID);
+    this.checks.get(sessionID)?.abort();
+    this.checks.delete(sessionID);
     this.clearRetry(sessionID);
   }
 
   /** The driver's part of what happens next (the host knows whether a turn runs). */
   continuation(sessionID: string): GoalContinuation {
+    // A wait's check running is the wait going on, which the goal itself tells.
+    if (this.checks.has(sessionID)) return { state: "none" };
     if ((this.working.get(sessionID) ?? 0) > 0) return { state: "starting" };
     const timer = this.timers.get(sessionID);
-    if (!timer) return { state: "none" };
+    if (!timer || timer.wait) return { state: "none" };
     return {
       state: "scheduled",
       at: timer.at,
@@ -79,9 +104,14 @@ export class ContinuationDriver {
     };
   }
 
-  /** Nothing scheduled and nothing being decided or started, in any session. */
+  /**
+   * No continuation scheduled and nothing being decided, started or checked, in any session. A waiting goal's
+   * alarm does not count: a wait may last half an hour, and nothing runs until it rings.
+   */
   quiet(): boolean {
-    return this.timers.size === 0 && this.inFlight.size === 0;
+    if (this.inFlight.size > 0) return false;
+    for (const timer of this.timers.values()) if (!timer.wait) return false;
+    return true;
   }
 
   /** Stops scheduling, calls off every timer and waits for work already under way. */
@@ -89,6 +119,60 @@ export class ContinuationDriver {
     this.open = false;
     for (const sessionID of [...this.timers.keys()]) this.cancel(sessionID);
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Acts on the engine's decision: a continuation to schedule, a waiting goal's alarm to set, or nothing. */
+  private follow(sessionID: string, decision: ContinuationDecision): void {
+    switch (decision.kind) {
+      case "continue":
+        this.schedule(sessionID, decision);
+        return;
+      case "waiting":
+        this.scheduleAlarm(sessionID, decision.at);
+        return;
+      case "wait":
+      case "pause":
+      case "block":
+      case "none":
+        return;
+    }
+  }
+
+  /**
+   * A waiting goal's alarm: when it rings the engine runs the wait's check (no model call) or wakes the goal;
+   * a goal that woke continues as after any idle, one still waiting gets its next alarm.
+   */
+  private scheduleAlarm(sessionID: string, at: number): void {
+    this.cancel(sessionID);
+    if (!this.open) return;
+    const timer = {
+      at,
+      wait: true as const,
+      handle: this.timerSource.after(Math.max(0, at - this.clock.now()), () => {
+        if (this.timers.get(sessionID) !== timer) return;
+        this.timers.delete(sessionID);
+        void this.track(sessionID, () => this.ring(sessionID));
+      }),
+    };
+    this.timers.set(sessionID, timer);
+  }
+
+  private async ring(sessionID: string): Promise<void> {
+    if (!this.open) return;
+    const check = new AbortController();
+    this.checks.set(sessionID, check);
+    let goal: Goal | undefined;
+    try {
+      goal = await this.engine.waitAlarm(sessionID, check.signal);
+    } finally {
+      if (this.checks.get(sessionID) === check) this.checks.delete(sessionID);
+    }
+    if (!this.open || check.signal.aborted || this.timers.has(sessionID)) return;
+    // A goal that woke continues only on an idle session (a running turn's end asks again); a waiting one always
+    // gets its next alarm.
+    if (goal?.status === "waiting" || (goal?.status === "active" && this.host.facts(sessionID).idle)) {
+      this.follow(sessionID, await this.engine.sessionIdle(sessionID, this.host.facts(sessionID)));
+    }
   }
 
   private schedule(sessionID: string, decision: Extract<ContinuationDecision, { kind: "continue" }>): void {
@@ -137,8 +221,7 @@ export class ContinuationDriver {
     this.host.reportError?.(sessionID, error);
     await this.engine.continuationNotStarted(sessionID, error instanceof Error ? error.message : String(error));
     if (!this.open || !this.host.facts(sessionID).idle) return;
-    const decision = await this.engine.sessionIdle(sessionID, this.host.facts(sessionID));
-    if (decision.kind === "continue") this.schedule(sessionID, decision);
+    this.follow(sessionID, await this.engine.sessionIdle(sessionID, this.host.facts(sessionID)));
   }
 
   private clearRetry(sessionID: string): void {

@@ -1,4 +1,5 @@
 export * from "./continuation-driver.js";
+export * from "./quota-reset.js";
 export * from "./retry-after.js";
 export * from "./retry-policy.js";
 export * from "./run-shell.js";

@@ -13,6 +13,8 @@ export type ProviderFailure = {
    * sent at once, without a wait.
    */
   retryNow?: boolean;
+  /** The provider said a usage quota is exhausted until this time (see `quotaResetOf`): no retry helps before it. */
+  quotaResetAt?: number;
 };
 
 /**
@@ -89,6 +91,8 @@ export async function callWithRetries<T>(attempt: () => Promise<T>, options: Ret
     const result = await attempt();
     const failure = options.failureOf(result);
     if (!failure || classifyFailure(failure) !== "transient" || options.signal?.aborted) return result;
+    // An exhausted quota is waited out by the goal, not by a request held open in the turn.
+    if (failure.quotaResetAt !== undefined) return result;
     const now = options.clock.now();
     firstFailureAt ??= now;
     if (failure.retryNow && retry === 1) continue;

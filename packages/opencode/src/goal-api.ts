@@ -33,7 +33,7 @@ export async function startGoalApi(
         clear: (sessionID) => host.clearGoal(sessionID),
         history: (sessionID) => engine.history(sessionID),
         list: (filter) => engine.listGoals(filter),
-        continuation: async (sessionID) => host.continuation(sessionID),
+        continuation: (sessionID) => host.continuation(sessionID),
       },
     },
     logError: (error) => console.error("[opencode-pursuit] goal api error", error),

@@ -259,7 +259,7 @@ describe("OpencodeGoalHost", () => {
     expect(cut).toEqual([expect.objectContaining({ charge: expect.objectContaining({ output: 81 }) })]);
     // Retried after the error backoff, like any failed turn.
     expect(timers.pending()).toHaveLength(1);
-    expect(host.continuation("s")).toMatchObject({ state: "scheduled", retry: { attempt: 1 } });
+    expect(await host.continuation("s")).toMatchObject({ state: "scheduled", retry: { attempt: 1 } });
   });
 
   it("pauses the goal when OpenCode compacts three times in a row with no tool finishing between", async () => {

@@ -10,12 +10,21 @@ import {
   type GoalPatch,
   type GoalRefusal,
   type GoalTurn,
+  isLive,
   type ModelPrices,
   ok,
   type Result,
   type SessionFacts,
 } from "@pursuit/core";
-import { ContinuationDriver, type GoalContinuation, realTimers, type Timers } from "@pursuit/driver";
+import {
+  ContinuationDriver,
+  DEFAULT_RETRY_POLICY,
+  type GoalContinuation,
+  quotaWaitUntil,
+  realTimers,
+  type Timers,
+  waitingContinuation,
+} from "@pursuit/driver";
 import { CompactionWatch } from "./compaction-watch.js";
 import { decodeOpencodeEvent, type OpencodeEvent, type RawOpencodeEvent } from "./opencode-events.js";
 import { OrderedQueue } from "./ordered-queue.js";
@@ -144,6 +153,22 @@ export class OpencodeGoalHost {
   }
 
   /**
+   * OpenCode holds the turn open until a usage quota resets: the plugin ends the turn (not a person's abort), and
+   * the goal waits for the reset in the store, where it is shown and survives a restart; no request goes out
+   * before it.
+   */
+  private cutForQuota(sessionID: string, message: string, resetAt: number): void {
+    const session = this.tracker.get(sessionID);
+    if (!session.busy || session.cutForQuota) return;
+    session.cutForQuota = {
+      message,
+      resetAt: quotaWaitUntil({ message, quotaResetAt: resetAt }, DEFAULT_RETRY_POLICY, this.clock.now()) ?? resetAt,
+    };
+    this.log(`${sessionID}: usage quota exhausted until ${new Date(resetAt).toISOString()}; the goal waits`);
+    this.opencode.abort(sessionID).catch((error) => this.log(`abort failed: ${String(error)}`));
+  }
+
+  /**
    * OpenCode compacted the session (the goal goes back into its view through `CompactionContext`).
    * Compacting again and again with no tool finishing between pauses the goal.
    */
@@ -202,16 +227,22 @@ export class OpencodeGoalHost {
         return this.driver.sessionIdle(sessionID);
       case "compacted":
         return this.compacted(sessionID);
+      case "retrying":
+        if (event.quotaResetAt !== undefined) this.cutForQuota(sessionID, event.message, event.quotaResetAt);
+        return;
       case "person-asked":
-        // A tool waits on a person: nothing continues until they answer.
+        // A tool waits on a person: nothing continues until they answer, and the goal shows it needs input.
         this.tracker.get(sessionID).pendingRequests.add(event.requestID);
         this.driver.cancel(sessionID);
         this.streams.pause(sessionID);
+        await this.engine.waitingOnPerson(sessionID, event.asked);
         return;
       case "person-answered": {
         const session = this.tracker.get(sessionID);
         session.pendingRequests.delete(event.requestID);
-        if (!session.busy && session.pendingRequests.size === 0) await this.driver.sessionIdle(sessionID);
+        if (session.pendingRequests.size > 0) return;
+        await this.engine.personAnswered(sessionID);
+        if (!session.busy) await this.driver.sessionIdle(sessionID);
         return;
       }
       case "deleted":
@@ -243,9 +274,12 @@ export class OpencodeGoalHost {
   }
 
   /** What happens next in the session without anyone acting. */
-  continuation(sessionID: string): GoalContinuation {
+  async continuation(sessionID: string): Promise<GoalContinuation> {
     if (this.tracker.get(sessionID).busy) return { state: "running" };
-    return this.driver.continuation(sessionID);
+    const next = this.driver.continuation(sessionID);
+    if (next.state !== "none") return next;
+    const goal = await this.engine.getGoal(sessionID);
+    return goal?.status === "waiting" && goal.wait ? waitingContinuation(goal.wait) : next;
   }
 
   // ---- what people ask (HTTP API, TUI) ----
@@ -269,7 +303,8 @@ export class OpencodeGoalHost {
   ): Promise<Result<Goal, GoalRefusal>> {
     if (!result.ok) return result;
     this.tracker.queueContext(sessionID, result.value.append);
-    if (result.value.goal.status === "active") await this.driver.sessionIdle(sessionID);
+    // An active goal continues; a waiting one has its alarm set again.
+    if (isLive(result.value.goal)) await this.driver.sessionIdle(sessionID);
     else this.driver.cancel(sessionID);
     return ok(result.value.goal);
   }
@@ -292,7 +327,7 @@ export class OpencodeGoalHost {
     );
   }
 
-  /** At start-up: active goals of idle sessions continue (downtime is never charged). */
+  /** At start-up: active goals of idle sessions continue and waiting ones wait on (downtime is never charged). */
   async recover(): Promise<number> {
     const active = await this.engine.recover();
     const busy = await this.opencode.busySessions().catch(() => new Set<string>());

@@ -1,5 +1,5 @@
 import { estimateTokens, type StepUsage, type ToolResultFact } from "@pursuit/core";
-import { parseRetryAfter } from "@pursuit/driver";
+import { parseRetryAfter, quotaResetOf } from "@pursuit/driver";
 import {
   type OpencodeTokens,
   type OpencodeToolPart,
@@ -8,7 +8,9 @@ import {
 } from "./opencode-usage.js";
 
 /** Why a turn failed, as far as the goal is concerned. */
-export type TurnFailure = { kind: "aborted" } | { kind: "error"; message: string; retryAfterMs?: number };
+export type TurnFailure =
+  | { kind: "aborted" }
+  | { kind: "error"; message: string; retryAfterMs?: number; quotaResetAt?: number };
 
 /**
  * What the host learns from OpenCode's bus, decoded once into one union so each case is handled exactly once
@@ -43,8 +45,10 @@ export type OpencodeEvent =
     }
   | { type: "failed"; sessionID: string; failure: TurnFailure }
   | { type: "idle"; sessionID: string }
+  /** OpenCode waits to retry a failed request; `quotaResetAt` when its message says a usage quota is exhausted. */
+  | { type: "retrying"; sessionID: string; message: string; quotaResetAt?: number }
   /** A permission request or a question waits on a person. */
-  | { type: "person-asked"; sessionID: string; requestID: string }
+  | { type: "person-asked"; sessionID: string; requestID: string; asked: string }
   | { type: "person-answered"; sessionID: string; requestID: string }
   | { type: "deleted"; sessionID: string };
 
@@ -58,7 +62,9 @@ export function decodeOpencodeEvent(event: RawOpencodeEvent, now: number): Openc
   switch (event.type) {
     case "session.status": {
       const sessionID = text(p.sessionID);
-      return sessionID && record(p.status)?.type === "busy" ? { type: "busy", sessionID } : undefined;
+      const status = record(p.status);
+      if (sessionID && status?.type === "retry") return decodeRetry(sessionID, status, now);
+      return sessionID && status?.type === "busy" ? { type: "busy", sessionID } : undefined;
     }
     case "session.idle": {
       const sessionID = text(p.sessionID);
@@ -88,7 +94,7 @@ export function decodeOpencodeEvent(event: RawOpencodeEvent, now: number): Openc
     case "question.asked": {
       const sessionID = text(p.sessionID);
       const requestID = text(p.id);
-      return sessionID && requestID ? { type: "person-asked", sessionID, requestID } : undefined;
+      return sessionID && requestID ? { type: "person-asked", sessionID, requestID, asked: whatIsAsked(p) } : undefined;
     }
     case "permission.replied":
     case "question.replied":
@@ -100,6 +106,17 @@ export function decodeOpencodeEvent(event: RawOpencodeEvent, now: number): Openc
     default:
       return undefined;
   }
+}
+
+/** A permission request's or a question's words, short, for the goal's "needs input" reason. */
+function whatIsAsked(p: Record<string, unknown>): string {
+  const questions = Array.isArray(p.questions) ? p.questions : [];
+  const question = text(record(questions[0])?.question) ?? text(record(questions[0])?.header);
+  const patterns = Array.isArray(p.patterns) ? p.patterns.filter((item) => typeof item === "string") : [];
+  const permission =
+    text(p.title) ?? (text(p.permission) ? `allow ${text(p.permission)} ${patterns.join(" ")}` : undefined);
+  const asked = (question ?? permission ?? "a person's answer").replace(/\s+/g, " ").trim();
+  return asked.length > 200 ? `${asked.slice(0, 197)}...` : asked;
 }
 
 function decodePart(part: Record<string, unknown> | undefined): OpencodeEvent | undefined {
@@ -133,8 +150,39 @@ function decodeFailure(error: Record<string, unknown> | undefined, now: number):
   if (error?.name === "MessageAbortedError") return { kind: "aborted" };
   const data = record(error?.data);
   const message = text(data?.message) ?? text(error?.name) ?? "unknown error";
-  const retryAfterMs = parseRetryAfter(record(data?.responseHeaders) as Record<string, string> | undefined, now);
-  return { kind: "error", message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  const headers = record(data?.responseHeaders) as Record<string, string> | undefined;
+  const retryAfterMs = parseRetryAfter(headers, now);
+  const statusCode = typeof data?.statusCode === "number" ? data.statusCode : undefined;
+  const quotaResetAt = quotaResetOf(
+    {
+      ...(statusCode !== undefined ? { statusCode } : {}),
+      text: `${message}\n${text(data?.responseBody) ?? ""}`,
+      ...(headers ? { headers } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    },
+    now,
+  );
+  return {
+    kind: "error",
+    message,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    ...(quotaResetAt !== undefined ? { quotaResetAt } : {}),
+  };
+}
+
+/**
+ * OpenCode's retry status: `{type: "retry", attempt, message, next}`. It keeps the turn open until `next`; when its
+ * message says a usage quota is exhausted, the goal waits for the reset instead (see the host).
+ */
+function decodeRetry(sessionID: string, status: Record<string, unknown>, now: number): OpencodeEvent {
+  const message = text(status.message) ?? "retrying";
+  const next = typeof status.next === "number" ? status.next : undefined;
+  // The status carries no HTTP status: only a message that speaks of a quota counts, with OpenCode's next try.
+  const quotaResetAt = quotaResetOf(
+    { statusCode: 429, text: message, ...(next !== undefined ? { retryAfterMs: Math.max(0, next - now) } : {}) },
+    now,
+  );
+  return { type: "retrying", sessionID, message, ...(quotaResetAt !== undefined ? { quotaResetAt } : {}) };
 }
 
 const record = (value: unknown): Record<string, unknown> | undefined =>

@@ -1,4 +1,10 @@
-import { fingerprintToolResult, type StepUsage, sanitizeStepUsage, type ToolResultFact } from "@pursuit/core";
+import {
+  fingerprintToolResult,
+  type StepUsage,
+  sanitizeStepUsage,
+  shellCallOf,
+  type ToolResultFact,
+} from "@pursuit/core";
 
 /** OpenCode's step-finish tokens: input without cache, output without reasoning, reasoning and cache apart. */
 export type OpencodeTokens = {
@@ -37,13 +43,16 @@ export function toolFactFromPart(part: OpencodeToolPart): ToolResultFact | undef
     case "pending":
     case "running":
       return undefined;
-    case "completed":
+    case "completed": {
+      const shell = shellCallOf(part.tool, part.state.input, part.state.output);
       return {
         tool: part.tool,
         ok: true,
         changedWorkspace: WORKSPACE_TOOLS.has(part.tool),
         fingerprint: fingerprintToolResult(part.tool, part.state.input, part.state.output),
+        ...(shell ? { shell } : {}),
       };
+    }
     case "error":
       return {
         tool: part.tool,

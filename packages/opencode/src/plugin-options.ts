@@ -23,6 +23,9 @@ const POLICY_KEYS = [
   "backoffMaxMs",
   "wrapUpMaxOutputTokens",
   "progressWindowTurns",
+  "waitMaxMs",
+  "waitCheckFirstMs",
+  "waitCheckMaxMs",
 ] as const;
 
 export const DEFAULT_API_PORT = 4097;

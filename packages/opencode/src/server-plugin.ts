@@ -12,6 +12,9 @@ import { goalToolDefinition, goalTools, RawGoalToolArguments } from "./goal-tool
 import { opencodePricing } from "./opencode-pricing.js";
 import { parsePluginOptions } from "./plugin-options.js";
 
+/** One run of a waiting goal's check command is killed after this long. */
+const WAIT_CHECK_TIMEOUT_MS = 60_000;
+
 /** Recovery waits until OpenCode finished starting, so its API accepts the continuation prompts. */
 const RECOVER_DELAY_MS = 1500;
 
@@ -30,6 +33,8 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     clock,
     ids: monotonicIds,
     verify: createShellVerifier({ directoryOf: () => input.directory }),
+    // A waiting goal's check: run by the plugin itself (no model call), in the project's directory.
+    waitChecks: createShellVerifier({ directoryOf: () => input.directory, timeoutMs: WAIT_CHECK_TIMEOUT_MS }),
     policy: options.policy,
     defaultLimits: options.limits,
     pricing: opencodePricing(input.client, log),

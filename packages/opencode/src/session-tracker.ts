@@ -50,6 +50,8 @@ export type TrackedSession = {
   stoppingForLimit: boolean;
   /** The plugin cut the turn's silent model stream: a failed turn to retry, not a person's abort. */
   cutForSilence?: string;
+  /** The plugin cut the turn OpenCode held open until a usage quota resets: the goal waits for it instead. */
+  cutForQuota?: { message: string; resetAt: number };
   /** Characters the model streamed since its last finished step: what a cut step is charged for. */
   streamedChars: number;
   /**

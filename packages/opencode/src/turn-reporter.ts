@@ -175,6 +175,12 @@ export class TurnReporter {
     // An abort the plugin made to enforce a limit is the end of the turn, not a person stopping the goal.
     if (failure.kind === "aborted" && session.stoppingForLimit) return;
     // One it made to cut a silent stream is a failed turn: retried with backoff, like any provider error.
+    if (failure.kind === "aborted" && session.cutForQuota) {
+      const { message, resetAt } = session.cutForQuota;
+      session.turn.failure = { kind: "error", message, quotaResetAt: resetAt };
+      await this.settleOpenStep(sessionID, session);
+      return;
+    }
     if (failure.kind === "aborted" && session.cutForSilence) {
       session.turn.failure = { kind: "error", message: session.cutForSilence };
       // The provider bills what it streamed before going silent (OpenCode reports no usage for it).
@@ -193,6 +199,7 @@ export class TurnReporter {
     session.busy = false;
     session.stoppingForLimit = false;
     session.cutForSilence = undefined;
+    session.cutForQuota = undefined;
     session.streamedChars = 0;
     session.turn = undefined;
     session.reportedTools.clear();
@@ -204,6 +211,9 @@ export class TurnReporter {
       ...(failure?.kind === "error" ? { error: failure.message } : {}),
       ...(failure?.kind === "error" && failure.retryAfterMs !== undefined
         ? { retryAfterMs: failure.retryAfterMs }
+        : {}),
+      ...(failure?.kind === "error" && failure.quotaResetAt !== undefined
+        ? { quotaResetAt: failure.quotaResetAt }
         : {}),
     });
     this.tracker.queueContext(sessionID, ended.append);
@@ -220,7 +230,10 @@ export class TurnReporter {
     if (!step || !session.turn) return;
     session.turn.step = undefined;
     const givenUp =
-      session.turn.failure?.kind === "aborted" || session.cutForSilence !== undefined || session.stoppingForLimit;
+      session.turn.failure?.kind === "aborted" ||
+      session.cutForSilence !== undefined ||
+      session.cutForQuota !== undefined ||
+      session.stoppingForLimit;
     if (session.streamedChars > 0 || givenUp) {
       const charged = await step.cut(this.streamedTokens(session));
       session.streamedChars = 0;

@@ -1,8 +1,16 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type Client, createPursuitClient, goalCreate, goalHistory } from "@pursuit/sdk";
+import {
+  type Client,
+  createPursuitClient,
+  goalContinuation,
+  goalCreate,
+  goalGet,
+  goalHistory,
+  goalUpdate,
+} from "@pursuit/sdk";
 import {
   analyzePrefixReuse,
   type RecordedRequest,
@@ -28,7 +36,13 @@ import { scenarioReply } from "./scenario-model.js";
 
 const PLUGIN_DIR = join(repoRoot, "packages/opencode");
 const execFileAsync = promisify(execFile);
-const POLICY = { backoffBaseMs: 200, backoffMaxMs: 1000, wrapUpMaxOutputTokens: 64 };
+const POLICY = {
+  backoffBaseMs: 200,
+  backoffMaxMs: 1000,
+  wrapUpMaxOutputTokens: 64,
+  waitCheckFirstMs: 200,
+  waitCheckMaxMs: 400,
+};
 
 type GoalView = {
   status: string;
@@ -37,6 +51,7 @@ type GoalView = {
   evidence?: string;
   createdBy: string;
   usage: { tokens: number; turns: number };
+  wait?: { kind: string; by: string; check?: { command: string; runs: number } };
 };
 
 /** The model requests of one session: its conversation holds the objective (or the first words) given. */
@@ -102,6 +117,51 @@ describe("opencode-pursuit inside a real opencode serve", () => {
     expect(analysis.brokenPairs).toEqual([]);
     expect(analysis.minReuse).toBe(1);
     expect(analysis.pairs.every((pair) => !pair.systemChanged && !pair.toolsChanged)).toBe(true);
+  });
+
+  it("waits on the model's check with no model request while the file is unchanged, wakes on the change, completes", async () => {
+    writeFileSync(join(project.dir, "ci-a"), "pending\n");
+    const session = await createSession(serve.client, "ci");
+    await goalCreate({ client: api, path: { id: session.id }, body: { objective: "ci ci-a: ship once CI is green" } });
+    const waiting = await goalWhen(session.id, (goal) => goal.status === "waiting");
+    expect(waiting.wait).toMatchObject({ kind: "check", by: "model", check: { command: "grep green ci-a" } });
+    await waitForIdle(serve.client, session.id, 15_000);
+    const requests = requestsFor(model, "ci ci-a").length;
+    await goalWhen(session.id, (goal) => (goal.wait?.check?.runs ?? 0) >= 3, 10_000);
+    expect(requestsFor(model, "ci ci-a")).toHaveLength(requests);
+    const next = await goalContinuation({ client: api, path: { id: session.id } });
+    expect(next.data).toMatchObject({ state: "waiting", kind: "check", nextCheckAt: expect.any(Number) });
+    // A person's pause during the wait holds; once resumed, the model asks to wait again and the check passes.
+    await goalUpdate({ client: api, path: { id: session.id }, body: { status: "paused" } });
+    writeFileSync(join(project.dir, "ci-a"), "green\n");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await goalGet({ client: api, path: { id: session.id } })).data?.status).toBe("paused");
+    expect(requestsFor(model, "ci ci-a")).toHaveLength(requests);
+    await goalUpdate({ client: api, path: { id: session.id }, body: { status: "active" } });
+    const done = await goalWhen(session.id, (goal) => goal.status === "complete", 20_000);
+    expect(done.evidence).toBe("ci-a is green");
+  });
+
+  it("turns a model polling `cat` for the same output into a wait on it, and completes when the file changes", async () => {
+    writeFileSync(join(project.dir, "ci-b"), "pending\n");
+    const session = await createSession(serve.client, "poll");
+    await goalCreate({
+      client: api,
+      path: { id: session.id },
+      body: { objective: "poll ci-b: ship once CI is green" },
+    });
+    const waiting = await goalWhen(session.id, (goal) => goal.status === "waiting", 30_000);
+    expect(waiting.wait).toMatchObject({ kind: "check", by: "runtime", check: { command: "cat ci-b" } });
+    expect(waiting.usage.turns).toBeLessThanOrEqual(3);
+    await waitForIdle(serve.client, session.id, 15_000);
+    const requests = requestsFor(model, "poll ci-b").length;
+    await goalWhen(session.id, (goal) => (goal.wait?.check?.runs ?? 0) >= 2, 10_000);
+    expect(requestsFor(model, "poll ci-b")).toHaveLength(requests);
+    writeFileSync(join(project.dir, "ci-b"), "green\n");
+    const done = await goalWhen(session.id, (goal) => goal.status === "complete", 20_000);
+    expect(done.evidence).toBe("ci-b is green");
+    const last = requestsFor(model, "poll ci-b").at(-1);
+    expect(userTexts(last!).at(-1)).toContain("the runtime waited on `cat ci-b` until its output changed");
   });
 
   it("is controlled by `pursuit goal --url` like Pursuit's own server", async () => {

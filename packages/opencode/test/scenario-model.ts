@@ -7,6 +7,8 @@ import { countToolCalls, type RecordedRequest, type Reply, toolCallsMade, userTe
  *   stall     - only ever answers text
  *   budget    - keeps writing files until the budget stops it
  *   hang      - never finishes a reply (for abort)
+ *   ci FILE   - asks the runtime to wait on `grep green FILE` (again after a resume), completes once woken
+ *   poll FILE - polls `cat FILE` with bash every turn, completes once the runtime says it waited on it
  *   tools     - creates its own goal when asked (first with an argument it does not know, then with the token
  *               budget asked for), reads it, tries to pause it, then completes it
  */
@@ -42,7 +44,22 @@ export function scenarioReply(request: RecordedRequest): Reply {
   }
   if (objective.startsWith("hang")) return { hang: true, text: "Working" };
   if (objective.startsWith("tools")) return toolsScenario(request, lastRole);
+  if (objective.startsWith("ci ") || objective.startsWith("poll ")) return waitScenario(request, objective, lastRole);
   return { text: "ok" };
+}
+
+function waitScenario(request: RecordedRequest, objective: string, lastRole: string | undefined): Reply {
+  const file = (objective.split(" ")[1] ?? "ci-status").replace(/:$/, "");
+  const woken = (userTexts(request).at(-1) ?? "").includes("Note:");
+  if (woken && lastRole !== "tool") {
+    return { toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: `${file} is green` } }] };
+  }
+  if (lastRole === "tool") return { text: "Waiting for CI." };
+  if (objective.startsWith("ci ")) {
+    const wait = { status: "waiting", reason: "CI", check: `grep green ${file}` };
+    return { toolCalls: [{ name: "update_goal", arguments: wait }] };
+  }
+  return { toolCalls: [{ name: "bash", arguments: { command: `cat ${file}`, description: "Check CI" } }] };
 }
 
 function toolsScenario(request: RecordedRequest, lastRole: string | undefined): Reply {

@@ -75,6 +75,8 @@ describe("the OpenAPI document", () => {
         "usage",
         "evidence",
         "verify",
+        "wait",
+        "quietWakes",
         "createdBy",
         "time",
       ].sort(),

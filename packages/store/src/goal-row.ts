@@ -28,6 +28,8 @@ export function goalToRow(goal: Goal, version: number): GoalInsert {
     usageSeconds: goal.usage.seconds,
     evidence: goal.evidence ?? null,
     verify: goal.verify ?? null,
+    wait: goal.wait ?? null,
+    quietWakes: goal.quietWakes ?? 0,
     createdBy: goal.createdBy,
     timeCreated: goal.time.created,
     timeUpdated: goal.time.updated,
@@ -67,6 +69,8 @@ export function rowToGoal(row: GoalRow): Goal {
   if (row.limitReached !== null) goal.limit = row.limitReached;
   if (row.evidence !== null) goal.evidence = row.evidence;
   if (row.verify !== null) goal.verify = row.verify;
+  if (row.wait !== null) goal.wait = row.wait;
+  if (row.quietWakes > 0) goal.quietWakes = row.quietWakes;
   if (row.timeCompleted !== null) goal.time.completed = row.timeCompleted;
   return goal;
 }

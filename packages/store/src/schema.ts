@@ -2,7 +2,7 @@
  * The SQLite schema. Migrations under ../drizzle are generated from this file by `npm run db:generate`;
  * never edit a generated migration, add a new one.
  */
-import type { Actor, GoalHistoryKind, GoalStatus, LimitName } from "@pursuit/core";
+import type { Actor, GoalHistoryKind, GoalStatus, GoalWait, LimitName } from "@pursuit/core";
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { MessageData, MessageRole, PartData, PartType } from "./transcript.js";
@@ -32,6 +32,9 @@ export const goalTable = sqliteTable(
     usageSeconds: real("usage_seconds").notNull(),
     evidence: text("evidence"),
     verify: text("verify"),
+    /** What a waiting goal waits for (JSON), null otherwise. */
+    wait: text("wait", { mode: "json" }).$type<GoalWait>(),
+    quietWakes: integer("quiet_wakes").notNull().default(0),
     createdBy: text("created_by").$type<"user" | "model">().notNull(),
     timeCreated: integer("time_created").notNull(),
     timeUpdated: integer("time_updated").notNull(),

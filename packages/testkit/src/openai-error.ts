@@ -30,7 +30,7 @@ export function sendError(
   error: ScriptedError,
   dialect: "openai" | "anthropic" = "openai",
 ): void {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...error.headers };
   if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
   if (error.retryAfterDateInMs !== undefined)
     headers["retry-after"] = new Date(Date.now() + error.retryAfterDateInMs).toUTCString();

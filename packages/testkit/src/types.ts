@@ -93,6 +93,8 @@ export interface ScriptedError {
   type?: string;
   /** Overrides the OpenAI error `code` chosen from the status. */
   code?: string | null;
+  /** More response headers, as providers send them (e.g. `x-ratelimit-remaining-requests: 0` and its reset). */
+  headers?: Record<string, string>;
 }
 
 /**

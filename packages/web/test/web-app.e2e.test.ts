@@ -1,5 +1,11 @@
 import { type Client, createPursuitClient, goalGet } from "@pursuit/sdk";
-import { type BehaviourFunction, type ScriptedModel, startScriptedModel, toolCallsMade } from "@pursuit/testkit";
+import {
+  type BehaviourFunction,
+  lastUserText,
+  type ScriptedModel,
+  startScriptedModel,
+  toolCallsMade,
+} from "@pursuit/testkit";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeProject, PursuitProcess } from "../../cli/test/pursuit-process.js";
@@ -120,6 +126,41 @@ describe("the web app against pursuit serve, in Chromium", () => {
     expect(model.requests.length - requests).toBeLessThanOrEqual(1);
     await panel.getByRole("button", { name: "Resume" }).click();
     await panel.getByText("Complete", { exact: true }).waitFor({ timeout: 30_000 });
+  }, 60_000);
+
+  it("shows a waiting goal with what it waits for, a countdown and 'Wake now', which wakes it", async () => {
+    model.setBehaviour((request) => {
+      if (request.body.messages.at(-1)?.role === "tool") return { text: "Noted." };
+      if (lastUserText(request).includes("Note: woken by the user")) {
+        return { toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: "CI passed" } }] };
+      }
+      if (toolCallsMade(request, "update_goal").length === 0) {
+        const wait = { status: "waiting", reason: "CI run 42", check: "grep green ci-status", until: "20m" };
+        return { toolCalls: [{ name: "update_goal", arguments: wait }] };
+      }
+      return { text: "Nothing to do." };
+    });
+    const sessionID = await openNewSession();
+    await page.getByLabel("Objective", { exact: true }).fill("Ship once CI is green");
+    await page.getByRole("button", { name: "Start goal" }).click();
+    const panel = page.getByRole("complementary", { name: "Goal" });
+    await panel.getByText("Waiting", { exact: true }).waitFor({ timeout: 30_000 });
+    const notice = panel.getByRole("region", { name: "Waiting" });
+    await notice.getByText("Waiting on a check").waitFor();
+    await notice.getByText("grep green ci-status").waitFor();
+    const countdown = notice.getByTestId("wait-countdown");
+    const first = await countdown.textContent();
+    expect(first).toMatch(/^19m5\ds$/);
+    // It counts down by itself, with no reload.
+    await expect.poll(() => countdown.textContent(), { timeout: 5_000 }).not.toBe(first);
+    const requests = model.requests.length;
+    await page.screenshot({ path: "/tmp/pursuit-waiting.png" });
+    await notice.getByRole("button", { name: "Wake now" }).click();
+    await panel.getByText("Complete", { exact: true }).waitFor({ timeout: 30_000 });
+    // The woken turn: the completing call and the answer after it.
+    expect(model.requests.length).toBe(requests + 2);
+    const done = await goalGet({ client: api, path: { id: sessionID } });
+    expect(done.data).toMatchObject({ status: "complete", evidence: "CI passed" });
   }, 60_000);
 
   it("shows budget_limited at a token limit, and 'Raise and resume' finishes the goal", async () => {

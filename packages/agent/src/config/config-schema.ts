@@ -98,6 +98,34 @@ export const GoalConfigSchema = z
       .positive()
       .optional()
       .describe("Timeout of a goal's verify command (default 120000)."),
+    waitMaxMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("The longest a waiting goal waits before it wakes by itself (default 1800000, 30 minutes)."),
+    waitCheckFirstMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Delay before a wait's check runs again; it doubles after each run (default 15000)."),
+    waitCheckMaxMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("The longest delay between two runs of a wait's check (default 300000)."),
+    waitCheckTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Timeout of one run of a wait's check command (default 60000)."),
+    waitForQuota: z
+      .boolean()
+      .optional()
+      .describe("Wait for a provider's usage quota to reset instead of failing the turn (default true)."),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { fingerprintToolResult, type GoalTurn, type ToolResultFact } from "@pursuit/core";
+import { fingerprintToolResult, type GoalTurn, shellCallOf, type ToolResultFact } from "@pursuit/core";
 import type { SessionState } from "../session-state.js";
 import type { TurnDeps } from "../turn-runner.js";
 import type { StepToolCall } from "./step.js";
@@ -40,5 +40,11 @@ export async function runToolCall(
     ok: !outcome.isError,
     changedWorkspace: !outcome.isError && "changedWorkspace" in outcome && outcome.changedWorkspace === true,
     fingerprint: fingerprintToolResult(call.name, call.input, outcome.output),
+    ...shellFact(call.name, call.input, outcome.output),
   };
+}
+
+function shellFact(tool: string, input: unknown, output: string): Pick<ToolResultFact, "shell"> {
+  const shell = shellCallOf(tool, input, output);
+  return shell ? { shell } : {};
 }

@@ -1,5 +1,5 @@
 import type { LanguageModelV3, LanguageModelV3Usage, SharedV3ProviderOptions } from "@ai-sdk/provider";
-import { type ProviderFailure, parseRetryAfter } from "@pursuit/driver";
+import { type ProviderFailure, parseRetryAfter, quotaResetOf } from "@pursuit/driver";
 import { APICallError, type FinishReason, type LanguageModel, type ModelMessage, type ToolSet } from "ai";
 import { toLanguageModelPrompt, toLanguageModelTools } from "./language-model-prompt.js";
 import { parseToolCall } from "./tool-call-parsing.js";
@@ -20,6 +20,8 @@ export type StepFailure = {
   statusCode?: number;
   /** From the provider's Retry-After (or retry-after-ms) header. */
   retryAfterMs?: number;
+  /** A usage quota is exhausted until then (epoch ms): the goal waits for it. */
+  quotaResetAt?: number;
   /**
    * The request never got an HTTP response (a pooled connection the server had just closed, a refused
    * connection) and the model streamed nothing: safe to send again at once.
@@ -176,6 +178,7 @@ export function providerFailureOf(outcome: StepResult): ProviderFailure | undefi
     ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
     ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
     ...(error.connectionLost ? { retryNow: true } : {}),
+    ...(error.quotaResetAt !== undefined ? { quotaResetAt: error.quotaResetAt } : {}),
   };
 }
 
@@ -186,12 +189,22 @@ export function describeFailure(error: unknown): StepFailure {
   }
   if (APICallError.isInstance(error)) {
     const retryAfterMs = parseRetryAfter(error.responseHeaders);
+    const quotaResetAt = quotaResetOf(
+      {
+        ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
+        text: `${error.message}\n${error.responseBody ?? ""}`,
+        ...(error.responseHeaders ? { headers: error.responseHeaders } : {}),
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      },
+      Date.now(),
+    );
     return {
       name: error.name,
       message: error.statusCode ? `${error.statusCode} ${error.message}` : error.message,
       ...(error.statusCode === undefined && error.isRetryable ? { connectionLost: true } : {}),
       ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(quotaResetAt !== undefined ? { quotaResetAt } : {}),
     };
   }
   if (error instanceof Error) return { name: error.name, message: error.message };

@@ -25,7 +25,7 @@ const GOAL_FLAGS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-const ACTIONS = ["show", "set", "pause", "resume", "clear", "limit", "history"] as const;
+const ACTIONS = ["show", "set", "pause", "resume", "wake", "clear", "limit", "history"] as const;
 type Action = (typeof ACTIONS)[number];
 
 /** What an SDK call returns when `throwOnError` is off. */
@@ -101,6 +101,8 @@ async function perform(
         goalText,
       );
     case "resume":
+    case "wake":
+      // Waking a waiting goal is resuming it: it works again at once.
       return report(io, await goalUpdate({ client, path: path(), body: { status: "active" } }), json, goalText);
     case "clear":
       return report(io, await goalClear({ client, path: path() }), json, () => `goal of session ${sessionID} cleared`);
@@ -141,9 +143,24 @@ export function goalText(goal: Goal): string {
   ];
   if (goal.limit) lines.push(`  stopped by the ${goal.limit} limit`);
   if (goal.reason) lines.push(`  reason: ${goal.reason}`);
+  if (goal.wait) lines.push(...waitLines(goal.wait));
   if (goal.verify) lines.push(`  verify: ${goal.verify}`);
   if (goal.evidence) lines.push(`  evidence: ${goal.evidence}`);
   return lines.join("\n");
+}
+
+/** What a waiting goal does by itself, and how a person steps in. */
+function waitLines(wait: NonNullable<Goal["wait"]>): string[] {
+  const at = (time: number) =>
+    `${new Date(time).toISOString()} (in ${formatDuration(Math.max(0, time - Date.now()) / 1000)})`;
+  const lines = [`  waiting (${wait.kind}, asked by the ${wait.by}) since ${new Date(wait.since).toISOString()}`];
+  if (wait.check) {
+    lines.push(`  check: ${wait.check.command}`);
+    lines.push(`  next check ${at(wait.check.nextAt)}, ${wait.check.runs} run(s) so far`);
+  }
+  lines.push(wait.wakeAt !== undefined ? `  wakes by ${at(wait.wakeAt)}` : "  wakes when a person answers");
+  lines.push("  wake it now: pursuit goal wake --session ID; pause it: pursuit goal pause --session ID");
+  return lines;
 }
 
 function historyLine(row: GoalHistoryEntry): string {
@@ -160,6 +177,10 @@ function historyLine(row: GoalHistoryEntry): string {
         return `charged ${row.charge.tokens} tokens${row.charge.turns ? `, ${row.charge.turns} turn` : ""} (${row.key})`;
       case "continued":
         return `continued, turn ${row.turn}`;
+      case "verified":
+        return `verify \`${row.command}\` ${row.passed ? "passed" : `failed (exit ${row.exitCode ?? "none"})`}`;
+      case "wait_checked":
+        return `checked \`${row.command}\` (exit ${row.exitCode ?? "none"})${row.woke ? ": woke the goal" : ": no change"}`;
       case "cleared":
         return "cleared";
     }

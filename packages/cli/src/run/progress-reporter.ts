@@ -1,5 +1,5 @@
 import type { RuntimeEvent } from "@pursuit/agent";
-import type { Goal } from "@pursuit/core";
+import type { Goal, GoalWait } from "@pursuit/core";
 import { formatDuration, formatTokens } from "@pursuit/core";
 
 export type TextSink = { write(text: string): unknown; isTTY?: boolean; columns?: number };
@@ -86,7 +86,9 @@ export class ProgressReporter {
         } else if (this.goal.status !== this.lastStatus) {
           this.lastStatus = this.goal.status;
           const why = this.goal.reason ?? (this.goal.limit ? `${this.goal.limit} limit reached` : undefined);
-          this.line(`goal ${this.goal.status}${why ? `: ${why}` : ""}`);
+          this.line(
+            `goal ${this.goal.status}${why ? `: ${why}` : ""}${this.goal.wait ? describeWait(this.goal.wait) : ""}`,
+          );
         }
         break;
       case "session.goal.cleared":
@@ -133,6 +135,9 @@ export class ProgressReporter {
     const elapsed = formatDuration((Date.now() - this.startedAt) / 1000);
     const fields = [
       this.busy ? `turn ${this.turn()}` : this.goal ? `goal ${this.goal.status}` : "idle",
+      !this.busy && this.goal?.wait?.wakeAt !== undefined
+        ? `wakes in ${formatDuration(Math.max(0, this.goal.wait.wakeAt - Date.now()) / 1000)}`
+        : "",
       this.budgetText("", ""),
       elapsed,
       this.tool ?? (this.busy ? "thinking" : ""),
@@ -149,6 +154,16 @@ export class ProgressReporter {
     if (this.sink.isTTY && this.lineShown) this.sink.write("\r\x1b[2K");
     this.lineShown = false;
   }
+}
+
+/** " (checks `gh run view` again at 10:42:05; wakes by 11:05:00)": what a waiting goal does by itself. */
+export function describeWait(wait: GoalWait): string {
+  const clock = (time: number) => new Date(time).toLocaleTimeString();
+  const parts = [
+    wait.check ? `checks \`${firstLine(wait.check.command).slice(0, 60)}\` again at ${clock(wait.check.nextAt)}` : "",
+    wait.wakeAt !== undefined ? `wakes by ${clock(wait.wakeAt)}` : "until a person answers",
+  ].filter(Boolean);
+  return ` (${parts.join("; ")}; Ctrl-C pauses)`;
 }
 
 /** "write notes.md", "bash npm test", "read src/a.ts": the tool and its most telling argument. */

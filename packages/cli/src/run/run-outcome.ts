@@ -14,6 +14,7 @@ export function exitCodeFor(goal: Goal | undefined): number {
     case "blocked":
       return EXIT.stopped;
     case "active":
+    case "waiting":
     case undefined:
       return EXIT.error;
   }
@@ -29,6 +30,7 @@ export function summaryText(goal: Goal | undefined, sessionID: string, elapsedSe
     paused: "Goal paused",
     blocked: "Goal blocked",
     active: "Goal still active",
+    waiting: "Goal waiting",
   };
   const of = (limit: number | undefined, text: (n: number) => string) => (limit ? ` of ${text(limit)}` : "");
   const lines = [

@@ -1,10 +1,10 @@
 import type { Runtime, RuntimeEvent } from "@pursuit/agent";
-import type { Goal } from "@pursuit/core";
+import { type Goal, isLive } from "@pursuit/core";
 
 /**
- * Resolves once the session has stopped for good: it is idle and its goal is no longer active (complete,
- * budget_limited, paused, blocked or cleared). While the goal is active an idle session is only between
- * turns (a continuation is due), so the wait goes on. Start it once the goal is set.
+ * Resolves once the session has stopped for good: it is idle and its goal is no longer active or waiting
+ * (complete, budget_limited, paused, blocked or cleared). While the goal is active an idle session is only
+ * between turns (a continuation is due), and a waiting goal wakes by itself, so the wait goes on. Start it once the goal is set.
  */
 export function waitForOutcome(
   runtime: Runtime,
@@ -27,7 +27,7 @@ export function waitForOutcome(
         again = false;
         const idle = !(sessionID in runtime.status());
         const goal = await runtime.goals.get(sessionID);
-        if (idle && goal?.status !== "active") resolveDone(goal);
+        if (idle && !(goal && isLive(goal))) resolveDone(goal);
       } while (again);
     } finally {
       checking = false;

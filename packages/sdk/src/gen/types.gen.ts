@@ -183,6 +183,11 @@ export type Goal = {
     objective: string;
     status: GoalStatus;
     reason?: string;
+    wait?: GoalWait;
+    /**
+     * Waits in a row that ended with nothing changed
+     */
+    quietWakes?: number;
     limit?: LimitName;
     limits: GoalLimits;
     usage: GoalUsage;
@@ -196,7 +201,44 @@ export type Goal = {
     };
 };
 
-export type GoalStatus = 'active' | 'paused' | 'blocked' | 'budget_limited' | 'complete';
+export type GoalStatus = 'active' | 'waiting' | 'paused' | 'blocked' | 'budget_limited' | 'complete';
+
+/**
+ * What a waiting goal waits for: a check command the runtime re-runs, a time, a quota reset, a person
+ */
+export type GoalWait = {
+    kind: 'check' | 'time' | 'quota' | 'person';
+    reason: string;
+    by: 'model' | 'runtime';
+    since: number;
+    /**
+     * The time asked for, or the quota's reset (epoch ms)
+     */
+    until?: number;
+    /**
+     * When the goal wakes by itself at the latest; absent while waiting on a person
+     */
+    wakeAt?: number;
+    check?: WaitCheck;
+};
+
+export type WaitCheck = {
+    command: string;
+    /**
+     * When the check runs next (epoch ms)
+     */
+    nextAt: number;
+    /**
+     * The delay before the run after next (it doubles, up to a maximum)
+     */
+    intervalMs: number;
+    runs: number;
+    /**
+     * The tail of the last run's output: the baseline
+     */
+    output?: string;
+    exitCode?: number | null;
+};
 
 export type LimitName = 'tokens' | 'turns' | 'seconds' | 'costUSD';
 
@@ -254,7 +296,7 @@ export type GoalPatchInput = {
      */
     objective?: string;
     /**
-     * active resumes, paused pauses, blocked parks with a reason, complete finishes
+     * active resumes (and wakes a waiting goal), paused pauses, blocked parks with a reason, complete finishes
      */
     status?: 'active' | 'paused' | 'blocked' | 'complete';
     limits?: GoalLimitsPatch;
@@ -302,6 +344,7 @@ export type GoalHistoryEntry = {
     to: GoalStatus;
     reason?: string;
     limit?: LimitName;
+    wait?: GoalWait;
 } | {
     goalID: string;
     sessionID: string;
@@ -343,6 +386,22 @@ export type GoalHistoryEntry = {
      * The tail of the command's output
      */
     output: string;
+} | {
+    goalID: string;
+    sessionID: string;
+    actor: Actor;
+    time: number;
+    kind: 'wait_checked';
+    command: string;
+    exitCode: number | null;
+    /**
+     * The tail of the check's output
+     */
+    output: string;
+    /**
+     * It passed or its output changed: the goal woke
+     */
+    woke: boolean;
 } | {
     goalID: string;
     sessionID: string;
@@ -391,6 +450,18 @@ export type GoalContinuation = {
      * A continuation is being decided or started
      */
     state: 'starting';
+} | {
+    state: 'waiting';
+    kind: 'check' | 'time' | 'quota' | 'person';
+    reason: string;
+    /**
+     * When the wait's check runs next (epoch ms)
+     */
+    nextCheckAt?: number;
+    /**
+     * When the goal wakes by itself at the latest (epoch ms); absent: a person's answer
+     */
+    wakeAt?: number;
 } | {
     /**
      * Nothing happens until someone acts

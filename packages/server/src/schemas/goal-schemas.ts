@@ -38,6 +38,36 @@ export const GoalUsageSchema = z
   })
   .openapi("GoalUsage");
 
+export const WaitCheckSchema = z
+  .object({
+    command: z.string(),
+    nextAt: z.number().openapi({ description: "When the check runs next (epoch ms)" }),
+    intervalMs: z
+      .number()
+      .openapi({ description: "The delay before the run after next (it doubles, up to a maximum)" }),
+    runs: z.number().int(),
+    output: z.string().optional().openapi({ description: "The tail of the last run's output: the baseline" }),
+    exitCode: z.number().nullable().optional(),
+  })
+  .openapi("WaitCheck");
+
+export const GoalWaitSchema = z
+  .object({
+    kind: z.enum(["check", "time", "quota", "person"]),
+    reason: z.string(),
+    by: z.enum(["model", "runtime"]),
+    since: z.number(),
+    until: z.number().optional().openapi({ description: "The time asked for, or the quota's reset (epoch ms)" }),
+    wakeAt: z
+      .number()
+      .optional()
+      .openapi({ description: "When the goal wakes by itself at the latest; absent while waiting on a person" }),
+    check: WaitCheckSchema.optional(),
+  })
+  .openapi("GoalWait", {
+    description: "What a waiting goal waits for: a check command the runtime re-runs, a time, a quota reset, a person",
+  });
+
 export const GoalSchema = z
   .object({
     id: z.string(),
@@ -45,6 +75,8 @@ export const GoalSchema = z
     objective: z.string(),
     status: GoalStatusSchema,
     reason: z.string().optional(),
+    wait: GoalWaitSchema.optional(),
+    quietWakes: z.number().int().optional().openapi({ description: "Waits in a row that ended with nothing changed" }),
     limit: LimitNameSchema.optional(),
     limits: GoalLimitsSchema,
     usage: GoalUsageSchema,
@@ -75,6 +107,7 @@ export const GoalHistoryEntrySchema = z
       to: GoalStatusSchema,
       reason: z.string().optional(),
       limit: LimitNameSchema.optional(),
+      wait: GoalWaitSchema.optional(),
     }),
     z.object({
       ...entryBase,
@@ -101,6 +134,14 @@ export const GoalHistoryEntrySchema = z
       passed: z.boolean(),
       exitCode: z.number().nullable(),
       output: z.string().openapi({ description: "The tail of the command's output" }),
+    }),
+    z.object({
+      ...entryBase,
+      kind: z.literal("wait_checked"),
+      command: z.string(),
+      exitCode: z.number().nullable(),
+      output: z.string().openapi({ description: "The tail of the check's output" }),
+      woke: z.boolean().openapi({ description: "It passed or its output changed: the goal woke" }),
     }),
     z.object({ ...entryBase, kind: z.literal("cleared") }),
   ])
@@ -147,10 +188,10 @@ export const GoalLimitsPatchSchema = z
 export const GoalPatchInputSchema = z
   .strictObject({
     objective: objective().optional(),
-    status: z
-      .enum(["active", "paused", "blocked", "complete"])
-      .optional()
-      .openapi({ description: "active resumes, paused pauses, blocked parks with a reason, complete finishes" }),
+    status: z.enum(["active", "paused", "blocked", "complete"]).optional().openapi({
+      description:
+        "active resumes (and wakes a waiting goal), paused pauses, blocked parks with a reason, complete finishes",
+    }),
     limits: GoalLimitsPatchSchema.optional(),
     verify: verify().nullable().optional().openapi({ description: "null removes the verify command" }),
     reason: z.string().max(1000).optional().openapi({ description: "Why the status changes (kept on the goal)" }),
@@ -180,6 +221,16 @@ export const GoalContinuationSchema = z
         .openapi({ description: "Set when the continuation retries after failed turns: which attempt, and why" }),
     }),
     z.object({ state: z.literal("starting").openapi({ description: "A continuation is being decided or started" }) }),
+    z.object({
+      state: z.literal("waiting"),
+      kind: z.enum(["check", "time", "quota", "person"]),
+      reason: z.string(),
+      nextCheckAt: z.number().optional().openapi({ description: "When the wait's check runs next (epoch ms)" }),
+      wakeAt: z
+        .number()
+        .optional()
+        .openapi({ description: "When the goal wakes by itself at the latest (epoch ms); absent: a person's answer" }),
+    }),
     z.object({ state: z.literal("none").openapi({ description: "Nothing happens until someone acts" }) }),
   ])
   .openapi("GoalContinuation", { description: "What happens next in the session without anyone acting" });

@@ -9,7 +9,7 @@ export function GoalActions({ goal, patcher }: { goal: Goal; patcher: ReturnType
   const { patch, clear, pending } = patcher;
   return (
     <div className="goal-actions">
-      {goal.status === "active" ? (
+      {goal.status === "active" || goal.status === "waiting" ? (
         <button
           type="button"
           disabled={pending}

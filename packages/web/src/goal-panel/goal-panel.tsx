@@ -2,6 +2,7 @@ import { goalWhy } from "../goals/goal-why.js";
 import { LimitBars } from "../goals/limit-bars.js";
 import { StatusLabel } from "../goals/status-label.js";
 import { GoalHistory } from "../history/goal-history.js";
+import { WaitNotice } from "../wait/wait-notice.js";
 import { EditGoalForm } from "./edit-goal-form.js";
 import { GoalActions } from "./goal-actions.js";
 import { SetGoalForm } from "./set-goal-form.js";
@@ -37,6 +38,13 @@ export function GoalPanel({ sessionID }: { sessionID: string }) {
         {why ? <span className="goal-panel-why">{why}</span> : null}
       </p>
       <p className="goal-panel-objective">{current.objective}</p>
+      {current.wait ? (
+        <WaitNotice
+          wait={current.wait}
+          pending={patcher.pending}
+          onWake={() => void patcher.patch({ status: "active" })}
+        />
+      ) : null}
       <LimitBars goal={current} />
       <GoalActions goal={current} patcher={patcher} />
       {current.status !== "complete" ? (

@@ -8,6 +8,7 @@ import "./goals-page.css";
 const FILTERS: { value: GoalStatus | "all"; label: string }[] = [
   { value: "all", label: "All" },
   { value: "active", label: "Active" },
+  { value: "waiting", label: "Waiting" },
   { value: "paused", label: "Paused" },
   { value: "blocked", label: "Blocked" },
   { value: "budget_limited", label: "Limit reached" },

@@ -3,6 +3,7 @@ import "./status-label.css";
 
 const LABELS: Record<GoalStatus, { text: string; symbol: string }> = {
   active: { text: "Active", symbol: "●" },
+  waiting: { text: "Waiting", symbol: "◷" },
   paused: { text: "Paused", symbol: "❚❚" },
   blocked: { text: "Blocked", symbol: "✕" },
   budget_limited: { text: "Limit reached", symbol: "◼" },

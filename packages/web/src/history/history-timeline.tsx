@@ -4,6 +4,7 @@ import "./history-timeline.css";
 
 const STATUS_WORDS: Record<string, string> = {
   active: "active",
+  waiting: "waiting",
   paused: "paused",
   blocked: "blocked",
   budget_limited: "limit reached",
@@ -73,6 +74,13 @@ function describe(history: readonly GoalHistoryEntry[]): Row[] {
         return;
       case "cleared":
         rows.push({ key, time: entry.time, text: `cleared by ${entry.actor}` });
+        return;
+      case "wait_checked":
+        rows.push({
+          key,
+          time: entry.time,
+          text: `checked ${entry.command} (exit ${entry.exitCode ?? "none"}): ${entry.woke ? "woke the goal" : "no change"}`,
+        });
         return;
       case "verified":
         rows.push({

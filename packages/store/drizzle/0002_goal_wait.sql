@@ -1,0 +1,2 @@
+ALTER TABLE `goal` ADD `wait` text;--> statement-breakpoint
+ALTER TABLE `goal` ADD `quiet_wakes` integer DEFAULT 0 NOT NULL;

@@ -23,6 +23,29 @@ describe("the TUI goal indicator and menu", () => {
     expect(goalIndicator(undefined)).toBe("no goal");
   });
 
+  it("shows what a waiting goal waits for and when it wakes", () => {
+    const at = new Date(2026, 11, 6, 14, 30).getTime();
+    const wait = { reason: "CI", by: "model" as const, since: 0, wakeAt: at };
+    expect(goalIndicator(goal({ status: "waiting", wait: { ...wait, kind: "check" } }))).toBe(
+      "goal waiting (check, wakes by 14:30) · 12k/200k tok · 1m35s",
+    );
+    expect(goalIndicator(goal({ status: "waiting", wait: { ...wait, kind: "quota", until: at } }))).toContain(
+      "waiting (quota resets 14:30)",
+    );
+    const { wakeAt: _none, ...asked } = wait;
+    expect(goalIndicator(goal({ status: "waiting", wait: { ...asked, kind: "person" } }))).toContain(
+      "waiting (needs input)",
+    );
+    const menu = goalMenu(goal({ status: "waiting", wait: { ...wait, kind: "check" } }));
+    expect(menu.map((item) => [item.action, item.title])).toEqual([
+      ["edit", "Edit the objective…"],
+      ["resume", "Wake now"],
+      ["pause", "Pause"],
+      ["limit", "Set the token limit…"],
+      ["clear", "Clear the goal"],
+    ]);
+  });
+
   it("offers what fits the goal's status", () => {
     expect(goalMenu(undefined).map((item) => item.action)).toEqual(["set"]);
     expect(goalMenu(goal()).map((item) => item.action)).toEqual(["edit", "pause", "limit", "clear"]);

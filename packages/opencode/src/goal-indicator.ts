@@ -1,4 +1,4 @@
-import { formatDuration, formatTokens, type Goal, parseTokens } from "@pursuit/core";
+import { formatDuration, formatTokens, type Goal, type GoalWait, parseTokens } from "@pursuit/core";
 
 /** The one line the TUI shows beside the prompt: status, tokens used of the limit, busy time. */
 export function goalIndicator(goal: Goal | undefined): string {
@@ -7,8 +7,27 @@ export function goalIndicator(goal: Goal | undefined): string {
     goal.limits.tokens === undefined
       ? `${formatTokens(goal.usage.tokens)} tok`
       : `${formatTokens(goal.usage.tokens)}/${formatTokens(goal.limits.tokens)} tok`;
-  const status = goal.status === "budget_limited" ? `budget_limited (${goal.limit ?? "limit"})` : goal.status;
+  const status =
+    goal.status === "budget_limited"
+      ? `budget_limited (${goal.limit ?? "limit"})`
+      : goal.wait
+        ? `waiting (${waitWords(goal.wait)})`
+        : goal.status;
   return `goal ${status} · ${tokens} · ${formatDuration(goal.usage.seconds)}`;
+}
+
+/** "needs input", "quota resets 14:05", "check, wakes by 14:30": short enough for one line. */
+function waitWords(wait: GoalWait): string {
+  const at = (time: number) => new Date(time).toTimeString().slice(0, 5);
+  switch (wait.kind) {
+    case "person":
+      return "needs input";
+    case "quota":
+      return `quota resets ${at(wait.wakeAt ?? wait.until ?? wait.since)}`;
+    case "check":
+    case "time":
+      return `${wait.kind}, wakes by ${at(wait.wakeAt ?? wait.since)}`;
+  }
 }
 
 export type GoalMenuAction = "set" | "edit" | "pause" | "resume" | "limit" | "clear";
@@ -23,7 +42,12 @@ export function goalMenu(goal: Goal | undefined): { action: GoalMenuAction; titl
   ];
   if (goal.status === "active")
     items.push({ action: "pause", title: "Pause", description: "no more continuation turns" });
-  else items.push({ action: "resume", title: "Resume", description: goal.reason ?? `the goal is ${goal.status}` });
+  else if (goal.status === "waiting") {
+    items.push(
+      { action: "resume", title: "Wake now", description: goal.wait?.reason ?? "stop waiting and work" },
+      { action: "pause", title: "Pause", description: "stop waiting; nothing wakes it" },
+    );
+  } else items.push({ action: "resume", title: "Resume", description: goal.reason ?? `the goal is ${goal.status}` });
   items.push(
     { action: "limit", title: "Set the token limit…", description: "e.g. 200k; empty removes it" },
     { action: "clear", title: "Clear the goal", description: "its history stays" },

@@ -164,6 +164,30 @@ describe("opencode-pursuit inside a real opencode serve", () => {
     expect(userTexts(last!).at(-1)).toContain("the runtime waited on `cat ci-b` until its output changed");
   });
 
+  it("shows a question to a person as waiting / needs input, and continues after the answer", async () => {
+    const session = await createSession(serve.client, "ask");
+    await goalCreate({ client: api, path: { id: session.id }, body: { objective: "ask where to deploy" } });
+    const asked = await goalWhen(session.id, (goal) => goal.status === "waiting", 20_000);
+    expect(asked.wait).toMatchObject({ kind: "person", by: "runtime" });
+    expect(asked.reason).toBe("needs input: Deploy to staging or production?");
+    const next = await goalContinuation({ client: api, path: { id: session.id } });
+    expect(next.data).toMatchObject({ state: "running" });
+    const pending = (await (await fetch(`${serve.url}/question`)).json()) as { id: string; sessionID: string }[];
+    const request = pending.find((item) => item.sessionID === session.id);
+    expect(request).toBeDefined();
+    const replied = await fetch(`${serve.url}/question/${request?.id}/reply`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ answers: [["staging"]] }),
+    });
+    expect(replied.ok).toBe(true);
+    const done = await goalWhen(session.id, (goal) => goal.status === "complete", 20_000);
+    expect(done.evidence).toContain("staging");
+    const history = await goalHistory({ client: api, path: { id: session.id } });
+    const statuses = (history.data ?? []).flatMap((row) => (row.kind === "status" ? [`${row.from}->${row.to}`] : []));
+    expect(statuses).toEqual(["active->waiting", "waiting->active", "active->complete"]);
+  });
+
   it("is controlled by `pursuit goal --url` like Pursuit's own server", async () => {
     const session = await createSession(serve.client, "cli");
     const pursuit = (...args: string[]) =>

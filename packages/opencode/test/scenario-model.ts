@@ -1,4 +1,11 @@
-import { countToolCalls, type RecordedRequest, type Reply, toolCallsMade, userTexts } from "@pursuit/testkit";
+import {
+  countToolCalls,
+  type RecordedRequest,
+  type Reply,
+  toolCallsMade,
+  toolResults,
+  userTexts,
+} from "@pursuit/testkit";
 
 /**
  * One scripted model for every plugin scenario: the objective (or the first user words) names the scenario,
@@ -9,6 +16,7 @@ import { countToolCalls, type RecordedRequest, type Reply, toolCallsMade, userTe
  *   hang      - never finishes a reply (for abort)
  *   ci FILE   - asks the runtime to wait on `grep green FILE` (again after a resume), completes once woken
  *   poll FILE - polls `cat FILE` with bash every turn, completes once the runtime says it waited on it
+ *   ask       - asks the person a question (OpenCode's question tool), completes with their answer
  *   tools     - creates its own goal when asked (first with an argument it does not know, then with the token
  *               budget asked for), reads it, tries to pause it, then completes it
  */
@@ -45,6 +53,7 @@ export function scenarioReply(request: RecordedRequest): Reply {
   if (objective.startsWith("hang")) return { hang: true, text: "Working" };
   if (objective.startsWith("tools")) return toolsScenario(request, lastRole);
   if (objective.startsWith("ci ") || objective.startsWith("poll ")) return waitScenario(request, objective, lastRole);
+  if (objective.startsWith("ask")) return askScenario(request, lastRole);
   return { text: "ok" };
 }
 
@@ -60,6 +69,26 @@ function waitScenario(request: RecordedRequest, objective: string, lastRole: str
     return { toolCalls: [{ name: "update_goal", arguments: wait }] };
   }
   return { toolCalls: [{ name: "bash", arguments: { command: `cat ${file}`, description: "Check CI" } }] };
+}
+
+function askScenario(request: RecordedRequest, lastRole: string | undefined): Reply {
+  const made = toolCallsMade(request).map((call) => call.name);
+  if (!made.includes("question")) {
+    const question = {
+      question: "Deploy to staging or production?",
+      header: "Target",
+      options: [
+        { label: "staging", description: "the test environment" },
+        { label: "production", description: "the live site" },
+      ],
+    };
+    return { toolCalls: [{ name: "question", arguments: { questions: [question] } }] };
+  }
+  if (!made.includes("update_goal")) {
+    const answer = toolResults(request).find((result) => result.name === "question")?.content ?? "";
+    return { toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: `asked: ${answer}` } }] };
+  }
+  return lastRole === "tool" ? { text: "Done." } : { text: "Nothing left to do." };
 }
 
 function toolsScenario(request: RecordedRequest, lastRole: string | undefined): Reply {

@@ -44,24 +44,18 @@ export class GoalEngine {
 
   constructor(private readonly options: GoalEngineOptions) {
     this.policy = { ...DEFAULT_GOAL_POLICY, ...options.policy };
-    this.gate = new ContinuationGate({
+    // What the runtime's own decisions (continuations, waits) need of the engine.
+    const runtimeSide = {
       lock: this.lock,
       store: options.store,
       now: () => this.now(),
       policy: this.policy,
-      events: options.events,
-      memory: (sessionID) => this.sessionState(sessionID),
-      applyInLock: async (sessionID, commands) => goalOf(await this.commit(sessionID, commands, "runtime")),
-    });
-    this.waits = new WaitWatch({
-      lock: this.lock,
-      store: options.store,
-      now: () => this.now(),
-      policy: this.policy,
-      checks: options.waitChecks,
-      memory: (sessionID) => this.sessionState(sessionID),
-      applyInLock: async (sessionID, commands) => goalOf(await this.commit(sessionID, commands, "runtime")),
-    });
+      memory: (sessionID: string) => this.sessionState(sessionID),
+      applyInLock: async (sessionID: string, commands: GoalCommand[]) =>
+        goalOf(await this.commit(sessionID, commands, "runtime")),
+    };
+    this.gate = new ContinuationGate({ ...runtimeSide, events: options.events });
+    this.waits = new WaitWatch({ ...runtimeSide, checks: options.waitChecks });
     this.toolHost = {
       defaultLimits: options.defaultLimits ?? {},
       verifier: options.verify,

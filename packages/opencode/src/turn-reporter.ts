@@ -175,12 +175,8 @@ export class TurnReporter {
     // An abort the plugin made to enforce a limit is the end of the turn, not a person stopping the goal.
     if (failure.kind === "aborted" && session.stoppingForLimit) return;
     // One it made to cut a silent stream is a failed turn: retried with backoff, like any provider error.
-    if (failure.kind === "aborted" && session.cutForQuota) {
-      const { message, resetAt } = session.cutForQuota;
-      session.turn.failure = { kind: "error", message, quotaResetAt: resetAt };
-      await this.settleOpenStep(sessionID, session);
-      return;
-    }
+    // One it made because OpenCode held the turn open until a quota resets: the goal waits (see `ended`).
+    if (failure.kind === "aborted" && session.cutForQuota) return;
     if (failure.kind === "aborted" && session.cutForSilence) {
       session.turn.failure = { kind: "error", message: session.cutForSilence };
       // The provider bills what it streamed before going silent (OpenCode reports no usage for it).
@@ -196,6 +192,11 @@ export class TurnReporter {
     const turn = session.turn;
     // A request still open was aborted or failed without usage: what it streamed is billed, so charged.
     if (turn) await this.settleOpenStep(sessionID, session);
+    // A turn the plugin cut because a usage quota ran out (OpenCode may end it with no error event at all).
+    if (turn && session.cutForQuota) {
+      const { message, resetAt } = session.cutForQuota;
+      turn.failure = { kind: "error", message, quotaResetAt: resetAt };
+    }
     session.busy = false;
     session.stoppingForLimit = false;
     session.cutForSilence = undefined;
@@ -230,10 +231,7 @@ export class TurnReporter {
     if (!step || !session.turn) return;
     session.turn.step = undefined;
     const givenUp =
-      session.turn.failure?.kind === "aborted" ||
-      session.cutForSilence !== undefined ||
-      session.cutForQuota !== undefined ||
-      session.stoppingForLimit;
+      session.turn.failure?.kind === "aborted" || session.cutForSilence !== undefined || session.stoppingForLimit;
     if (session.streamedChars > 0 || givenUp) {
       const charged = await step.cut(this.streamedTokens(session));
       session.streamedChars = 0;

@@ -32,7 +32,7 @@ import {
   waitForGoalSettled,
   waitForIdle,
 } from "./harness/index.js";
-import { scenarioReply } from "./scenario-model.js";
+import { QUOTA_RESET_MS, quotaRefusedAt, scenarioReply } from "./scenario-model.js";
 
 const PLUGIN_DIR = join(repoRoot, "packages/opencode");
 const execFileAsync = promisify(execFile);
@@ -186,6 +186,25 @@ describe("opencode-pursuit inside a real opencode serve", () => {
     const history = await goalHistory({ client: api, path: { id: session.id } });
     const statuses = (history.data ?? []).flatMap((row) => (row.kind === "status" ? [`${row.from}->${row.to}`] : []));
     expect(statuses).toEqual(["active->waiting", "waiting->active", "active->complete"]);
+  });
+
+  it("waits for a usage quota's reset (a 429 naming it) with no request before it, then completes", async () => {
+    const session = await createSession(serve.client, "quota");
+    const objective = "quota: say ok";
+    await goalCreate({ client: api, path: { id: session.id }, body: { objective } });
+    const waiting = await goalWhen(session.id, (goal) => goal.status === "waiting", 20_000);
+    expect(waiting.wait).toMatchObject({ kind: "quota", by: "runtime" });
+    const refusedAt = quotaRefusedAt.get(objective) ?? 0;
+    const done = await goalWhen(session.id, (goal) => goal.status === "complete", 30_000);
+    expect(done.evidence).toBe("answered after the reset");
+    const requests = requestsFor(model, objective);
+    // The refused request, then nothing until the reset.
+    expect(requests[0]?.response?.status).toBe(429);
+    expect(requests[1]?.time).toBeGreaterThanOrEqual(refusedAt + QUOTA_RESET_MS - 1_000);
+    // The refused request was not billed, so not charged: only the answered ones are.
+    const history = await goalHistory({ client: api, path: { id: session.id } });
+    const estimated = (history.data ?? []).filter((row) => row.kind === "charged" && row.estimated);
+    expect(estimated).toEqual([]);
   });
 
   it("is controlled by `pursuit goal --url` like Pursuit's own server", async () => {

@@ -16,6 +16,7 @@ import {
  *   hang      - never finishes a reply (for abort)
  *   ci FILE   - asks the runtime to wait on `grep green FILE` (again after a resume), completes once woken
  *   poll FILE - polls `cat FILE` with bash every turn, completes once the runtime says it waited on it
+ *   quota     - the first request is refused: a usage quota, reset 4 s later (429, OpenAI's headers); then completes
  *   ask       - asks the person a question (OpenCode's question tool), completes with their answer
  *   tools     - creates its own goal when asked (first with an argument it does not know, then with the token
  *               budget asked for), reads it, tries to pause it, then completes it
@@ -54,6 +55,7 @@ export function scenarioReply(request: RecordedRequest): Reply {
   if (objective.startsWith("tools")) return toolsScenario(request, lastRole);
   if (objective.startsWith("ci ") || objective.startsWith("poll ")) return waitScenario(request, objective, lastRole);
   if (objective.startsWith("ask")) return askScenario(request, lastRole);
+  if (objective.startsWith("quota")) return quotaScenario(request, objective, lastRole);
   return { text: "ok" };
 }
 
@@ -69,6 +71,30 @@ function waitScenario(request: RecordedRequest, objective: string, lastRole: str
     return { toolCalls: [{ name: "update_goal", arguments: wait }] };
   }
   return { toolCalls: [{ name: "bash", arguments: { command: `cat ${file}`, description: "Check CI" } }] };
+}
+
+/** When each quota scenario's quota was refused (by objective), so the refusal happens once. */
+export const quotaRefusedAt = new Map<string, number>();
+export const QUOTA_RESET_MS = 4_000;
+
+function quotaScenario(request: RecordedRequest, objective: string, lastRole: string | undefined): Reply {
+  if (!quotaRefusedAt.has(objective)) {
+    const now = Date.now();
+    quotaRefusedAt.set(objective, now);
+    return {
+      error: {
+        status: 429,
+        message: `You have reached your usage limit. It resets at ${new Date(now + QUOTA_RESET_MS).toISOString()}.`,
+        retryAfterSeconds: QUOTA_RESET_MS / 1000,
+        headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": `${QUOTA_RESET_MS / 1000}s` },
+      },
+    };
+  }
+  if (lastRole === "tool") return { text: "Done." };
+  if (toolCallsMade(request, "update_goal").length > 0) return { text: "Nothing left to do." };
+  return {
+    toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: "answered after the reset" } }],
+  };
 }
 
 function askScenario(request: RecordedRequest, lastRole: string | undefined): Reply {

@@ -55,4 +55,16 @@ describe("GoalNotifier", () => {
       "Goal paused by the runtime",
     );
   });
+
+  it("says nothing of a wait or a wake, but tells of a waiting goal the runtime paused", () => {
+    const notifier = new GoalNotifier();
+    notifier.notice(updated({}));
+    expect(notifier.notice(updated({ status: "waiting", reason: "CI" }))).toBeUndefined();
+    expect(notifier.notice(updated({ status: "active", reason: "`gh run view` passed" }))).toBeUndefined();
+    notifier.notice(updated({ status: "waiting", reason: "CI" }));
+    const paused = notifier.notice(
+      updated({ status: "paused", reason: "waited 30m for CI; nothing changed twice in a row" }),
+    );
+    expect(paused?.title).toBe("Goal paused by the runtime");
+  });
 });

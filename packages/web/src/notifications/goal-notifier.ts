@@ -13,7 +13,7 @@ const TITLES: Record<string, string> = {
 export type GoalNotice = { title: string; body: string; sessionID: string };
 
 /**
- * Turns the event stream into the few notices worth a notification: a goal that was active reaching complete,
+ * Turns the event stream into the few notices worth a notification: a goal that was active (or waiting) reaching complete,
  * its limit, blocked, or paused by the runtime (stalled, errors), never a pause a person made nor each turn.
  */
 export class GoalNotifier {
@@ -24,7 +24,9 @@ export class GoalNotifier {
     const goal = event.properties.goal;
     const before = this.last.get(goal.id);
     this.last.set(goal.id, goal.status);
-    if (before !== "active" || goal.status === "active") return undefined;
+    // A waiting goal is as alive as an active one: a limit or a pause can end it too. Waiting itself is no news.
+    const live = (status: GoalStatus | undefined) => status === "active" || status === "waiting";
+    if (!live(before) || live(goal.status)) return undefined;
     if (!TERMINAL.includes(goal.status) && !(goal.status === "paused" && pausedByRuntime(goal))) return undefined;
     return { title: TITLES[goal.status] ?? "Goal changed", body: describe(goal), sessionID: goal.sessionID };
   }

@@ -39,7 +39,7 @@ export type RuntimeOptions = {
   env?: Record<string, string | undefined>;
 };
 
-export type GoalInput = { objective: string; limits?: unknown; verify?: unknown };
+export type GoalInput = { objective: string; limits?: unknown; verify?: unknown; maxWaitSeconds?: unknown };
 
 export interface Runtime {
   readonly engine: GoalEngine;

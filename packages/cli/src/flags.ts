@@ -1,5 +1,14 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { err, ok, parseCost, parseCount, parseDuration, parseTokens, type Result } from "@pursuit/core";
+import {
+  type AmountError,
+  err,
+  ok,
+  parseCost,
+  parseCount,
+  parseDuration,
+  parseTokens,
+  type Result,
+} from "@pursuit/core";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 export type ParsedFlags = { values: Record<string, string | boolean | undefined>; positionals: string[] };
@@ -56,4 +65,10 @@ export function limitsFromFlags(
     limits[limit] = parsed.value;
   }
   return ok(Object.keys(limits).length > 0 ? limits : undefined);
+}
+
+/** `--max-wait 1h`: the longest a goal's waits last, in seconds (undefined when the flag is absent). */
+export function maxWaitFromFlags(value: unknown): Result<number | undefined, AmountError> {
+  if (typeof value !== "string") return ok(undefined);
+  return parseDuration(value, "--max-wait");
 }

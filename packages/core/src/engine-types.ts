@@ -39,7 +39,7 @@ export type GoalEngineOptions = {
   pricing?: PricingPort;
 };
 
-export type GoalInput = { objective: string; limits?: unknown; verify?: unknown };
+export type GoalInput = { objective: string; limits?: unknown; verify?: unknown; maxWaitSeconds?: unknown };
 
 /** A user's change to a goal; fields are applied together or not at all (edits first, then status). */
 export type GoalPatch = {
@@ -48,6 +48,8 @@ export type GoalPatch = {
   status?: "active" | "paused" | "blocked" | "complete";
   limits?: LimitsPatch;
   verify?: string | null;
+  /** null goes back to the configured bound. */
+  maxWaitSeconds?: number | null;
   reason?: string;
   evidence?: string;
 };
@@ -87,12 +89,18 @@ export type TurnEnd = {
 /** The commands a patch stands for: edits first, then the status change, applied in one transaction. */
 export function patchCommands(patch: GoalPatch): GoalCommand[] {
   const commands: GoalCommand[] = [];
-  if (patch.objective !== undefined || patch.limits !== undefined || patch.verify !== undefined) {
+  if (
+    patch.objective !== undefined ||
+    patch.limits !== undefined ||
+    patch.verify !== undefined ||
+    patch.maxWaitSeconds !== undefined
+  ) {
     commands.push({
       type: "edit",
       ...(patch.objective !== undefined ? { objective: patch.objective } : {}),
       ...(patch.limits !== undefined ? { limits: patch.limits } : {}),
       ...(patch.verify !== undefined ? { verify: patch.verify } : {}),
+      ...(patch.maxWaitSeconds !== undefined ? { maxWaitSeconds: patch.maxWaitSeconds } : {}),
     });
   }
   switch (patch.status) {

@@ -160,6 +160,7 @@ export class GoalEngine {
         objective: input.objective,
         limits,
         verify: input.verify,
+        ...(input.maxWaitSeconds !== undefined ? { maxWaitSeconds: input.maxWaitSeconds } : {}),
       };
       const result = goalOf(await this.commit(sessionID, [command], actor));
       if (!result.ok) return result;

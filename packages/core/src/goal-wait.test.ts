@@ -365,3 +365,32 @@ describe("update_goal waiting, as the model sends it", () => {
     expect(parsed.ok ? "" : parsed.error.message).toContain('until must be an ISO time or an amount like "20m"');
   });
 });
+
+describe("a goal's own wait bound", () => {
+  it("is set by a person, bounds the model's waits instead of the configured one, and can be removed", () => {
+    const created = transition(
+      undefined,
+      { type: "create", id: "g1", sessionID: "s1", objective: "x", maxWaitSeconds: 7200 },
+      "user",
+      T0,
+    );
+    const goal = goalOf(created);
+    expect(goal.maxWaitSeconds).toBe(7200);
+    const waited = goalOf(apply(goal, waitOn({ kind: "time", reason: "r", until: T0 + 90 * MIN }), "model"));
+    expect(waited.wait?.wakeAt).toBe(T0 + 90 * MIN);
+    expect(goalOf(apply(goal, waitOn(checkWait()), "model")).wait?.wakeAt).toBe(T0 + 120 * MIN);
+    const removed = goalOf(apply(goal, { type: "edit", maxWaitSeconds: null }, "user"));
+    expect(removed.maxWaitSeconds).toBeUndefined();
+    expect(apply(removed, waitOn({ kind: "time", reason: "r", until: T0 + 90 * MIN }), "model").ok).toBe(false);
+  });
+
+  it.each([0, -5, 8 * 24 * 3600, "1h"])("refuses %j", (value) => {
+    const result = transition(
+      undefined,
+      { type: "create", id: "g1", sessionID: "s1", objective: "x", maxWaitSeconds: value },
+      "user",
+      T0,
+    );
+    expect(result.ok ? "" : result.error.field).toBe("maxWaitSeconds");
+  });
+});

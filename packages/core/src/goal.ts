@@ -90,6 +90,8 @@ export type Goal = {
   evidence?: string;
   /** A shell command that must pass before the model may complete the goal. */
   verify?: string;
+  /** The longest this goal's waits last (seconds), instead of the configured default. */
+  maxWaitSeconds?: number;
   createdBy: "user" | "model";
   time: { created: number; updated: number; completed?: number };
 };

@@ -5,10 +5,10 @@ import type { Actor, Goal, GoalLimits, GoalStatus, GoalUsage, GoalWait, LimitNam
  * and outlive the goal (clearing deletes the goal, never its history).
  */
 export type GoalHistoryEvent =
-  | { kind: "created"; objective: string; limits: GoalLimits; verify?: string }
+  | { kind: "created"; objective: string; limits: GoalLimits; verify?: string; maxWaitSeconds?: number }
   /** `wait`: what a goal that started waiting waits for. */
   | { kind: "status"; from: GoalStatus; to: GoalStatus; reason?: string; limit?: LimitName; wait?: GoalWait }
-  | { kind: "edited"; objective?: string; limits?: GoalLimits; verify?: string | null }
+  | { kind: "edited"; objective?: string; limits?: GoalLimits; verify?: string | null; maxWaitSeconds?: number | null }
   /** `estimated`: charged from a step's reservation after a crash, not from the provider's usage. */
   | { kind: "charged"; key: string; charge: Charge; estimated?: true }
   | { kind: "continued"; turn: number }

@@ -17,14 +17,23 @@ import {
   type LimitsPatch,
   validateLimits,
   validateLimitsPatch,
+  validateMaxWait,
   validateObjective,
   validateVerify,
 } from "./validation.js";
 
 /** Everything anyone can ask of a goal. Which actor may ask what is decided by `transition` alone. */
 export type GoalCommand =
-  | { type: "create"; id: string; sessionID: string; objective: string; limits?: unknown; verify?: unknown }
-  | { type: "edit"; objective?: string; limits?: LimitsPatch; verify?: string | null }
+  | {
+      type: "create";
+      id: string;
+      sessionID: string;
+      objective: string;
+      limits?: unknown;
+      verify?: unknown;
+      maxWaitSeconds?: unknown;
+    }
+  | { type: "edit"; objective?: string; limits?: LimitsPatch; verify?: string | null; maxWaitSeconds?: number | null }
   | { type: "pause"; reason?: string }
   | { type: "resume" }
   | { type: "complete"; evidence?: string; verification?: { passed: boolean; output: string } }
@@ -149,6 +158,11 @@ function create(
   if (!limits.ok) return refuse("invalid", limits.error.message, limits.error.field);
   const verify = command.verify === undefined || command.verify === null ? undefined : validateVerify(command.verify);
   if (verify && !verify.ok) return refuse("invalid", verify.error.message, verify.error.field);
+  const maxWait =
+    command.maxWaitSeconds === undefined || command.maxWaitSeconds === null
+      ? undefined
+      : validateMaxWait(command.maxWaitSeconds);
+  if (maxWait && !maxWait.ok) return refuse("invalid", maxWait.error.message, maxWait.error.field);
   const goal: Goal = {
     id: command.id,
     sessionID: command.sessionID,
@@ -157,6 +171,7 @@ function create(
     limits: limits.value,
     usage: emptyUsage(),
     ...(verify ? { verify: verify.value } : {}),
+    ...(maxWait ? { maxWaitSeconds: maxWait.value } : {}),
     createdBy: actor,
     time: { created: now, updated: now },
   };
@@ -165,6 +180,7 @@ function create(
     objective: goal.objective,
     limits: goal.limits,
     ...(goal.verify ? { verify: goal.verify } : {}),
+    ...(goal.maxWaitSeconds !== undefined ? { maxWaitSeconds: goal.maxWaitSeconds } : {}),
   };
   return ok({ goal, history: [entry(goal, actor, now, created)] });
 }
@@ -192,6 +208,17 @@ function edit(current: Goal, command: Extract<GoalCommand, { type: "edit" }>, no
       const verify = validateVerify(command.verify);
       if (!verify.ok) return refuse("invalid", verify.error.message, verify.error.field);
       goal.verify = changed.verify = verify.value;
+    }
+  }
+  if (command.maxWaitSeconds !== undefined) {
+    if (command.maxWaitSeconds === null) {
+      const { maxWaitSeconds: _removed, ...rest } = goal;
+      goal = rest;
+      changed.maxWaitSeconds = null;
+    } else {
+      const maxWait = validateMaxWait(command.maxWaitSeconds);
+      if (!maxWait.ok) return refuse("invalid", maxWait.error.message, maxWait.error.field);
+      goal.maxWaitSeconds = changed.maxWaitSeconds = maxWait.value;
     }
   }
   if (Object.keys(changed).length === 1) return unchanged(current);
@@ -388,7 +415,12 @@ function wait(
       : unchanged(current);
   }
   const by = actor === "model" ? "model" : "runtime";
-  const started = startWait(command.request, by, now, command.policy);
+  // The goal's own bound, when a person gave one, wins over the configured one.
+  const policy =
+    current.maxWaitSeconds === undefined
+      ? command.policy
+      : { ...command.policy, waitMaxMs: current.maxWaitSeconds * 1000 };
+  const started = startWait(command.request, by, now, policy);
   if (!started.ok) return refuse("invalid", started.error.message, started.error.field);
   return ok(withStatus(current, "waiting", actor, now, { reason: started.value.reason, wait: started.value }));
 }

@@ -32,6 +32,17 @@ export function validateVerify(value: unknown, field = "verify"): Result<string,
   return ok(command);
 }
 
+/** The longest a goal's waits may last: a positive number of seconds, at most a week. */
+export function validateMaxWait(value: unknown, field = "maxWaitSeconds"): Result<number, InvalidInput> {
+  if (typeof value !== "number" || !Number.isFinite(value))
+    return invalid(field, `${field} must be a number of seconds`);
+  if (value <= 0 || value > MAX_WAIT_SECONDS)
+    return invalid(field, `${field} must be more than 0 and at most ${MAX_WAIT_SECONDS} (a week); got ${value}`);
+  return ok(value);
+}
+
+export const MAX_WAIT_SECONDS = 7 * 24 * 3600;
+
 function validateLimitValue(name: LimitName, value: unknown, field: string): Result<number, InvalidInput> {
   if (typeof value !== "number" || !Number.isFinite(value)) return invalid(field, `${field} must be a number`);
   if (value <= 0) return invalid(field, `${field} must be greater than 0 (got ${value})`);

@@ -121,6 +121,22 @@ const CASES: Case[] = [
     field: "verify",
   },
   {
+    name: "a wait bound past a week",
+    method: "POST",
+    path: post,
+    body: { objective: "x", maxWaitSeconds: 8 * 24 * 3600 },
+    status: 400,
+    field: "maxWaitSeconds",
+  },
+  {
+    name: "a wait bound as text",
+    method: "POST",
+    path: post,
+    body: { objective: "x", maxWaitSeconds: "1h" },
+    status: 400,
+    field: "maxWaitSeconds",
+  },
+  {
     name: "verify empty",
     method: "POST",
     path: post,

@@ -77,6 +77,7 @@ describe("the OpenAPI document", () => {
         "verify",
         "wait",
         "quietWakes",
+        "maxWaitSeconds",
         "createdBy",
         "time",
       ].sort(),

@@ -30,6 +30,7 @@ export function goalToRow(goal: Goal, version: number): GoalInsert {
     verify: goal.verify ?? null,
     wait: goal.wait ?? null,
     quietWakes: goal.quietWakes ?? 0,
+    maxWaitSeconds: goal.maxWaitSeconds ?? null,
     createdBy: goal.createdBy,
     timeCreated: goal.time.created,
     timeUpdated: goal.time.updated,
@@ -71,6 +72,7 @@ export function rowToGoal(row: GoalRow): Goal {
   if (row.verify !== null) goal.verify = row.verify;
   if (row.wait !== null) goal.wait = row.wait;
   if (row.quietWakes > 0) goal.quietWakes = row.quietWakes;
+  if (row.maxWaitSeconds !== null) goal.maxWaitSeconds = row.maxWaitSeconds;
   if (row.timeCompleted !== null) goal.time.completed = row.timeCompleted;
   return goal;
 }

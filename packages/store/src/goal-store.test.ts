@@ -102,7 +102,7 @@ describe("one goal per session", () => {
       store.db.run(sql`INSERT INTO goal SELECT 'second', session_id, objective, status, reason, limit_reached,
         limit_tokens, limit_turns, limit_seconds, limit_cost_usd, usage_tokens, usage_input, usage_cache_read,
         usage_cache_write, usage_output, usage_reasoning, usage_cost_usd, usage_turns, usage_seconds, evidence,
-        verify, created_by, time_created, time_updated, time_completed, version, wait, quiet_wakes FROM goal
+        verify, created_by, time_created, time_updated, time_completed, version, wait, quiet_wakes, max_wait_seconds FROM goal
         WHERE id = 'first'`);
     expect(thrownCause(insertSecond)).toMatch(/UNIQUE constraint failed: goal.session_id/);
     expect((await store.goals.get("s1"))?.id).toBe("first");

@@ -35,6 +35,7 @@ export const goalTable = sqliteTable(
     /** What a waiting goal waits for (JSON), null otherwise. */
     wait: text("wait", { mode: "json" }).$type<GoalWait>(),
     quietWakes: integer("quiet_wakes").notNull().default(0),
+    maxWaitSeconds: real("max_wait_seconds"),
     createdBy: text("created_by").$type<"user" | "model">().notNull(),
     timeCreated: integer("time_created").notNull(),
     timeUpdated: integer("time_updated").notNull(),

@@ -207,7 +207,9 @@ describe("billing like a provider", () => {
     const text = "word ".repeat(400); // 2,000 characters: 500 output tokens, streamed in 4 pieces
     const { server, model } = await start({
       behaviour: [{ error: { status: 429, message: "slow down" } }, { text }, { text }],
-      chunkDelayMs: 30,
+      // Far longer than the client's abort takes to reach the server, even on a loaded machine: the third piece
+      // is never written (at 30 ms a loaded CI run saw it go out before the disconnect, and billed it, rightly).
+      chunkDelayMs: 250,
     });
     await generateText({ model, prompt: "refused", maxRetries: 0 }).catch(() => undefined);
     const whole = await generateText({ model, prompt: "answered" });

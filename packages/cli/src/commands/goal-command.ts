@@ -11,7 +11,7 @@ import {
   goalUpdate,
   sessionCreate,
 } from "@pursuit/sdk";
-import { LIMIT_FLAGS, limitsFromFlags, type ParsedFlags, parseFlags } from "../flags.js";
+import { LIMIT_FLAGS, limitsFromFlags, maxWaitFromFlags, type ParsedFlags, parseFlags } from "../flags.js";
 import { GOAL_HELP } from "../help.js";
 import type { Io } from "../io.js";
 
@@ -21,6 +21,7 @@ const GOAL_FLAGS = {
   json: { type: "boolean" },
   reason: { type: "string" },
   verify: { type: "string" },
+  "max-wait": { type: "string" },
   ...LIMIT_FLAGS,
   help: { type: "boolean", short: "h" },
 } as const;
@@ -76,6 +77,8 @@ async function perform(
       if (!objective) return io.fail('give the objective: pursuit goal set "what to achieve" --session ID');
       const limits = limitsFromFlags(values);
       if (!limits.ok) return io.fail(limits.error);
+      const maxWait = maxWaitFromFlags(values["max-wait"]);
+      if (!maxWait.ok) return io.fail(maxWait.error.message);
       if (!sessionID) {
         const created = await sessionCreate({ client, body: {} });
         if (!created.data) return apiFailure(io, created);
@@ -86,6 +89,7 @@ async function perform(
         objective,
         ...(limits.value ? { limits: limits.value as Record<string, number> } : {}),
         ...(typeof values.verify === "string" ? { verify: values.verify } : {}),
+        ...(maxWait.value !== undefined ? { maxWaitSeconds: maxWait.value } : {}),
       };
       return report(io, await goalCreate({ client, path: path(), body }), json, goalText);
     }

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { createRuntime, type PursuitConfig, type Runtime, type RuntimeEvent } from "@pursuit/agent";
 import type { Goal } from "@pursuit/core";
-import { LIMIT_FLAGS, type LimitsInput, limitsFromFlags, parseFlags } from "../flags.js";
+import { LIMIT_FLAGS, type LimitsInput, limitsFromFlags, maxWaitFromFlags, parseFlags } from "../flags.js";
 import { RUN_HELP } from "../help.js";
 import type { Io } from "../io.js";
 import { modelProblem, resolveConfig } from "../model-setup.js";
@@ -14,6 +14,7 @@ const RUN_FLAGS = {
   goal: { type: "string", short: "g" },
   ...LIMIT_FLAGS,
   verify: { type: "string" },
+  "max-wait": { type: "string" },
   model: { type: "string", short: "m" },
   dir: { type: "string" },
   db: { type: "string" },
@@ -28,6 +29,8 @@ type Plan = {
   objective: string | undefined;
   limits: LimitsInput | undefined;
   verify: string | undefined;
+  /** --max-wait: the longest the goal's waits last, in seconds. */
+  maxWaitSeconds: number | undefined;
   sessionID: string | undefined;
   json: boolean;
 };
@@ -41,11 +44,14 @@ export async function runCommand(args: string[], io: Io, options: { demo?: boole
   const demo = options.demo === true || values.demo === true;
   const limits = limitsFromFlags(values);
   if (!limits.ok) return io.fail(limits.error);
+  const maxWait = maxWaitFromFlags(values["max-wait"]);
+  if (!maxWait.ok) return io.fail(maxWait.error.message);
   const plan: Plan = {
     message: positionals.length > 0 ? positionals.join(" ") : undefined,
     objective: typeof values.goal === "string" ? values.goal : demo && !values.session ? DEMO_OBJECTIVE : undefined,
     limits: limits.value,
     verify: typeof values.verify === "string" ? values.verify : undefined,
+    maxWaitSeconds: maxWait.value,
     sessionID: typeof values.session === "string" ? values.session : undefined,
     json: values.json === true,
   };
@@ -159,6 +165,7 @@ async function prepareGoal(runtime: Runtime, sessionID: string, plan: Plan, io: 
       objective: plan.objective,
       ...(plan.limits ? { limits: plan.limits } : {}),
       ...(plan.verify ? { verify: plan.verify } : {}),
+      ...(plan.maxWaitSeconds !== undefined ? { maxWaitSeconds: plan.maxWaitSeconds } : {}),
     });
     return created.ok ? undefined : io.fail(created.error.message);
   }
@@ -170,10 +177,11 @@ async function prepareGoal(runtime: Runtime, sessionID: string, plan: Plan, io: 
     finish(io, plan, sessionID, existing, EXIT.complete, 0);
     return EXIT.complete;
   }
-  if (plan.limits || plan.verify) {
+  if (plan.limits || plan.verify || plan.maxWaitSeconds !== undefined) {
     const edited = await runtime.goals.update(sessionID, {
       ...(plan.limits ? { limits: plan.limits } : {}),
       ...(plan.verify ? { verify: plan.verify } : {}),
+      ...(plan.maxWaitSeconds !== undefined ? { maxWaitSeconds: plan.maxWaitSeconds } : {}),
     });
     if (!edited.ok) return io.fail(edited.error.message);
   }

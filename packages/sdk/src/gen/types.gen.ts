@@ -188,6 +188,10 @@ export type Goal = {
      * Waits in a row that ended with nothing changed
      */
     quietWakes?: number;
+    /**
+     * The longest this goal's waits last, in seconds (null: the configured default, 30 min)
+     */
+    maxWaitSeconds?: number;
     limit?: LimitName;
     limits: GoalLimits;
     usage: GoalUsage;
@@ -288,6 +292,10 @@ export type GoalCreateInput = {
      * A shell command that must pass before the model may complete the goal
      */
     verify?: string;
+    /**
+     * The longest this goal's waits last, in seconds (null: the configured default, 30 min)
+     */
+    maxWaitSeconds?: number;
 };
 
 export type GoalPatchInput = {
@@ -304,6 +312,10 @@ export type GoalPatchInput = {
      * null removes the verify command
      */
     verify?: string | null;
+    /**
+     * The longest this goal's waits last, in seconds (null: the configured default, 30 min)
+     */
+    maxWaitSeconds?: number | null;
     /**
      * Why the status changes (kept on the goal)
      */
@@ -334,6 +346,7 @@ export type GoalHistoryEntry = {
     objective: string;
     limits: GoalLimits;
     verify?: string;
+    maxWaitSeconds?: number;
 } | {
     goalID: string;
     sessionID: string;
@@ -354,6 +367,7 @@ export type GoalHistoryEntry = {
     objective?: string;
     limits?: GoalLimits;
     verify?: string | null;
+    maxWaitSeconds?: number | null;
 } | {
     goalID: string;
     sessionID: string;

@@ -1,10 +1,19 @@
 import { z } from "@hono/zod-openapi";
-import { GOAL_STATUSES, LIMIT_NAMES, MAX_OBJECTIVE_LENGTH, MAX_VERIFY_LENGTH } from "@pursuit/core";
+import { GOAL_STATUSES, LIMIT_NAMES, MAX_OBJECTIVE_LENGTH, MAX_VERIFY_LENGTH, MAX_WAIT_SECONDS } from "@pursuit/core";
 
 /**
  * The goal JSON shape of @pursuit/core, as named OpenAPI components. `goal-schemas.test.ts` proves the inferred
  * types equal core's in both directions, so the API never drifts from the engine.
  */
+
+/** Defined before use: the goal and its inputs share it. */
+function maxWait() {
+  return z
+    .number()
+    .positive()
+    .max(MAX_WAIT_SECONDS)
+    .openapi({ description: "The longest this goal's waits last, in seconds (null: the configured default, 30 min)" });
+}
 
 export const GoalStatusSchema = z.enum(GOAL_STATUSES).openapi("GoalStatus");
 export const LimitNameSchema = z.enum(LIMIT_NAMES).openapi("LimitName");
@@ -77,6 +86,7 @@ export const GoalSchema = z
     reason: z.string().optional(),
     wait: GoalWaitSchema.optional(),
     quietWakes: z.number().int().optional().openapi({ description: "Waits in a row that ended with nothing changed" }),
+    maxWaitSeconds: maxWait().optional(),
     limit: LimitNameSchema.optional(),
     limits: GoalLimitsSchema,
     usage: GoalUsageSchema,
@@ -99,6 +109,7 @@ export const GoalHistoryEntrySchema = z
       objective: z.string(),
       limits: GoalLimitsSchema,
       verify: z.string().optional(),
+      maxWaitSeconds: z.number().optional(),
     }),
     z.object({
       ...entryBase,
@@ -115,6 +126,7 @@ export const GoalHistoryEntrySchema = z
       objective: z.string().optional(),
       limits: GoalLimitsSchema.optional(),
       verify: z.string().nullable().optional(),
+      maxWaitSeconds: z.number().nullable().optional(),
     }),
     z.object({
       ...entryBase,
@@ -172,6 +184,7 @@ export const GoalCreateInputSchema = z
       })
       .optional(),
     verify: verify().optional(),
+    maxWaitSeconds: maxWait().optional(),
   })
   .openapi("GoalCreateInput");
 
@@ -194,6 +207,7 @@ export const GoalPatchInputSchema = z
     }),
     limits: GoalLimitsPatchSchema.optional(),
     verify: verify().nullable().optional().openapi({ description: "null removes the verify command" }),
+    maxWaitSeconds: maxWait().nullable().optional(),
     reason: z.string().max(1000).optional().openapi({ description: "Why the status changes (kept on the goal)" }),
     evidence: z.string().max(MAX_OBJECTIVE_LENGTH).optional().openapi({ description: "Proof, when completing" }),
   })
@@ -202,8 +216,9 @@ export const GoalPatchInputSchema = z
       patch.objective !== undefined ||
       patch.status !== undefined ||
       patch.limits !== undefined ||
-      patch.verify !== undefined,
-    { message: "the patch changes nothing; give objective, status, limits or verify" },
+      patch.verify !== undefined ||
+      patch.maxWaitSeconds !== undefined,
+    { message: "the patch changes nothing; give objective, status, limits, verify or maxWaitSeconds" },
   )
   .openapi("GoalPatchInput");
 

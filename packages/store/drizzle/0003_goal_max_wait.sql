@@ -1,0 +1,1 @@
+ALTER TABLE `goal` ADD `max_wait_seconds` real;

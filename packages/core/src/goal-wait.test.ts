@@ -160,6 +160,12 @@ describe("out of waiting", () => {
     expect(goalOf(apply(empty, checked(1, "(no output)"), "runtime", T0 + 15_000)).status).toBe("waiting");
   });
 
+  it("a command's own bracketed last line is output like any other", () => {
+    const polled = waiting(checkWait("build 42 [RUNNING]\n[exit code 0]"), "runtime");
+    const done = goalOf(apply(polled, checked(0, "build 42 [PASSED]"), "runtime", T0 + 15_000));
+    expect(done.status).toBe("active");
+  });
+
   it("a polled wait is announced as the runtime's own", () => {
     const goal = goalOf(apply(waiting(checkWait("pending"), "runtime"), checked(1, "done"), "runtime", T0 + 15_000));
     expect(goal.reason).toBe("the runtime waited on `cat ci-status` until its output changed");

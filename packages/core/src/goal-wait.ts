@@ -183,6 +183,7 @@ const tail = (output: string): string => output.slice(-WAIT_CHECK_OUTPUT_CHARS);
  */
 const comparable = (output: string): string =>
   output
-    .replace(/(\s*(\[[^\]\n]*\]|\(no output\)))+\s*$/, "")
+    // Only the hosts' own notes: a command's last line such as "[RUNNING]" or "[PASSED]" is what it watches.
+    .replace(/(\s*(\[(exit code|timed out|aborted|stopped)[^\]\n]*\]|\(no output\)))+\s*$/, "")
     .trim()
     .replace(/\d+/g, "#");

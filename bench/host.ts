@@ -29,7 +29,9 @@ type ModelReport = {
 
 const now = () => performance.timeOrigin + performance.now();
 
-export async function main(options: { sessions?: number; turns?: number; latencyMs?: number } = {}): Promise<void> {
+export async function main(
+  options: { sessions?: number; turns?: number; latencyMs?: number; gaps?: boolean } = {},
+): Promise<void> {
   const sessionCount = options.sessions ?? 100;
   const turns = options.turns ?? 10;
   const latencyMs = options.latencyMs ?? 50;
@@ -129,6 +131,7 @@ export async function main(options: { sessions?: number; turns?: number; latency
       ["request pairs that broke the cache", `${report.reuse.brokenPairs} of ${report.reuse.pairs}`],
     ]);
     const cpuPerTurn = (cpu.user + cpu.system) / 1000 / totalTurns;
+    if (options.gaps === false) return;
     const native = percentile(await nativeGap(), 0.5);
     const opencode = await opencodeGaps();
     const target = (value: number, limit: number, unit: string) =>
@@ -192,7 +195,7 @@ function nextMessage<T>(child: ChildProcess): Promise<T> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  // Optional: --sessions N --turns N --latency MS
+  // Optional: --sessions N --turns N --latency MS, --no-gaps (skip the one-session gaps, e.g. under --cpu-prof)
   const arg = (name: string) => {
     const index = process.argv.indexOf(`--${name}`);
     return index > 0 ? Number(process.argv[index + 1]) : undefined;
@@ -204,5 +207,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ...(sessions ? { sessions } : {}),
     ...(turns ? { turns } : {}),
     ...(latencyMs !== undefined ? { latencyMs } : {}),
+    gaps: !process.argv.includes("--no-gaps"),
   });
 }

@@ -1,5 +1,6 @@
 import {
   type Clock,
+  type GoalInput as CoreGoalInput,
   err,
   type Goal,
   GoalEngine,
@@ -39,7 +40,8 @@ export type RuntimeOptions = {
   env?: Record<string, string | undefined>;
 };
 
-export type GoalInput = { objective: string; limits?: unknown; verify?: unknown; maxWaitSeconds?: unknown };
+/** A new goal as a caller gives it; the engine checks every field. */
+export type GoalInput = CoreGoalInput;
 
 export interface Runtime {
   readonly engine: GoalEngine;
@@ -91,7 +93,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const store = await openStore({ ...(options.dbPath ? { path: options.dbPath } : {}), now: () => clock.now() });
   const bus = new EventBus();
   const goalConfig = config.goal ?? {};
-  const { limits: defaultLimits, verifyTimeoutMs, waitCheckTimeoutMs, waitForQuota, ...policy } = goalConfig;
+  const { limits: defaultLimits, verifyTimeoutMs, waitCheckTimeoutMs, ...policy } = goalConfig;
   const directoryOf = async (sessionID: string) => (await store.sessions.getSession(sessionID))?.directory;
   const verify = createShellVerifier({ directoryOf, ...(verifyTimeoutMs ? { timeoutMs: verifyTimeoutMs } : {}) });
   const waitChecks = createShellVerifier({
@@ -133,7 +135,6 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     models,
     permissions,
     settings: {
-      waitForQuota: waitForQuota !== false,
       maxStepsPerTurn: config.agent?.maxStepsPerTurn ?? DEFAULT_MAX_STEPS_PER_TURN,
       retry: { ...DEFAULT_RETRY_POLICY, ...config.agent?.retry },
       bash: {

@@ -35,8 +35,6 @@ import type { TranscriptWriter } from "./transcript-writer.js";
 
 export type TurnSettings = {
   maxStepsPerTurn: number;
-  /** A usage quota exhausted until a known time makes the goal wait for it (else the turn fails). */
-  waitForQuota: boolean;
   /** How transient provider failures are retried inside a turn. */
   retry: RetryPolicy;
   bash: ToolContext["bash"];
@@ -117,10 +115,10 @@ export class TurnRunner {
         ...(result.blocked ? { blocked: result.blocked } : {}),
         ...(result.error?.retryAfterMs !== undefined ? { retryAfterMs: result.error.retryAfterMs } : {}),
       };
-      const quotaResetAt =
-        result.error && this.deps.settings.waitForQuota
-          ? quotaWaitUntil(result.error, this.deps.settings.retry, this.deps.now())
-          : undefined;
+      // Whether the goal waits for the reset or is blocked is the goal's own rule (see decideContinuation).
+      const quotaResetAt = result.error
+        ? quotaWaitUntil(result.error, this.deps.settings.retry, this.deps.now())
+        : undefined;
       if (quotaResetAt !== undefined) end.quotaResetAt = quotaResetAt;
     }
     const ended = await goalTurn.end(end);

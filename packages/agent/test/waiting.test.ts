@@ -210,6 +210,24 @@ describe("waiting", () => {
     expect(statuses).toEqual(["active->waiting", "waiting->active", "active->complete"]);
   });
 
+  it("a goal that opts out of quota waits is blocked at the quota, naming the reset, with no request after it", async () => {
+    harness = await Harness.start({
+      behaviour: () => ({
+        error: {
+          status: 429,
+          message: "You have reached your usage limit. It resets in 60 minutes.",
+          headers: { "retry-after": "3600", "x-ratelimit-remaining-requests": "0" },
+        },
+      }),
+    });
+    const sessionID = await harness.session();
+    await harness.runtime.goals.create(sessionID, { objective: "Say ok", waitForQuota: false });
+    const blocked = await harness.waitForGoal(sessionID, (g) => g.status === "blocked");
+    expect(blocked.reason).toMatch(/usage quota is exhausted until .* \(this goal does not wait for it\)/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(harness.model.requests.length).toBe(1);
+  });
+
   it("refuses a check command the bash rules deny, and a wait past the maximum, and changes nothing", async () => {
     harness = await Harness.start({
       goal: FAST_WAITS,

@@ -33,6 +33,7 @@ Options:
       --cost X         dollar limit, e.g. 2.50 (needs model prices in pursuit.json)
       --verify CMD     a shell command that must pass before the goal may complete
       --max-wait 1h    the longest the goal waits (for CI, a time) before it wakes by itself (default 30m)
+      --no-quota-wait  when the provider's usage quota runs out, block the goal instead of waiting for the reset
   -m, --model P/M      the model as provider/model (default: "model" in pursuit.json)
       --dir PATH       the project directory the agent works in (default: the current one)
       --db PATH        the SQLite database (default: $XDG_DATA_HOME/pursuit/pursuit.db)
@@ -79,7 +80,7 @@ Manages the goal of a session on a running server (pursuit serve).
 Actions:
   show                         the goal, its status, usage and limits
   set "objective" [limits]     set a goal (without --session, a new session is created); work starts at once
-      [--verify CMD] [--max-wait 1h]
+      [--verify CMD] [--max-wait 1h] [--no-quota-wait]
   pause [--reason TEXT]        pause it; nothing continues until it is resumed
   resume                       make it active again; work starts at once
   wake                         wake a waiting goal now (the same as resume)

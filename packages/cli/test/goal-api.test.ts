@@ -160,6 +160,8 @@ describe("the goal API of a real `pursuit serve` process, through the generated 
     expect(set.code, set.stderr).toBe(0);
     const [, id = ""] = set.stderr.match(/created session (ses_\w+)/) ?? [];
     expect(set.stdout).toContain("ACTIVE  Polish the changelog");
+    const settings = JSON.parse((await goal("show", "--session", id, "--json")).stdout);
+    expect(settings.waitForQuota).toBeUndefined();
 
     expect((await goal("pause", "--session", id, "--reason", "review first")).stdout).toContain("PAUSED");
     expect((await goal("limit", "--session", id, "--tokens", "500k", "--turns", "none")).stdout).toMatch(/of 500k/);
@@ -169,6 +171,8 @@ describe("the goal API of a real `pursuit serve` process, through the generated 
     expect((await goal("resume", "--session", id)).stdout).toContain("ACTIVE");
     const again = await goal("set", "Another", "--session", id);
     expect(again.code).toBe(1);
+    const optedOut = await goal("set", "Stop at the quota", "--no-quota-wait", "--max-wait", "2h", "--json");
+    expect(JSON.parse(optedOut.stdout)).toMatchObject({ waitForQuota: false, maxWaitSeconds: 7200 });
     expect(again.stderr).toMatch(/unfinished goal.*HTTP 409/);
     expect((await goal("clear", "--session", id)).stdout).toContain("cleared");
     const history = await goal("history", "--session", id);

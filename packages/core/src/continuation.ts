@@ -13,6 +13,8 @@ export type ContinuationPolicy = {
   /** First backoff delay after a turn without progress or a failed turn; doubles each time. */
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** Wait for a provider's usage quota to reset; false blocks the goal instead. A goal's own setting wins. */
+  waitForQuota: boolean;
 };
 
 export const DEFAULT_CONTINUATION_POLICY: ContinuationPolicy = {
@@ -20,6 +22,7 @@ export const DEFAULT_CONTINUATION_POLICY: ContinuationPolicy = {
   errorTurns: 3,
   backoffBaseMs: 2_000,
   backoffMaxMs: 60_000,
+  waitForQuota: true,
 };
 
 /** What the host knows about the session right now. */
@@ -131,6 +134,12 @@ export function decideContinuation(
   if (state.lastOutcome === "aborted") return { kind: "pause", reason: "aborted by the user" };
   if (state.lastOutcome === "error" && state.quotaResetAt !== undefined) {
     const reset = new Date(state.quotaResetAt).toISOString();
+    if (!(goal.waitForQuota ?? policy.waitForQuota)) {
+      return {
+        kind: "block",
+        reason: `the provider's usage quota is exhausted until ${reset} (this goal does not wait for it)`,
+      };
+    }
     return {
       kind: "wait",
       request: { kind: "quota", reason: `the provider's usage quota resets at ${reset}`, until: state.quotaResetAt },

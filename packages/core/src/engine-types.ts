@@ -2,6 +2,7 @@ import type { StepUsage } from "./accounting.js";
 import type { ContextMessage } from "./context.js";
 import { type ContinuationPolicy, DEFAULT_CONTINUATION_POLICY } from "./continuation.js";
 import type { Goal, GoalLimits } from "./goal.js";
+import { GOAL_SETTING_NAMES, type GoalSettingName, type GoalSettingsPatch } from "./goal-settings.js";
 import { DEFAULT_WAIT_POLICY, type WaitPolicy } from "./goal-wait.js";
 import type { Clock, GoalEventSink, GoalStore, IdSource, PricingPort, VerifyRunner } from "./ports.js";
 import type { GoalCommand } from "./transition.js";
@@ -39,17 +40,15 @@ export type GoalEngineOptions = {
   pricing?: PricingPort;
 };
 
-export type GoalInput = { objective: string; limits?: unknown; verify?: unknown; maxWaitSeconds?: unknown };
+/** A new goal as a caller gives it, unchecked: the transition validates every field. */
+export type GoalInput = { objective: string; limits?: unknown } & { [K in GoalSettingName]?: unknown };
 
 /** A user's change to a goal; fields are applied together or not at all (edits first, then status). */
-export type GoalPatch = {
+export type GoalPatch = GoalSettingsPatch & {
   objective?: string;
   /** `active` resumes (and wakes a waiting goal). */
   status?: "active" | "paused" | "blocked" | "complete";
   limits?: LimitsPatch;
-  verify?: string | null;
-  /** null goes back to the configured bound. */
-  maxWaitSeconds?: number | null;
   reason?: string;
   evidence?: string;
 };
@@ -89,18 +88,13 @@ export type TurnEnd = {
 /** The commands a patch stands for: edits first, then the status change, applied in one transaction. */
 export function patchCommands(patch: GoalPatch): GoalCommand[] {
   const commands: GoalCommand[] = [];
-  if (
-    patch.objective !== undefined ||
-    patch.limits !== undefined ||
-    patch.verify !== undefined ||
-    patch.maxWaitSeconds !== undefined
-  ) {
+  const settings = GOAL_SETTING_NAMES.filter((name) => patch[name] !== undefined);
+  if (patch.objective !== undefined || patch.limits !== undefined || settings.length > 0) {
     commands.push({
       type: "edit",
       ...(patch.objective !== undefined ? { objective: patch.objective } : {}),
       ...(patch.limits !== undefined ? { limits: patch.limits } : {}),
-      ...(patch.verify !== undefined ? { verify: patch.verify } : {}),
-      ...(patch.maxWaitSeconds !== undefined ? { maxWaitSeconds: patch.maxWaitSeconds } : {}),
+      ...Object.fromEntries(settings.map((name) => [name, patch[name]])),
     });
   }
   switch (patch.status) {

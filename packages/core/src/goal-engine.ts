@@ -154,13 +154,11 @@ export class GoalEngine {
       const unpriced = await this.unpricedCostLimit(sessionID, limits);
       if (unpriced) return err(unpriced);
       const command: GoalCommand = {
+        ...input,
         type: "create",
         id: this.options.ids.next("goal"),
         sessionID,
-        objective: input.objective,
         limits,
-        verify: input.verify,
-        ...(input.maxWaitSeconds !== undefined ? { maxWaitSeconds: input.maxWaitSeconds } : {}),
       };
       const result = goalOf(await this.commit(sessionID, [command], actor));
       if (!result.ok) return result;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stepCharge } from "./accounting.js";
-import { decideContinuation, initialContinuationState } from "./continuation.js";
+import { DEFAULT_CONTINUATION_POLICY, decideContinuation, initialContinuationState } from "./continuation.js";
 import { emptyUsage, type Goal } from "./goal.js";
 import { parseGoalToolCall } from "./goal-tools.js";
 import { DEFAULT_WAIT_POLICY, nextWaitAlarm, parseUntil, type WaitRequest } from "./goal-wait.js";
@@ -332,6 +332,21 @@ describe("the runtime enters waiting itself", () => {
     });
   });
 
+  it("a goal that opts out of quota waits (or a runtime that does) is blocked instead, naming the reset", () => {
+    const end = { outcome: "error" as const, error: "usage limit", quotaResetAt: T0 + 90_000 };
+    const state = afterTurn(newSessionRuntime(), running([]), end, T0, 3).continuation;
+    const reset = new Date(T0 + 90_000).toISOString();
+    const blocked = {
+      kind: "block",
+      reason: `the provider's usage quota is exhausted until ${reset} (this goal does not wait for it)`,
+    };
+    expect(decideContinuation(active({ waitForQuota: false }), idle, state, T0)).toEqual(blocked);
+    const runtimeOptsOut = { ...DEFAULT_CONTINUATION_POLICY, waitForQuota: false };
+    expect(decideContinuation(active(), idle, state, T0, runtimeOptsOut)).toEqual(blocked);
+    // The goal's own setting wins over the runtime's.
+    expect(decideContinuation(active({ waitForQuota: true }), idle, state, T0, runtimeOptsOut).kind).toBe("wait");
+  });
+
   it("a waiting goal is looked at again at its next check or wake, whichever is first; a person's wait never", () => {
     const goal = goalOf(apply(active(), waitOn(checkWait("x")), "runtime"));
     expect(decideContinuation(goal, idle, initialContinuationState(), T0)).toEqual({
@@ -388,6 +403,33 @@ describe("a goal's own wait bound", () => {
     const removed = goalOf(apply(goal, { type: "edit", maxWaitSeconds: null }, "user"));
     expect(removed.maxWaitSeconds).toBeUndefined();
     expect(apply(removed, waitOn({ kind: "time", reason: "r", until: T0 + 90 * MIN }), "model").ok).toBe(false);
+  });
+
+  it("a person sets waitForQuota, removes it with null, and an edit repeating it records nothing", () => {
+    const goal = goalOf(
+      transition(
+        undefined,
+        { type: "create", id: "g1", sessionID: "s1", objective: "x", waitForQuota: false },
+        "user",
+        T0,
+      ),
+    );
+    expect(goal.waitForQuota).toBe(false);
+    const same = apply(goal, { type: "edit", waitForQuota: false }, "user");
+    expect(same.ok && same.value.history).toEqual([]);
+    const removed = apply(goal, { type: "edit", waitForQuota: null }, "user");
+    expect(removed.ok && removed.value.goal?.waitForQuota).toBeUndefined();
+    expect(removed.ok && removed.value.history[0]).toMatchObject({ kind: "edited", waitForQuota: null });
+    const refused = transition(
+      undefined,
+      { type: "create", id: "g1", sessionID: "s1", objective: "x", waitForQuota: "no" },
+      "user",
+      T0,
+    );
+    expect(refused.ok ? "" : refused.error).toMatchObject({
+      field: "waitForQuota",
+      message: "waitForQuota must be true or false",
+    });
   });
 
   it.each([0, -5, 8 * 24 * 3600, "1h"])("refuses %j", (value) => {

@@ -36,12 +36,16 @@ export type GoalUsage = {
   seconds: number;
 };
 
+/** What a waiting goal waits for: a check command, a time, a usage quota's reset, a person's answer. */
+export const WAIT_KINDS = ["check", "time", "quota", "person"] as const;
+export type WaitKind = (typeof WAIT_KINDS)[number];
+
 /**
  * What a waiting goal waits for: a check command the runtime re-runs (no model call), a time, a provider's
  * quota reset, or a person's answer. Every wait but a person's wakes by itself at `wakeAt` at the latest.
  */
 export type GoalWait = {
-  kind: "check" | "time" | "quota" | "person";
+  kind: WaitKind;
   /** Why, in the asker's words (or the runtime's). */
   reason: string;
   /** Who asked: the model (update_goal) or the runtime (polling seen, quota exhausted, a question to a person). */
@@ -88,12 +92,24 @@ export type Goal = {
   usage: GoalUsage;
   /** What the completer offered as proof. */
   evidence?: string;
+  createdBy: "user" | "model";
+  time: { created: number; updated: number; completed?: number };
+} & GoalSettings;
+
+/**
+ * What a person may set on a goal beside its objective and limits. Each setting is optional: absent means the
+ * runtime's configured default, and an edit removes one with null.
+ */
+export type GoalSettings = {
   /** A shell command that must pass before the model may complete the goal. */
   verify?: string;
   /** The longest this goal's waits last (seconds), instead of the configured default. */
   maxWaitSeconds?: number;
-  createdBy: "user" | "model";
-  time: { created: number; updated: number; completed?: number };
+  /**
+   * false: when the provider's usage quota runs out, the goal is blocked instead of waiting for the reset
+   * (absent: the configured default, which waits).
+   */
+  waitForQuota?: boolean;
 };
 
 export const emptyUsage = (): GoalUsage => ({

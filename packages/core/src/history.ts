@@ -1,14 +1,15 @@
-import type { Actor, Goal, GoalLimits, GoalStatus, GoalUsage, GoalWait, LimitName } from "./goal.js";
+import type { Actor, Goal, GoalLimits, GoalSettings, GoalStatus, GoalUsage, GoalWait, LimitName } from "./goal.js";
+import type { GoalSettingsPatch } from "./goal-settings.js";
 
 /**
  * The append-only goal history. Rows are written in the same transaction as the goal change they describe,
  * and outlive the goal (clearing deletes the goal, never its history).
  */
 export type GoalHistoryEvent =
-  | { kind: "created"; objective: string; limits: GoalLimits; verify?: string; maxWaitSeconds?: number }
+  | ({ kind: "created"; objective: string; limits: GoalLimits } & GoalSettings)
   /** `wait`: what a goal that started waiting waits for. */
   | { kind: "status"; from: GoalStatus; to: GoalStatus; reason?: string; limit?: LimitName; wait?: GoalWait }
-  | { kind: "edited"; objective?: string; limits?: GoalLimits; verify?: string | null; maxWaitSeconds?: number | null }
+  | ({ kind: "edited"; objective?: string; limits?: GoalLimits } & GoalSettingsPatch)
   /** `estimated`: charged from a step's reservation after a crash, not from the provider's usage. */
   | { kind: "charged"; key: string; charge: Charge; estimated?: true }
   | { kind: "continued"; turn: number }

@@ -1,39 +1,43 @@
 import { addCharge } from "./accounting.js";
+import { type Actor, emptyUsage, type Goal, isUnfinished, type LimitName } from "./goal.js";
 import {
-  type Actor,
-  emptyUsage,
-  type Goal,
-  type GoalStatus,
-  type GoalWait,
-  isUnfinished,
-  type LimitName,
-} from "./goal.js";
-import { afterCheck, startWait, type WaitEnd, type WaitPolicy, type WaitRequest, wakeDue } from "./goal-wait.js";
-import type { Charge, GoalChange, GoalHistoryEntry, GoalHistoryEvent } from "./history.js";
+  entry,
+  type GoalRefusal,
+  isRunning,
+  type RefusalCode,
+  refuse,
+  type TransitionResult,
+  unchanged,
+  withStatus,
+} from "./goal-change.js";
+import {
+  applySettingsPatch,
+  type GoalSettingName,
+  type GoalSettingsPatch,
+  settingsOf,
+  validateSettings,
+  withoutSettings,
+} from "./goal-settings.js";
+import type { Charge, GoalChange, GoalHistoryEvent } from "./history.js";
 import { reachedLimit, usedOf } from "./limits.js";
-import { assertNever, err, ok, type Result } from "./result.js";
+import { assertNever, ok } from "./result.js";
 import {
   applyLimitsPatch,
   type LimitsPatch,
   validateLimits,
   validateLimitsPatch,
-  validateMaxWait,
   validateObjective,
-  validateVerify,
 } from "./validation.js";
+import { checked, type WaitCommand, wait, wake } from "./wait-transitions.js";
+
+export type { GoalRefusal, RefusalCode, TransitionResult };
 
 /** Everything anyone can ask of a goal. Which actor may ask what is decided by `transition` alone. */
 export type GoalCommand =
-  | {
-      type: "create";
-      id: string;
-      sessionID: string;
-      objective: string;
-      limits?: unknown;
-      verify?: unknown;
-      maxWaitSeconds?: unknown;
-    }
-  | { type: "edit"; objective?: string; limits?: LimitsPatch; verify?: string | null; maxWaitSeconds?: number | null }
+  | ({ type: "create"; id: string; sessionID: string; objective: string; limits?: unknown } & {
+      [K in GoalSettingName]?: unknown;
+    })
+  | ({ type: "edit"; objective?: string; limits?: LimitsPatch } & GoalSettingsPatch)
   | { type: "pause"; reason?: string }
   | { type: "resume" }
   | { type: "complete"; evidence?: string; verification?: { passed: boolean; output: string } }
@@ -43,22 +47,7 @@ export type GoalCommand =
   | { type: "limit"; limit: LimitName }
   | { type: "continue"; turn: number }
   | { type: "verified"; command: string; passed: boolean; exitCode: number | null; output: string }
-  /** An active goal waits (the model asked, or the runtime saw polling, a quota exhausted or a question asked). */
-  | { type: "wait"; request: WaitRequest; policy: WaitPolicy }
-  /** The runtime ran a waiting goal's check: it wakes the goal or the wait goes on. */
-  | { type: "checked"; command: string; exitCode: number | null; output: string; policy: WaitPolicy }
-  /** The runtime wakes a waiting goal whose time has come, or whose person answered (`answered`). */
-  | { type: "wake"; answered?: true };
-
-export type RefusalCode = "invalid" | "not_found" | "conflict" | "forbidden" | "verify_failed";
-
-/** A refused command, with a message a person or a model can act on. */
-export type GoalRefusal = { code: RefusalCode; message: string; field?: string };
-
-export type TransitionResult = Result<GoalChange, GoalRefusal>;
-
-const refuse = (code: RefusalCode, message: string, field?: string): { ok: false; error: GoalRefusal } =>
-  err(field === undefined ? { code, message } : { code, message, field });
+  | WaitCommand;
 
 const onlyUser = (action: string) => refuse("forbidden", `only the user can ${action} a goal`);
 const noGoal = () => refuse("not_found", "this session has no goal");
@@ -156,13 +145,8 @@ function create(
   if (!objective.ok) return refuse("invalid", objective.error.message, objective.error.field);
   const limits = validateLimits(command.limits);
   if (!limits.ok) return refuse("invalid", limits.error.message, limits.error.field);
-  const verify = command.verify === undefined || command.verify === null ? undefined : validateVerify(command.verify);
-  if (verify && !verify.ok) return refuse("invalid", verify.error.message, verify.error.field);
-  const maxWait =
-    command.maxWaitSeconds === undefined || command.maxWaitSeconds === null
-      ? undefined
-      : validateMaxWait(command.maxWaitSeconds);
-  if (maxWait && !maxWait.ok) return refuse("invalid", maxWait.error.message, maxWait.error.field);
+  const settings = validateSettings(command);
+  if (!settings.ok) return refuse("invalid", settings.error.message, settings.error.field);
   const goal: Goal = {
     id: command.id,
     sessionID: command.sessionID,
@@ -170,8 +154,7 @@ function create(
     status: "active",
     limits: limits.value,
     usage: emptyUsage(),
-    ...(verify ? { verify: verify.value } : {}),
-    ...(maxWait ? { maxWaitSeconds: maxWait.value } : {}),
+    ...settings.value,
     createdBy: actor,
     time: { created: now, updated: now },
   };
@@ -179,8 +162,7 @@ function create(
     kind: "created",
     objective: goal.objective,
     limits: goal.limits,
-    ...(goal.verify ? { verify: goal.verify } : {}),
-    ...(goal.maxWaitSeconds !== undefined ? { maxWaitSeconds: goal.maxWaitSeconds } : {}),
+    ...settings.value,
   };
   return ok({ goal, history: [entry(goal, actor, now, created)] });
 }
@@ -199,28 +181,10 @@ function edit(current: Goal, command: Extract<GoalCommand, { type: "edit" }>, no
     if (!patch.ok) return refuse("invalid", patch.error.message, patch.error.field);
     goal.limits = changed.limits = applyLimitsPatch(goal.limits, patch.value);
   }
-  if (command.verify !== undefined) {
-    if (command.verify === null) {
-      const { verify: _removed, ...rest } = goal;
-      goal = rest;
-      changed.verify = null;
-    } else {
-      const verify = validateVerify(command.verify);
-      if (!verify.ok) return refuse("invalid", verify.error.message, verify.error.field);
-      goal.verify = changed.verify = verify.value;
-    }
-  }
-  if (command.maxWaitSeconds !== undefined) {
-    if (command.maxWaitSeconds === null) {
-      const { maxWaitSeconds: _removed, ...rest } = goal;
-      goal = rest;
-      changed.maxWaitSeconds = null;
-    } else {
-      const maxWait = validateMaxWait(command.maxWaitSeconds);
-      if (!maxWait.ok) return refuse("invalid", maxWait.error.message, maxWait.error.field);
-      goal.maxWaitSeconds = changed.maxWaitSeconds = maxWait.value;
-    }
-  }
+  const settings = applySettingsPatch(settingsOf(goal), command);
+  if (!settings.ok) return refuse("invalid", settings.error.message, settings.error.field);
+  goal = { ...withoutSettings(goal), ...settings.value.settings };
+  Object.assign(changed, settings.value.changed);
   if (Object.keys(changed).length === 1) return unchanged(current);
   goal.time = { ...goal.time, updated: now };
   const history = [entry(goal, "user", now, changed)];
@@ -364,123 +328,10 @@ function charge(current: Goal, key: string, amount: Charge, now: number, estimat
   return ok({ goal: limited.goal, history: [...history, ...limited.history] });
 }
 
-function withStatus(
-  goal: Goal,
-  to: GoalStatus,
-  actor: Actor,
-  now: number,
-  detail: { reason?: string | undefined; limit?: LimitName; wait?: GoalWait },
-): GoalChange & { goal: Goal } {
-  const { reason: _reason, limit: _limit, wait: _wait, ...rest } = goal;
-  const next: Goal = { ...rest, status: to, time: { ...goal.time, updated: now } };
-  if (detail.reason) next.reason = detail.reason;
-  if (to === "budget_limited" && detail.limit) next.limit = detail.limit;
-  if (to === "waiting" && detail.wait) next.wait = detail.wait;
-  const event: GoalHistoryEvent = {
-    kind: "status",
-    from: goal.status,
-    to,
-    ...(detail.reason ? { reason: detail.reason } : {}),
-    ...(next.limit ? { limit: next.limit } : {}),
-    ...(next.wait ? { wait: next.wait } : {}),
-  };
-  return { goal: next, history: [entry(next, actor, now, event)] };
-}
-
-const unchanged = (goal: Goal): TransitionResult => ok({ goal, history: [] });
-
 /** An active goal's reason (why it woke, or that a limit was raised) is told in the next continuation, once. */
 function continued(goal: Goal): Goal {
   const { reason: _told, ...rest } = goal;
   return rest;
-}
-
-/** A goal the runtime is working for or watching over: limits apply to it as they do while it runs. */
-const isRunning = (goal: Goal): boolean => goal.status === "active" || goal.status === "waiting";
-
-/**
- * An active goal waits. The model may ask only while the goal is active (never to slip out of a person's pause or
- * a limit); the runtime's waits replace an earlier wait of its own (a question asked while a check runs).
- */
-function wait(
-  current: Goal,
-  command: Extract<GoalCommand, { type: "wait" }>,
-  actor: Actor,
-  now: number,
-): TransitionResult {
-  const waitable = current.status === "active" || (actor === "runtime" && current.status === "waiting");
-  if (!waitable) {
-    return actor === "model"
-      ? refuse("forbidden", `the goal is ${current.status}; only the user can change it now`)
-      : unchanged(current);
-  }
-  const by = actor === "model" ? "model" : "runtime";
-  // The goal's own bound, when a person gave one, wins over the configured one.
-  const policy =
-    current.maxWaitSeconds === undefined
-      ? command.policy
-      : { ...command.policy, waitMaxMs: current.maxWaitSeconds * 1000 };
-  const started = startWait(command.request, by, now, policy);
-  if (!started.ok) return refuse("invalid", started.error.message, started.error.field);
-  return ok(withStatus(current, "waiting", actor, now, { reason: started.value.reason, wait: started.value }));
-}
-
-/** A check's run: it wakes the goal, or the wait goes on with its next run (a `wait_checked` row either way). */
-function checked(current: Goal, command: Extract<GoalCommand, { type: "checked" }>, now: number): TransitionResult {
-  const check = current.wait?.check;
-  // The goal stopped waiting (or waits for something else) while the check ran: its result is of no use now.
-  if (current.status !== "waiting" || !current.wait || check?.command !== command.command) return unchanged(current);
-  const outcome = afterCheck(current.wait, command, now, command.policy);
-  const output = command.output.slice(-2_000);
-  const row = (changed: boolean): GoalHistoryEntry =>
-    entry(current, "runtime", now, {
-      kind: "wait_checked",
-      command: command.command,
-      exitCode: command.exitCode,
-      output,
-      woke: changed,
-    });
-  if ("end" in outcome) {
-    const woken = wakeWith(current, outcome.end, now);
-    return ok({ goal: woken.goal, history: [row(true), ...woken.history] });
-  }
-  const goal: Goal = { ...current, wait: outcome.wait, time: { ...current.time, updated: now } };
-  const due = wakeDue(outcome.wait, now);
-  if (due) {
-    const woken = wakeWith(goal, due, now);
-    return ok({ goal: woken.goal, history: [row(false), ...woken.history] });
-  }
-  return ok({ goal, history: [row(false)] });
-}
-
-function wake(current: Goal, answered: boolean, now: number): TransitionResult {
-  if (current.status !== "waiting" || !current.wait) return unchanged(current);
-  if (answered) {
-    if (current.wait.kind !== "person") return unchanged(current);
-    return ok(wakeWith(current, { reason: "the person answered", quiet: false }, now));
-  }
-  const due = wakeDue(current.wait, now);
-  return due ? ok(wakeWith(current, due, now)) : unchanged(current);
-}
-
-/**
- * A wait ends: the goal is active again, with why in its reason (the next continuation tells the model). A wait
- * that ended at its bound with nothing changed wakes the goal once; the second in a row pauses it.
- */
-function wakeWith(current: Goal, end: WaitEnd, now: number): GoalChange & { goal: Goal } {
-  const quiet = end.quiet ? (current.quietWakes ?? 0) + 1 : 0;
-  if (quiet >= 2) {
-    const paused = withStatus(current, "paused", "runtime", now, { reason: `${end.reason} twice in a row` });
-    const { quietWakes: _quiet, ...goal } = paused.goal;
-    return { goal, history: paused.history };
-  }
-  const woken = withStatus(current, "active", "runtime", now, { reason: end.reason });
-  const { quietWakes: _quiet, ...goal } = woken.goal;
-  return { goal: quiet > 0 ? { ...goal, quietWakes: quiet } : goal, history: woken.history };
-}
-
-function entry(goal: Goal, actor: Actor, time: number, event: GoalHistoryEvent): GoalHistoryEntry {
-  return { ...event, goalID: goal.id, sessionID: goal.sessionID, actor, time };
 }
 
 /** Numbers in messages: whole numbers as is, others with two decimals. */

@@ -61,8 +61,13 @@ export function parsePluginOptions(
     if (typeof options.policy !== "object" || options.policy === null)
       return err("opencode-pursuit option policy must be an object");
     for (const [key, value] of Object.entries(options.policy)) {
+      if (key === "waitForQuota") {
+        if (typeof value !== "boolean") return err("opencode-pursuit option policy.waitForQuota must be true or false");
+        policy.waitForQuota = value;
+        continue;
+      }
       if (!(POLICY_KEYS as readonly string[]).includes(key))
-        return err(`opencode-pursuit: unknown policy "${key}"; use ${POLICY_KEYS.join(", ")}`);
+        return err(`opencode-pursuit: unknown policy "${key}"; use ${POLICY_KEYS.join(", ")} or waitForQuota`);
       if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
         return err(`opencode-pursuit option policy.${key} must be a number >= 0`);
       policy[key as (typeof POLICY_KEYS)[number]] = value;

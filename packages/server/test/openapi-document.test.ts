@@ -78,6 +78,7 @@ describe("the OpenAPI document", () => {
         "wait",
         "quietWakes",
         "maxWaitSeconds",
+        "waitForQuota",
         "createdBy",
         "time",
       ].sort(),
@@ -106,7 +107,8 @@ describe("the OpenAPI document", () => {
   });
 
   it("types the goal and its history like @pursuit/core", () => {
-    expectTypeOf<z.infer<typeof GoalSchema>>().toEqualTypeOf<Goal>();
+    // Goal is an intersection (its fields and its settings); compared field by field.
+    expectTypeOf<z.infer<typeof GoalSchema>>().toEqualTypeOf<{ [K in keyof Goal]: Goal[K] }>();
     // A union of intersections: equal means each side is assignable to the other.
     expectTypeOf<z.infer<typeof GoalHistoryEntrySchema>>().toExtend<GoalHistoryEntry>();
     expectTypeOf<GoalHistoryEntry>().toExtend<z.infer<typeof GoalHistoryEntrySchema>>();

@@ -31,6 +31,7 @@ export function goalToRow(goal: Goal, version: number): GoalInsert {
     wait: goal.wait ?? null,
     quietWakes: goal.quietWakes ?? 0,
     maxWaitSeconds: goal.maxWaitSeconds ?? null,
+    waitForQuota: goal.waitForQuota === undefined ? null : Number(goal.waitForQuota),
     createdBy: goal.createdBy,
     timeCreated: goal.time.created,
     timeUpdated: goal.time.updated,
@@ -73,6 +74,7 @@ export function rowToGoal(row: GoalRow): Goal {
   if (row.wait !== null) goal.wait = row.wait;
   if (row.quietWakes > 0) goal.quietWakes = row.quietWakes;
   if (row.maxWaitSeconds !== null) goal.maxWaitSeconds = row.maxWaitSeconds;
+  if (row.waitForQuota !== null) goal.waitForQuota = row.waitForQuota === 1;
   if (row.timeCompleted !== null) goal.time.completed = row.timeCompleted;
   return goal;
 }

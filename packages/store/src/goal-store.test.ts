@@ -55,11 +55,20 @@ describe("goal round trip", () => {
       },
       evidence: "npm test: 212 passed",
       verify: "npm test",
+      maxWaitSeconds: 5400,
+      waitForQuota: false,
       createdBy: "model",
       time: { created: 1_700_000_000_001, updated: 1_700_000_123_456, completed: 1_700_000_200_000 },
     });
     await put(store, goal);
     expect(await store.goals.get("s-full")).toStrictEqual(goal);
+    // The update path binds every column itself: a boolean setting must survive it too.
+    const updated: Goal = { ...goal, waitForQuota: true, time: { ...goal.time, updated: 1_700_000_300_000 } };
+    await put(store, updated);
+    expect(await store.goals.get("s-full")).toStrictEqual(updated);
+    const { waitForQuota: _default, ...unset } = updated;
+    await put(store, unset);
+    expect(await store.goals.get("s-full")).toStrictEqual(unset);
   });
 
   it("keeps optional fields absent and a null cost null", async () => {
@@ -102,7 +111,7 @@ describe("one goal per session", () => {
       store.db.run(sql`INSERT INTO goal SELECT 'second', session_id, objective, status, reason, limit_reached,
         limit_tokens, limit_turns, limit_seconds, limit_cost_usd, usage_tokens, usage_input, usage_cache_read,
         usage_cache_write, usage_output, usage_reasoning, usage_cost_usd, usage_turns, usage_seconds, evidence,
-        verify, created_by, time_created, time_updated, time_completed, version, wait, quiet_wakes, max_wait_seconds FROM goal
+        verify, created_by, time_created, time_updated, time_completed, version, wait, quiet_wakes, max_wait_seconds, wait_for_quota FROM goal
         WHERE id = 'first'`);
     expect(thrownCause(insertSecond)).toMatch(/UNIQUE constraint failed: goal.session_id/);
     expect((await store.goals.get("s1"))?.id).toBe("first");

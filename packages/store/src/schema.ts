@@ -36,6 +36,8 @@ export const goalTable = sqliteTable(
     wait: text("wait", { mode: "json" }).$type<GoalWait>(),
     quietWakes: integer("quiet_wakes").notNull().default(0),
     maxWaitSeconds: real("max_wait_seconds"),
+    /** 1 or 0, null for the configured default (a plain integer: the hot update binds it itself). */
+    waitForQuota: integer("wait_for_quota"),
     createdBy: text("created_by").$type<"user" | "model">().notNull(),
     timeCreated: integer("time_created").notNull(),
     timeUpdated: integer("time_updated").notNull(),

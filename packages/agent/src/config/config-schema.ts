@@ -125,7 +125,9 @@ export const GoalConfigSchema = z
     waitForQuota: z
       .boolean()
       .optional()
-      .describe("Wait for a provider's usage quota to reset instead of failing the turn (default true)."),
+      .describe(
+        "Wait for a provider's usage quota to reset (default true); false blocks the goal instead. A goal's own waitForQuota wins.",
+      ),
   })
   .strict();
 

@@ -22,6 +22,7 @@ const GOAL_FLAGS = {
   reason: { type: "string" },
   verify: { type: "string" },
   "max-wait": { type: "string" },
+  "no-quota-wait": { type: "boolean" },
   ...LIMIT_FLAGS,
   help: { type: "boolean", short: "h" },
 } as const;
@@ -90,6 +91,7 @@ async function perform(
         ...(limits.value ? { limits: limits.value as Record<string, number> } : {}),
         ...(typeof values.verify === "string" ? { verify: values.verify } : {}),
         ...(maxWait.value !== undefined ? { maxWaitSeconds: maxWait.value } : {}),
+        ...(values["no-quota-wait"] === true ? { waitForQuota: false } : {}),
       };
       return report(io, await goalCreate({ client, path: path(), body }), json, goalText);
     }

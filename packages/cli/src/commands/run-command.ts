@@ -15,6 +15,7 @@ const RUN_FLAGS = {
   ...LIMIT_FLAGS,
   verify: { type: "string" },
   "max-wait": { type: "string" },
+  "no-quota-wait": { type: "boolean" },
   model: { type: "string", short: "m" },
   dir: { type: "string" },
   db: { type: "string" },
@@ -31,6 +32,8 @@ type Plan = {
   verify: string | undefined;
   /** --max-wait: the longest the goal's waits last, in seconds. */
   maxWaitSeconds: number | undefined;
+  /** --no-quota-wait: block the goal when the provider's usage quota runs out instead of waiting for the reset. */
+  waitForQuota: false | undefined;
   sessionID: string | undefined;
   json: boolean;
 };
@@ -52,6 +55,7 @@ export async function runCommand(args: string[], io: Io, options: { demo?: boole
     limits: limits.value,
     verify: typeof values.verify === "string" ? values.verify : undefined,
     maxWaitSeconds: maxWait.value,
+    waitForQuota: values["no-quota-wait"] === true ? false : undefined,
     sessionID: typeof values.session === "string" ? values.session : undefined,
     json: values.json === true,
   };
@@ -166,6 +170,7 @@ async function prepareGoal(runtime: Runtime, sessionID: string, plan: Plan, io: 
       ...(plan.limits ? { limits: plan.limits } : {}),
       ...(plan.verify ? { verify: plan.verify } : {}),
       ...(plan.maxWaitSeconds !== undefined ? { maxWaitSeconds: plan.maxWaitSeconds } : {}),
+      ...(plan.waitForQuota !== undefined ? { waitForQuota: plan.waitForQuota } : {}),
     });
     return created.ok ? undefined : io.fail(created.error.message);
   }
@@ -177,11 +182,12 @@ async function prepareGoal(runtime: Runtime, sessionID: string, plan: Plan, io: 
     finish(io, plan, sessionID, existing, EXIT.complete, 0);
     return EXIT.complete;
   }
-  if (plan.limits || plan.verify || plan.maxWaitSeconds !== undefined) {
+  if (plan.limits || plan.verify || plan.maxWaitSeconds !== undefined || plan.waitForQuota !== undefined) {
     const edited = await runtime.goals.update(sessionID, {
       ...(plan.limits ? { limits: plan.limits } : {}),
       ...(plan.verify ? { verify: plan.verify } : {}),
       ...(plan.maxWaitSeconds !== undefined ? { maxWaitSeconds: plan.maxWaitSeconds } : {}),
+      ...(plan.waitForQuota !== undefined ? { waitForQuota: plan.waitForQuota } : {}),
     });
     if (!edited.ok) return io.fail(edited.error.message);
   }

@@ -192,6 +192,10 @@ export type Goal = {
      * The longest this goal's waits last, in seconds (null: the configured default, 30 min)
      */
     maxWaitSeconds?: number;
+    /**
+     * false: when the provider's usage quota runs out, the goal is blocked instead of waiting for the reset (absent: the configured default, which waits)
+     */
+    waitForQuota?: boolean;
     limit?: LimitName;
     limits: GoalLimits;
     usage: GoalUsage;
@@ -211,7 +215,7 @@ export type GoalStatus = 'active' | 'waiting' | 'paused' | 'blocked' | 'budget_l
  * What a waiting goal waits for: a check command the runtime re-runs, a time, a quota reset, a person
  */
 export type GoalWait = {
-    kind: 'check' | 'time' | 'quota' | 'person';
+    kind: WaitKind;
     reason: string;
     by: 'model' | 'runtime';
     since: number;
@@ -225,6 +229,8 @@ export type GoalWait = {
     wakeAt?: number;
     check?: WaitCheck;
 };
+
+export type WaitKind = 'check' | 'time' | 'quota' | 'person';
 
 export type WaitCheck = {
     command: string;
@@ -296,6 +302,10 @@ export type GoalCreateInput = {
      * The longest this goal's waits last, in seconds (null: the configured default, 30 min)
      */
     maxWaitSeconds?: number;
+    /**
+     * false: when the provider's usage quota runs out, the goal is blocked instead of waiting for the reset (absent: the configured default, which waits)
+     */
+    waitForQuota?: boolean;
 };
 
 export type GoalPatchInput = {
@@ -316,6 +326,10 @@ export type GoalPatchInput = {
      * The longest this goal's waits last, in seconds (null: the configured default, 30 min)
      */
     maxWaitSeconds?: number | null;
+    /**
+     * null goes back to the configured default
+     */
+    waitForQuota?: boolean | null;
     /**
      * Why the status changes (kept on the goal)
      */
@@ -347,6 +361,7 @@ export type GoalHistoryEntry = {
     limits: GoalLimits;
     verify?: string;
     maxWaitSeconds?: number;
+    waitForQuota?: boolean;
 } | {
     goalID: string;
     sessionID: string;
@@ -368,6 +383,7 @@ export type GoalHistoryEntry = {
     limits?: GoalLimits;
     verify?: string | null;
     maxWaitSeconds?: number | null;
+    waitForQuota?: boolean | null;
 } | {
     goalID: string;
     sessionID: string;
@@ -466,7 +482,7 @@ export type GoalContinuation = {
     state: 'starting';
 } | {
     state: 'waiting';
-    kind: 'check' | 'time' | 'quota' | 'person';
+    kind: WaitKind;
     reason: string;
     /**
      * When the wait's check runs next (epoch ms)

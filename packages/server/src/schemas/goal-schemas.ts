@@ -1,5 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { GOAL_STATUSES, LIMIT_NAMES, MAX_OBJECTIVE_LENGTH, MAX_VERIFY_LENGTH, MAX_WAIT_SECONDS } from "@pursuit/core";
+import {
+  GOAL_STATUSES,
+  LIMIT_NAMES,
+  MAX_OBJECTIVE_LENGTH,
+  MAX_VERIFY_LENGTH,
+  MAX_WAIT_SECONDS,
+  WAIT_KINDS,
+} from "@pursuit/core";
 
 /**
  * The goal JSON shape of @pursuit/core, as named OpenAPI components. `goal-schemas.test.ts` proves the inferred
@@ -15,9 +22,17 @@ function maxWait() {
     .openapi({ description: "The longest this goal's waits last, in seconds (null: the configured default, 30 min)" });
 }
 
+function waitForQuota() {
+  return z.boolean().openapi({
+    description:
+      "false: when the provider's usage quota runs out, the goal is blocked instead of waiting for the reset (absent: the configured default, which waits)",
+  });
+}
+
 export const GoalStatusSchema = z.enum(GOAL_STATUSES).openapi("GoalStatus");
 export const LimitNameSchema = z.enum(LIMIT_NAMES).openapi("LimitName");
 export const ActorSchema = z.enum(["user", "model", "runtime"]).openapi("Actor");
+export const WaitKindSchema = z.enum(WAIT_KINDS).openapi("WaitKind");
 
 const wholeLimit = () => z.number().int().positive();
 const amountLimit = () => z.number().positive();
@@ -62,7 +77,7 @@ export const WaitCheckSchema = z
 
 export const GoalWaitSchema = z
   .object({
-    kind: z.enum(["check", "time", "quota", "person"]),
+    kind: WaitKindSchema,
     reason: z.string(),
     by: z.enum(["model", "runtime"]),
     since: z.number(),
@@ -87,6 +102,7 @@ export const GoalSchema = z
     wait: GoalWaitSchema.optional(),
     quietWakes: z.number().int().optional().openapi({ description: "Waits in a row that ended with nothing changed" }),
     maxWaitSeconds: maxWait().optional(),
+    waitForQuota: waitForQuota().optional(),
     limit: LimitNameSchema.optional(),
     limits: GoalLimitsSchema,
     usage: GoalUsageSchema,
@@ -110,6 +126,7 @@ export const GoalHistoryEntrySchema = z
       limits: GoalLimitsSchema,
       verify: z.string().optional(),
       maxWaitSeconds: z.number().optional(),
+      waitForQuota: z.boolean().optional(),
     }),
     z.object({
       ...entryBase,
@@ -127,6 +144,7 @@ export const GoalHistoryEntrySchema = z
       limits: GoalLimitsSchema.optional(),
       verify: z.string().nullable().optional(),
       maxWaitSeconds: z.number().nullable().optional(),
+      waitForQuota: z.boolean().nullable().optional(),
     }),
     z.object({
       ...entryBase,
@@ -185,6 +203,7 @@ export const GoalCreateInputSchema = z
       .optional(),
     verify: verify().optional(),
     maxWaitSeconds: maxWait().optional(),
+    waitForQuota: waitForQuota().optional(),
   })
   .openapi("GoalCreateInput");
 
@@ -208,6 +227,10 @@ export const GoalPatchInputSchema = z
     limits: GoalLimitsPatchSchema.optional(),
     verify: verify().nullable().optional().openapi({ description: "null removes the verify command" }),
     maxWaitSeconds: maxWait().nullable().optional(),
+    waitForQuota: waitForQuota()
+      .nullable()
+      .optional()
+      .openapi({ description: "null goes back to the configured default" }),
     reason: z.string().max(1000).optional().openapi({ description: "Why the status changes (kept on the goal)" }),
     evidence: z.string().max(MAX_OBJECTIVE_LENGTH).optional().openapi({ description: "Proof, when completing" }),
   })
@@ -217,8 +240,9 @@ export const GoalPatchInputSchema = z
       patch.status !== undefined ||
       patch.limits !== undefined ||
       patch.verify !== undefined ||
-      patch.maxWaitSeconds !== undefined,
-    { message: "the patch changes nothing; give objective, status, limits, verify or maxWaitSeconds" },
+      patch.maxWaitSeconds !== undefined ||
+      patch.waitForQuota !== undefined,
+    { message: "the patch changes nothing; give objective, status, limits, verify, maxWaitSeconds or waitForQuota" },
   )
   .openapi("GoalPatchInput");
 
@@ -238,7 +262,7 @@ export const GoalContinuationSchema = z
     z.object({ state: z.literal("starting").openapi({ description: "A continuation is being decided or started" }) }),
     z.object({
       state: z.literal("waiting"),
-      kind: z.enum(["check", "time", "quota", "person"]),
+      kind: WaitKindSchema,
       reason: z.string(),
       nextCheckAt: z.number().optional().openapi({ description: "When the wait's check runs next (epoch ms)" }),
       wakeAt: z

@@ -1,0 +1,1 @@
+ALTER TABLE `goal` ADD `wait_for_quota` integer;

@@ -81,6 +81,13 @@ describe("the web app against pursuit serve, in Chromium", () => {
     await page.getByLabel("Objective", { exact: true }).fill("Write w1..w3");
     await page.getByLabel("Tokens", { exact: true }).fill("200k");
     await page.getByLabel("Verify command (optional)").fill("test -f w3.txt");
+    await page.getByLabel("Longest wait (optional)").fill("soon");
+    await page.getByRole("button", { name: "Start goal" }).click();
+    // A bad wait is named at its field, and nothing is created.
+    await page.getByText('Longest wait: "soon" is not a duration', { exact: false }).waitFor();
+    expect((await goalGet({ client: api, path: { id: sessionID } })).data).toBeNull();
+    await page.getByLabel("Longest wait (optional)").fill("2h");
+    await page.getByLabel("Wait for a usage quota to reset (else the goal is blocked)").uncheck();
     await page.getByRole("button", { name: "Start goal" }).click();
     const panel = page.getByRole("complementary", { name: "Goal" });
     await panel.getByText("Active", { exact: true }).waitFor();
@@ -91,7 +98,11 @@ describe("the web app against pursuit serve, in Chromium", () => {
     await panel.getByText("w1..w3 exist").waitFor();
     // The transcript streamed in too: the model's tool calls, folded.
     await page.locator("summary", { hasText: "write" }).first().waitFor();
-    expect((await goalGet({ client: api, path: { id: sessionID } })).data).toMatchObject({ status: "complete" });
+    expect((await goalGet({ client: api, path: { id: sessionID } })).data).toMatchObject({
+      status: "complete",
+      maxWaitSeconds: 7200,
+      waitForQuota: false,
+    });
     // Live from the event stream: the page never reloaded.
     expect(await page.evaluate('performance.getEntriesByType("navigation").length')).toBe(1);
     // Told once, when it finished: never for each of its turns.

@@ -29,7 +29,8 @@ export function GoalPanel({ sessionID }: { sessionID: string }) {
     );
   }
   const current = goal.data;
-  const why = goalWhy(current);
+  // A waiting goal's reason is in its wait notice, with the countdown.
+  const why = current.wait ? undefined : goalWhy(current);
   return (
     <aside className="goal-panel" aria-labelledby="goal-panel-title">
       <h2 id="goal-panel-title">Goal</h2>

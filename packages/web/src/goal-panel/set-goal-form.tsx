@@ -6,20 +6,23 @@ import { FieldError } from "./field-error.js";
 import { type FieldErrors, type LimitTexts, parseLimitTexts } from "./limit-fields.js";
 import { LimitInputs } from "./limit-inputs.js";
 import { TextField } from "./text-field.js";
+import { initialWaitTexts, parseWaitTexts, WaitSettings } from "./wait-settings.js";
 
-/** Sets the session's goal: objective, limits in the CLI's syntax, an optional verify command. */
+/** Sets the session's goal: objective, limits in the CLI's syntax, an optional verify command, how it waits. */
 export function SetGoalForm({ sessionID }: { sessionID: string }) {
   const { client } = useApi();
   const [objective, setObjective] = useState("");
   const [verify, setVerify] = useState("");
   const [limitTexts, setLimitTexts] = useState<LimitTexts>({});
+  const [waitTexts, setWaitTexts] = useState(initialWaitTexts);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const { limits, errors: limitErrors } = parseLimitTexts(limitTexts, false);
-    const found: FieldErrors = { ...limitErrors };
+    const waits = parseWaitTexts(waitTexts);
+    const found: FieldErrors = { ...limitErrors, ...waits.errors };
     if (objective.trim() === "") found.objective = "Write what the goal should achieve.";
     setErrors(found);
     if (Object.keys(found).length > 0) return;
@@ -33,6 +36,7 @@ export function SetGoalForm({ sessionID }: { sessionID: string }) {
             objective,
             ...(Object.keys(limits).length > 0 ? { limits: limits as Record<string, number> } : {}),
             ...(verify.trim() ? { verify } : {}),
+            ...waits.body,
           },
         }) as never,
       );
@@ -64,6 +68,7 @@ export function SetGoalForm({ sessionID }: { sessionID: string }) {
         onChange={setVerify}
         error={errors.verify}
       />
+      <WaitSettings texts={waitTexts} onChange={setWaitTexts} errors={errors} />
       <FieldError id="goal-form-error" message={errors.form ?? errors.limits} />
       <button type="submit" disabled={busy}>
         {busy ? "Setting…" : "Start goal"}

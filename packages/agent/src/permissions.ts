@@ -1,6 +1,7 @@
 import { realpath } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { err, ok, type Result } from "@pursuit/core";
+import { commandPieces, wildcardToRegExp } from "@pursuit/driver";
 
 /** Commands refused unless the configuration replaces the list. */
 export const DEFAULT_BASH_DENY: readonly string[] = [
@@ -39,8 +40,7 @@ export class PermissionPolicy {
 
   /** Refuses a command when it, or any of its `;`, `&&`, `||` or `|` separated parts, matches a deny pattern. */
   checkCommand(command: string): Result<void, string> {
-    const pieces = [command, ...command.split(/&&|\|\||;|\||\n/)].map((piece) => piece.trim()).filter(Boolean);
-    for (const piece of pieces) {
+    for (const piece of commandPieces(command)) {
       const hit = this.denied.find((rule) => rule.regex.test(piece));
       if (hit) return err(`the command "${piece}" is denied by the pattern "${hit.pattern}"`);
     }
@@ -77,13 +77,4 @@ async function realExistingPrefix(target: string): Promise<string> {
       current = parent;
     }
   }
-}
-
-/** "git push*" -> /^git push.*$/ ; every other character is literal. */
-export function wildcardToRegExp(pattern: string): RegExp {
-  const body = pattern
-    .split("*")
-    .map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join(".*");
-  return new RegExp(`^${body}$`, "s");
 }

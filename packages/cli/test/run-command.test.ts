@@ -1,6 +1,15 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BehaviourFunction, demoBehaviour, type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
+import {
+  type BehaviourFunction,
+  demoBehaviour,
+  lastToolResult,
+  lastUserText,
+  pollUntil,
+  type ScriptedModel,
+  startScriptedModel,
+  toolCallsMade,
+} from "@pursuit/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeProject, PursuitProcess, runPursuit } from "./pursuit-process.js";
 
@@ -9,6 +18,21 @@ const endlessWork: BehaviourFunction = (_request, context) => ({
   text: `Working on part ${context.index}.`,
   toolCalls: [{ name: "write", arguments: { path: `part-${context.index}.txt`, content: "x".repeat(400) } }],
 });
+
+/** Asks the runtime to wait for CI on a check command, says so, and completes once woken. */
+const CI_CHECK = "grep green ci-status";
+const waitsForCI: BehaviourFunction = (request) => {
+  if (lastToolResult(request)?.content.startsWith("The goal is complete")) return { text: "Shipped." };
+  if (lastUserText(request).includes("Note:")) {
+    return { toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: "CI is green" } }] };
+  }
+  if (toolCallsMade(request, "update_goal").length === 0) {
+    return { toolCalls: [{ name: "update_goal", arguments: { status: "waiting", reason: "CI", check: CI_CHECK } }] };
+  }
+  return { text: "Waiting for CI." };
+};
+/** Checks every 200 ms, doubling to 400 ms: a wait's life in a fraction of a second. */
+const FAST_WAITS = { waitCheckFirstMs: 200, waitCheckMaxMs: 400 };
 
 const ESCAPE = "\x1b";
 
@@ -85,6 +109,51 @@ describe("pursuit run against the scripted model", () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain("Goal complete.");
     expect(model.requests.length).toBeGreaterThan(requestsAfterPause);
+  }, 120_000);
+
+  it("prints a wait, keeps waiting with no model request, and completes when the check passes", async () => {
+    project.cleanup();
+    project = makeProject(model.url, { goal: FAST_WAITS });
+    model.setBehaviour(waitsForCI);
+    writeFileSync(join(project.directory, "ci-status"), "pending\n");
+    const before = model.requests.length;
+    const child = new PursuitProcess(["run", "--goal", "Ship once CI is green", "--db", project.db], {
+      cwd: project.directory,
+      env: project.env,
+    });
+    await child.waitFor(
+      /goal waiting: CI \(checks `grep green ci-status` again at [^;]+; wakes by .+; Ctrl-C pauses\)/,
+    );
+    // The turn that asked for the wait ends with its answer; then several checks pass with no request.
+    await pollUntil("the answer of the turn that asked to wait", () => model.requests.length === before + 2);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(model.requests.length).toBe(before + 2);
+    expect(child.child.exitCode).toBeNull();
+
+    writeFileSync(join(project.directory, "ci-status"), "green\n");
+    expect(await child.exitCode(), child.stderr).toBe(0);
+    expect(child.stdout).toContain("Goal complete.");
+    expect(child.stderr).toMatch(/goal active/);
+    expect(model.requests.length).toBe(before + 4); // woken: complete, then the summary
+  }, 120_000);
+
+  it("pauses a waiting goal on Ctrl-C with exit 3", async () => {
+    project.cleanup();
+    project = makeProject(model.url, { goal: FAST_WAITS });
+    model.setBehaviour(waitsForCI);
+    writeFileSync(join(project.directory, "ci-status"), "pending\n");
+    const child = new PursuitProcess(["run", "--goal", "Ship once CI is green", "--db", project.db], {
+      cwd: project.directory,
+      env: project.env,
+    });
+    await child.waitFor(/goal waiting: CI/);
+    child.kill("SIGINT");
+    expect(await child.exitCode(), child.stderr).toBe(3);
+    expect(child.stdout).toContain("Goal paused.");
+    const requests = model.requests.length;
+    writeFileSync(join(project.directory, "ci-status"), "green\n");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(model.requests.length).toBe(requests);
   }, 120_000);
 
   it("explains how to configure a model when none is", async () => {

@@ -1,3 +1,4 @@
+export * from "./command-patterns.js";
 export * from "./continuation-driver.js";
 export * from "./quota-reset.js";
 export * from "./retry-after.js";

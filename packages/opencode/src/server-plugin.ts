@@ -4,6 +4,7 @@ import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin";
 import { type Clock, GoalEngine } from "@pursuit/core";
 import { createShellVerifier, realTimers } from "@pursuit/driver";
 import { monotonicIds, openStore } from "@pursuit/store";
+import { opencodeCommandDenied } from "./bash-permission.js";
 import { CompactionContext, type TransformMessage } from "./compaction-context.js";
 import { startGoalApi } from "./goal-api.js";
 import { GoalEventHub } from "./goal-event-hub.js";
@@ -35,6 +36,8 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     verify: createShellVerifier({ directoryOf: () => input.directory }),
     // A waiting goal's check: run by the plugin itself (no model call), in the project's directory.
     waitChecks: createShellVerifier({ directoryOf: () => input.directory, timeoutMs: WAIT_CHECK_TIMEOUT_MS }),
+    // ...under OpenCode's own bash permission rules, as the model's bash tool is.
+    commandDenied: opencodeCommandDenied(input.client, log),
     policy: options.policy,
     defaultLimits: options.limits,
     pricing: opencodePricing(input.client, log),

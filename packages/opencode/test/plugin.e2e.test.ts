@@ -76,6 +76,8 @@ describe("opencode-pursuit inside a real opencode serve", () => {
       modelBaseURL: model.url,
       // No db option: the goals live at the default place under the isolated XDG_DATA_HOME.
       plugins: [{ path: PLUGIN_DIR, options: { port, policy: POLICY } }],
+      // Everything allowed but one command, which a wait's check must not run either.
+      config: { permission: { "*": "allow", bash: { "*": "allow", "grep green ci-denied*": "deny" } } },
     });
     serve = await startOpencodeServe(project);
     apiUrl = `http://127.0.0.1:${port}`;
@@ -140,6 +142,26 @@ describe("opencode-pursuit inside a real opencode serve", () => {
     await goalUpdate({ client: api, path: { id: session.id }, body: { status: "active" } });
     const done = await goalWhen(session.id, (goal) => goal.status === "complete", 20_000);
     expect(done.evidence).toBe("ci-a is green");
+  });
+
+  it("refuses a wait whose check OpenCode's bash permission rules deny, naming the rule, and never runs it", async () => {
+    writeFileSync(join(project.dir, "ci-denied"), "green\n");
+    const session = await createSession(serve.client, "ci denied");
+    await goalCreate({
+      client: api,
+      path: { id: session.id },
+      body: { objective: "ci ci-denied: ship once CI is green" },
+    });
+    const refusal = await until("the refused wait's tool result", () =>
+      requestsFor(model, "ci ci-denied")
+        .flatMap((request) => request.body.messages as { role: string; content: unknown }[])
+        .find((message) => message.role === "tool" && String(message.content).includes("not allowed")),
+    );
+    expect(String(refusal.content)).toContain(`OpenCode's permission rule bash "grep green ci-denied*": "deny"`);
+    await goalUpdate({ client: api, path: { id: session.id }, body: { status: "paused" } });
+    const history = (await goalHistory({ client: api, path: { id: session.id } })).data ?? [];
+    expect(history.some((row) => row.kind === "status" && row.to === "waiting")).toBe(false);
+    expect(history.some((row) => row.kind === "wait_checked")).toBe(false);
   });
 
   it("turns a model polling `cat` for the same output into a wait on it, and completes when the file changes", async () => {

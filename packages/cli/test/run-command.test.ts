@@ -111,16 +111,21 @@ describe("pursuit run against the scripted model", () => {
     expect(model.requests.length).toBeGreaterThan(requestsAfterPause);
   }, 120_000);
 
-  it("prints a wait, keeps waiting with no model request, and completes when the check passes", async () => {
+  /** `pursuit run` of a goal whose model waits for CI on `grep green ci-status`, CI pending. */
+  const startWaitingForCI = () => {
     project.cleanup();
     project = makeProject(model.url, { goal: FAST_WAITS });
     model.setBehaviour(waitsForCI);
     writeFileSync(join(project.directory, "ci-status"), "pending\n");
-    const before = model.requests.length;
-    const child = new PursuitProcess(["run", "--goal", "Ship once CI is green", "--db", project.db], {
+    return new PursuitProcess(["run", "--goal", "Ship once CI is green", "--db", project.db], {
       cwd: project.directory,
       env: project.env,
     });
+  };
+
+  it("prints a wait, keeps waiting with no model request, and completes when the check passes", async () => {
+    const before = model.requests.length;
+    const child = startWaitingForCI();
     await child.waitFor(
       /goal waiting: CI \(checks `grep green ci-status` again at [^;]+; wakes by .+; Ctrl-C pauses\)/,
     );
@@ -138,14 +143,7 @@ describe("pursuit run against the scripted model", () => {
   }, 120_000);
 
   it("pauses a waiting goal on Ctrl-C with exit 3", async () => {
-    project.cleanup();
-    project = makeProject(model.url, { goal: FAST_WAITS });
-    model.setBehaviour(waitsForCI);
-    writeFileSync(join(project.directory, "ci-status"), "pending\n");
-    const child = new PursuitProcess(["run", "--goal", "Ship once CI is green", "--db", project.db], {
-      cwd: project.directory,
-      env: project.env,
-    });
+    const child = startWaitingForCI();
     await child.waitFor(/goal waiting: CI/);
     child.kill("SIGINT");
     expect(await child.exitCode(), child.stderr).toBe(3);

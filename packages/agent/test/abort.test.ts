@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { alive, waitForPid } from "@pursuit/driver";
+import { alive, goneWithin, waitForPid } from "@pursuit/driver";
 import { lastUserText } from "@pursuit/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness, waitFor } from "./harness.js";
@@ -98,7 +98,7 @@ describe("abort", () => {
     const started = performance.now();
     await harness.runtime.abort(sessionID);
     expect(performance.now() - started).toBeLessThan(2_000);
-    expect(alive(pid)).toBe(false);
+    expect(await goneWithin(pid)).toBe(true);
     expect(await harness.runtime.goals.get(sessionID)).toMatchObject({ status: "paused" });
     await harness.settle();
     expect(harness.model.requests).toHaveLength(1);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createShellVerifier, VERIFY_OUTPUT_BYTES } from "./shell-verifier.js";
-import { alive, waitForPid } from "./testing/processes.js";
+import { goneWithin, waitForPid } from "./testing/processes.js";
 
 const directory = mkdtempSync(join(tmpdir(), "pursuit-verify-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -43,7 +43,7 @@ describe("shell verifier", () => {
     const result = await running;
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(result).toMatchObject({ passed: false, aborted: true, output: expect.stringContaining("aborted") });
-    expect(alive(pid)).toBe(false);
+    expect(await goneWithin(pid)).toBe(true);
   });
 
   it("survives a command whose process group is gone while a daemonised grandchild holds its output open", async () => {

@@ -118,6 +118,10 @@ describe("the web app against pursuit serve, in Chromium", () => {
     await history.getByText("verify passed (exit 0): test -f w3.txt").waitFor();
     await history.getByText("complete (by model)").waitFor();
     expect(await history.locator(".spend-chart-plot canvas").count()).toBeGreaterThan(0);
+    // A few thousand tokens under a 200k limit: drawn on their own scale, not as a flat line under the limit's.
+    await expect(history.locator("figcaption").textContent()).resolves.toContain("the chart is scaled to the usage");
+    await expect(history.locator(".u-legend").textContent()).resolves.toMatch(/charged/);
+    await expect(history.locator(".u-legend").textContent()).resolves.not.toMatch(/limit/);
     expect(await seriousViolations(page)).toEqual([]);
   }, 60_000);
 

@@ -24,3 +24,16 @@ export async function waitForPid(file: string, timeoutMs = 5_000): Promise<numbe
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * Whether `pid` is gone within `withinMs`: a SIGKILL sent to a process group is delivered to each member as it
+ * is scheduled, so on a loaded machine a member can still show as running just after its shell exited.
+ */
+export async function goneWithin(pid: number, withinMs = 500): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}

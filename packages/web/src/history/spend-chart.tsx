@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { formatTokens } from "../format/format.js";
-import { burnRate, spendSeries } from "./spend-series.js";
+import { burnRate, limitOnScale, spendSeries } from "./spend-series.js";
 import "./spend-chart.css";
 
 /**
@@ -15,11 +15,12 @@ export function SpendChart({ goal, history }: { goal: Goal; history: readonly Go
   const series = useMemo(() => spendSeries(history), [history]);
   const rate = burnRate(series, Date.now());
   const limit = goal.limits.tokens;
+  const drawLimit = limitOnScale(series, limit);
 
   useEffect(() => {
     const element = box.current;
     if (!element || series.times.length === 0) return;
-    const limitLine = series.times.map(() => limit ?? null);
+    const limitLine = series.times.map(() => (drawLimit ? limit : null));
     const styles = getComputedStyle(element);
     const color = (name: string) => styles.getPropertyValue(name).trim() || "#888";
     const chart = new uPlot(
@@ -35,20 +36,21 @@ export function SpendChart({ goal, history }: { goal: Goal; history: readonly Go
           {},
           { label: "charged", stroke: color("--accent"), width: 2 },
           { label: "cache read", stroke: color("--success"), dash: [4, 4] },
-          ...(limit !== undefined ? [{ label: "limit", stroke: color("--danger"), dash: [2, 6] }] : []),
+          ...(drawLimit ? [{ label: "limit", stroke: color("--danger"), dash: [2, 6] }] : []),
         ],
       },
-      [series.times, series.tokens, series.cacheRead, ...(limit !== undefined ? [limitLine] : [])] as uPlot.AlignedData,
+      [series.times, series.tokens, series.cacheRead, ...(drawLimit ? [limitLine] : [])] as uPlot.AlignedData,
       element,
     );
     return () => chart.destroy();
-  }, [series, limit]);
+  }, [series, limit, drawLimit]);
 
   return (
     <figure className="spend-chart">
       <figcaption>
         Tokens charged: <strong>{formatTokens(goal.usage.tokens)}</strong>
         {limit !== undefined ? ` of ${formatTokens(limit)}` : ""}
+        {limit !== undefined && !drawLimit ? " (the limit is far above: the chart is scaled to the usage)" : ""}
         {goal.status === "active" ? (
           <>
             {" "}

@@ -36,3 +36,15 @@ export function burnRate(series: SpendSeries, now: number, windowMs = 5 * 60_000
   const minutes = Math.max((now / 1000 - Math.max(from, series.times[0] ?? from)) / 60, 1 / 60);
   return spent / minutes;
 }
+
+/** Below this share of the limit, the usage would be a flat line along the bottom of a chart scaled to the limit. */
+const LIMIT_ON_SCALE_SHARE = 0.25;
+
+/**
+ * Whether the token limit is drawn on the chart: only when the charged tokens reach a quarter of it. A 2k-token run
+ * under a 200k limit is drawn on its own scale, and the limit is named beside the chart instead.
+ */
+export function limitOnScale(series: SpendSeries, limit: number | undefined): limit is number {
+  if (limit === undefined) return false;
+  return Math.max(0, ...series.tokens) >= limit * LIMIT_ON_SCALE_SHARE;
+}

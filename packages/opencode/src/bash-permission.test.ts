@@ -9,6 +9,7 @@ describe("bashPermissionRefusal", () => {
     ["bash denied", { bash: "deny" }, "ls", 'rule bash "*": "deny" denies "ls"'],
     ["the catch-all tool key", { "*": "ask", edit: "allow" }, "ls", '"ask" asks a person'],
     ["bash wins over the catch-all", { "*": "ask", bash: "allow" }, "ls", undefined],
+    ["the catch-all where no bash pattern matches", { "*": "ask", bash: { "rm *": "deny" } }, "ls", '"*": "ask"'],
     ["the last matching pattern wins", { bash: { "*": "ask", "gh *": "allow" } }, "gh run view", undefined],
     [
       "an earlier allow loses to a later deny",

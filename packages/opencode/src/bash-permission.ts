@@ -11,8 +11,8 @@ const isAction = (value: unknown): value is Action => typeof value === "string" 
  * Why OpenCode's own bash permission rules keep a waiting goal's check command from running, or undefined when
  * they allow it. The plugin runs checks unattended, so a command the rules would ask a person about is refused
  * like a denied one: a check must never run what a person was meant to approve. Rules as OpenCode reads
- * `permission`: one action for everything, or per tool (`bash`, else `*`), either one action or wildcard
- * patterns where the last match wins; nothing configured allows. Each part of a compound command is matched.
+ * `permission`: one action for everything, or the catch-all `*` followed by `bash`'s own action or wildcard
+ * patterns, where the last match wins; nothing configured allows. Each part of a compound command is matched.
  */
 export function bashPermissionRefusal(permission: unknown, command: string): string | undefined {
   const rules = bashRules(permission);
@@ -33,10 +33,16 @@ function bashRules(permission: unknown): Rule[] {
   if (isAction(permission)) return [{ pattern: "*", action: permission }];
   if (typeof permission !== "object" || permission === null) return [];
   const byTool = permission as Record<string, unknown>;
-  const bash = byTool.bash ?? byTool["*"];
-  if (isAction(bash)) return [{ pattern: "*", action: bash }];
-  if (typeof bash !== "object" || bash === null) return [];
-  return Object.entries(bash).flatMap(([pattern, action]) => (isAction(action) ? [{ pattern, action }] : []));
+  // The catch-all for every tool comes first: bash's own rules, after it, win where they match.
+  const everyTool = byTool["*"];
+  const rules: Rule[] = isAction(everyTool) ? [{ pattern: "*", action: everyTool }] : [];
+  const bash = byTool.bash;
+  if (isAction(bash)) return [...rules, { pattern: "*", action: bash }];
+  if (typeof bash !== "object" || bash === null) return rules;
+  return [
+    ...rules,
+    ...Object.entries(bash).flatMap(([pattern, action]) => (isAction(action) ? [{ pattern, action }] : [])),
+  ];
 }
 
 /**

@@ -32,6 +32,9 @@ Options:
       --time D         busy-time limit, e.g. 90s, 30m, 1h30m
       --cost X         dollar limit, e.g. 2.50 (needs model prices in pursuit.json)
       --verify CMD     a shell command that must pass before the goal may complete
+      --criterion TEXT an acceptance criterion the agent must close with evidence (repeat for more)
+      --criterion-check CMD
+                       a command that must pass for the --criterion before it to close
       --max-wait 1h    the longest the goal waits (for CI, a time) before it wakes by itself (default 30m)
       --no-quota-wait  when the provider's usage quota runs out, block the goal instead of waiting for the reset
   -m, --model P/M      the model as provider/model (default: "model" in pursuit.json)
@@ -80,13 +83,15 @@ Manages the goal of a session on a running server (pursuit serve).
 Actions:
   show                         the goal, its status, usage and limits
   set "objective" [limits]     set a goal (without --session, a new session is created); work starts at once
-      [--verify CMD] [--max-wait 1h] [--no-quota-wait]
+      [--verify CMD] [--criterion TEXT [--criterion-check CMD]]... [--max-wait 1h] [--no-quota-wait]
   pause [--reason TEXT]        pause it; nothing continues until it is resumed
   resume                       make it active again; work starts at once
   wake                         wake a waiting goal now (the same as resume)
   clear                        delete it (its history remains)
   limit [--tokens N|none] [--turns N|none] [--time D|none] [--cost X|none]
                                change limits; raising a reached limit resumes the goal
+  criteria --criterion TEXT [--criterion-check CMD]... | --none
+                               replace the acceptance criteria (unchanged ones stay closed) or remove them
   history                      every change, with who made it
 
 Options:

@@ -182,6 +182,41 @@ describe("the goal API of a real `pursuit serve` process, through the generated 
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("HTTP 404");
   }, 120_000);
+
+  it("sets, shows and replaces acceptance criteria from the command line, refusing a check without its criterion", async () => {
+    model.setBehaviour(talkOnly);
+    const goal = (...args: string[]) =>
+      runPursuit(["goal", ...args, "--url", url], { cwd: project.directory, env: project.env });
+    const set = await goal(
+      "set",
+      "Release 1.2",
+      "--criterion",
+      "the tests pass",
+      "--criterion-check",
+      "npm test",
+      "--criterion",
+      "the changelog names 1.2",
+    );
+    expect(set.code, set.stderr).toBe(0);
+    const [, id = ""] = set.stderr.match(/created session (ses_\w+)/) ?? [];
+    expect(set.stdout).toContain(
+      "  criteria: 0 of 2 closed\n    [ ] 1. the tests pass (check: npm test)\n    [ ] 2. the changelog names 1.2",
+    );
+    const replaced = await goal("criteria", "--session", id, "--criterion", "the changelog names 1.2", "--json");
+    expect(JSON.parse(replaced.stdout).criteria).toEqual([{ id: 1, text: "the changelog names 1.2" }]);
+    const orphan = await goal("criteria", "--session", id, "--criterion-check", "npm test");
+    expect(orphan.code).toBe(1);
+    expect(orphan.stderr).toContain("--criterion-check must follow the --criterion it checks");
+    const blank = await goal("criteria", "--session", id, "--criterion", "  ");
+    expect(blank.code).toBe(1);
+    expect(blank.stderr).toMatch(/criteria\.0\.text must not be empty.*HTTP 400/);
+    const removed = await goal("criteria", "--session", id, "--none", "--json");
+    expect(JSON.parse(removed.stdout).criteria).toBeUndefined();
+    const history = await goal("history", "--session", id);
+    expect(history.stdout).toMatch(/user\s+edited .*"criteria":\[\{"text":"the changelog names 1.2"\}\]/);
+    expect(history.stdout).toMatch(/user\s+edited .*"criteria":null/);
+    expect((await goal("clear", "--session", id)).code).toBe(0);
+  }, 120_000);
 });
 
 describe("reaching the server", () => {

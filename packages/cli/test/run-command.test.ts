@@ -192,6 +192,36 @@ describe("pursuit run against the scripted model", () => {
     expect(cost).toBeGreaterThan(0);
   }, 120_000);
 
+  it("runs a goal with acceptance criteria: the model closes each, the summary shows the checklist", async () => {
+    model.setBehaviour((request) => {
+      const last = lastToolResult(request);
+      if (toolCallsMade(request, "write").length === 0)
+        return { toolCalls: [{ name: "write", arguments: { path: "CHANGELOG.md", content: "## 1.2\n" } }] };
+      if (last?.name === "write")
+        return {
+          toolCalls: [{ name: "update_goal", arguments: { criterion: 1, evidence: "CHANGELOG.md has ## 1.2" } }],
+        };
+      if (last?.content.startsWith("The goal is complete")) return { text: "Released." };
+      return { toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: "released" } }] };
+    });
+    const result = await run(
+      "run",
+      "--goal",
+      "Release 1.2",
+      "--criterion",
+      "the changelog names 1.2",
+      "--criterion-check",
+      "grep '## 1.2' CHANGELOG.md",
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      "  criteria:  1 of 1 closed\n    [x] 1. the changelog names 1.2 (check: grep '## 1.2' CHANGELOG.md) — CHANGELOG.md has ## 1.2",
+    );
+    const orphan = await run("run", "--goal", "x", "--criterion-check", "npm test", "--criterion", "tests pass");
+    expect(orphan.code).toBe(1);
+    expect(orphan.stderr).toContain("--criterion-check must follow the --criterion it checks");
+  }, 120_000);
+
   it("refuses bad amounts naming the flag", async () => {
     const tokens = await run("run", "--goal", "x", "--tokens", "lots");
     expect(tokens.code).toBe(1);

@@ -1,4 +1,5 @@
 import type { Goal, GoalLimits, GoalUsage, LimitName } from "./goal.js";
+import { openCriteria } from "./goal-criteria.js";
 import { usedOf } from "./limits.js";
 import { escapeUserText, renderTemplate } from "./templates.js";
 import { utf8Length } from "./token-estimate.js";
@@ -14,11 +15,13 @@ export type ContextMessage = {
 };
 
 export function goalSetMessage(goal: Goal): ContextMessage {
+  const criteria = describeOpenCriteria(goal, CONTINUATION_MAX_BYTES).trim();
   return {
     kind: "goal_set",
     text: renderTemplate("goal-set", {
       objective: escapeUserText(goal.objective),
       limits: describeLimits(goal.limits),
+      criteria: criteria ? `\n${criteria}` : "",
     }),
   };
 }
@@ -37,14 +40,36 @@ export function objectiveEditedMessage(goal: Goal): ContextMessage {
 export function continuationMessage(goal: Goal): ContextMessage {
   const reason =
     goal.status === "active" && goal.reason ? ` Note: ${escapeUserText(clip(goal.reason, NOTE_CHARS))}.` : "";
-  return {
-    kind: "continuation",
-    text: renderTemplate("continuation", {
+  const render = (criteria: string) =>
+    renderTemplate("continuation", {
       turn: String(goal.usage.turns + 1),
       usage: describeUsage(goal),
       note: reason,
-    }),
-  };
+      criteria,
+    });
+  const room = CONTINUATION_MAX_BYTES - utf8Length(render(""));
+  return { kind: "continuation", text: render(describeOpenCriteria(goal, room)) };
+}
+
+/** The most a continuation carries, open criteria included. */
+export const CONTINUATION_MAX_BYTES = 600;
+const CRITERION_CHARS = 48;
+
+/**
+ * ` Open criteria: 1 "tests pass"; 3 "docs upda…" (+2 more, see get_goal).`: the open criteria by number with
+ * short text, within `room` bytes (an empty string when none are open or none fit).
+ */
+function describeOpenCriteria(goal: Goal, room: number): string {
+  const open = openCriteria(goal);
+  if (open.length === 0) return "";
+  const head = " Open criteria (close each with update_goal {criterion, evidence}): ";
+  const listed = open.map((criterion) => `${criterion.id} "${escapeUserText(clip(criterion.text, CRITERION_CHARS))}"`);
+  for (let shown = listed.length; shown >= 0; shown--) {
+    const more = shown < listed.length ? ` (+${listed.length - shown} more, see get_goal)` : "";
+    const text = `${head}${listed.slice(0, shown).join("; ")}${more}.`;
+    if (utf8Length(text) <= room) return text;
+  }
+  return "";
 }
 
 /** The longest note a continuation carries (a wait's reason can be long; get_goal has it whole). */

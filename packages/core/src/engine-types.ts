@@ -41,7 +41,9 @@ export type GoalEngineOptions = {
 };
 
 /** A new goal as a caller gives it, unchecked: the transition validates every field. */
-export type GoalInput = { objective: string; limits?: unknown } & { [K in GoalSettingName]?: unknown };
+export type GoalInput = { objective: string; limits?: unknown; criteria?: unknown } & {
+  [K in GoalSettingName]?: unknown;
+};
 
 /** A user's change to a goal; fields are applied together or not at all (edits first, then status). */
 export type GoalPatch = GoalSettingsPatch & {
@@ -49,6 +51,8 @@ export type GoalPatch = GoalSettingsPatch & {
   /** `active` resumes (and wakes a waiting goal). */
   status?: "active" | "paused" | "blocked" | "complete";
   limits?: LimitsPatch;
+  /** The whole new list of acceptance criteria; null removes them all. */
+  criteria?: unknown;
   reason?: string;
   evidence?: string;
 };
@@ -89,11 +93,13 @@ export type TurnEnd = {
 export function patchCommands(patch: GoalPatch): GoalCommand[] {
   const commands: GoalCommand[] = [];
   const settings = GOAL_SETTING_NAMES.filter((name) => patch[name] !== undefined);
-  if (patch.objective !== undefined || patch.limits !== undefined || settings.length > 0) {
+  const edits = patch.objective !== undefined || patch.limits !== undefined || patch.criteria !== undefined;
+  if (edits || settings.length > 0) {
     commands.push({
       type: "edit",
       ...(patch.objective !== undefined ? { objective: patch.objective } : {}),
       ...(patch.limits !== undefined ? { limits: patch.limits } : {}),
+      ...(patch.criteria !== undefined ? { criteria: patch.criteria } : {}),
       ...Object.fromEntries(settings.map((name) => [name, patch[name]])),
     });
   }

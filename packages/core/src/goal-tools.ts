@@ -42,12 +42,12 @@ export const GOAL_TOOL_SPECS: readonly GoalToolSpec[] = [
       type: "object",
       properties: {
         status: { type: "string", enum: ["complete", "blocked", "waiting"] },
+        criterion: { type: "integer" },
         evidence: { type: "string" },
         reason: { type: "string" },
         until: { type: "string" },
         check: { type: "string" },
       },
-      required: ["status"],
       additionalProperties: false,
     },
   },
@@ -58,6 +58,8 @@ export type GoalToolCall =
   | { tool: "get_goal" }
   | { tool: "create_goal"; objective: string; limits: GoalLimits }
   | { tool: "update_goal"; status: "complete"; evidence: string }
+  /** Closes one acceptance criterion (no status: the goal itself does not change). */
+  | { tool: "update_goal"; status: "criterion"; criterion: number; evidence: string }
   | { tool: "update_goal"; status: "blocked"; reason: string }
   | { tool: "update_goal"; status: "waiting"; reason: string; until?: string; check?: string };
 
@@ -133,7 +135,9 @@ function unknownArguments(input: Record<string, unknown>, known: readonly string
 }
 
 function parseUpdateGoal(input: Record<string, unknown>): Result<GoalToolCall, GoalRefusal> {
-  const extra = Object.keys(input).filter((key) => !["status", "evidence", "reason", "until", "check"].includes(key));
+  const extra = Object.keys(input).filter(
+    (key) => !["status", "criterion", "evidence", "reason", "until", "check"].includes(key),
+  );
   if (extra.length > 0) {
     return invalid(
       `update_goal cannot change ${extra.join(", ")}: only the user can edit, pause, resume, clear or raise limits`,
@@ -141,6 +145,8 @@ function parseUpdateGoal(input: Record<string, unknown>): Result<GoalToolCall, G
     );
   }
   const text = (value: unknown): string => (typeof value === "string" ? value.trim() : "");
+  if (input.criterion !== undefined && input.criterion !== null)
+    return parseCloseCriterion(input, text(input.evidence));
   switch (input.status) {
     case "complete": {
       const evidence = text(input.evidence);
@@ -182,6 +188,21 @@ function parseUpdateGoal(input: Record<string, unknown>): Result<GoalToolCall, G
         "status",
       );
   }
+}
+
+/** update_goal {criterion: N, evidence}: a criterion is closed on its own, never together with a status. */
+function parseCloseCriterion(input: Record<string, unknown>, evidence: string): Result<GoalToolCall, GoalRefusal> {
+  const criterion = input.criterion;
+  if (typeof criterion !== "number" || !Number.isInteger(criterion) || criterion < 1)
+    return invalid(`criterion must be a criterion's number (1, 2, ...); got ${JSON.stringify(criterion)}`, "criterion");
+  const other = ["status", "reason", "until", "check"].find((key) => input[key] !== undefined && input[key] !== null);
+  if (other)
+    return invalid(
+      `update_goal closes a criterion on its own: send {criterion, evidence} without ${other}, then complete the goal in another call`,
+      other,
+    );
+  if (!evidence) return invalid(`closing criterion ${criterion} needs evidence: say what shows it is met`, "evidence");
+  return ok({ tool: "update_goal", status: "criterion", criterion, evidence });
 }
 
 /** Bytes of all goal tool specs as sent in a request's tool list (the target is at most 1.5 KB). */

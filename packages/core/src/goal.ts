@@ -92,6 +92,8 @@ export type Goal = {
   usage: GoalUsage;
   /** What the completer offered as proof. */
   evidence?: string;
+  /** What "done" means, piece by piece: the model closes each with evidence before it may complete the goal. */
+  criteria?: Criterion[];
   createdBy: "user" | "model";
   time: { created: number; updated: number; completed?: number };
 } & GoalSettings;
@@ -110,6 +112,20 @@ export type GoalSettings = {
    * (absent: the configured default, which waits).
    */
   waitForQuota?: boolean;
+};
+
+/** An acceptance criterion as a person writes it: a sentence, and optionally a command that checks it. */
+export type CriterionInput = { text: string; check?: string };
+
+/** A criterion of a goal, numbered from 1; `closed` once the model showed it met (and its check passed). */
+export type Criterion = { id: number; text: string; check?: string; closed?: CriterionClosure };
+
+export type CriterionClosure = {
+  at: number;
+  /** What the model offered as proof. */
+  evidence: string;
+  /** The tail of what the criterion's check printed when it passed. */
+  checkOutput?: string;
 };
 
 export const emptyUsage = (): GoalUsage => ({

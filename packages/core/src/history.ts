@@ -1,4 +1,14 @@
-import type { Actor, Goal, GoalLimits, GoalSettings, GoalStatus, GoalUsage, GoalWait, LimitName } from "./goal.js";
+import type {
+  Actor,
+  CriterionInput,
+  Goal,
+  GoalLimits,
+  GoalSettings,
+  GoalStatus,
+  GoalUsage,
+  GoalWait,
+  LimitName,
+} from "./goal.js";
 import type { GoalSettingsPatch } from "./goal-settings.js";
 
 /**
@@ -6,15 +16,26 @@ import type { GoalSettingsPatch } from "./goal-settings.js";
  * and outlive the goal (clearing deletes the goal, never its history).
  */
 export type GoalHistoryEvent =
-  | ({ kind: "created"; objective: string; limits: GoalLimits } & GoalSettings)
+  | ({ kind: "created"; objective: string; limits: GoalLimits; criteria?: CriterionInput[] } & GoalSettings)
   /** `wait`: what a goal that started waiting waits for. */
   | { kind: "status"; from: GoalStatus; to: GoalStatus; reason?: string; limit?: LimitName; wait?: GoalWait }
-  | ({ kind: "edited"; objective?: string; limits?: GoalLimits } & GoalSettingsPatch)
+  /** `criteria`: the list afterwards (null: all removed). */
+  | ({
+      kind: "edited";
+      objective?: string;
+      limits?: GoalLimits;
+      criteria?: CriterionInput[] | null;
+    } & GoalSettingsPatch)
   /** `estimated`: charged from a step's reservation after a crash, not from the provider's usage. */
   | { kind: "charged"; key: string; charge: Charge; estimated?: true }
   | { kind: "continued"; turn: number }
-  /** The goal's verify command ran (before the model's "complete" was accepted or refused); `output` is its tail. */
-  | { kind: "verified"; command: string; passed: boolean; exitCode: number | null; output: string }
+  /**
+   * The goal's verify command ran (before the model's "complete" was accepted or refused), or with `criterion`
+   * that criterion's check (before its closing was accepted or refused); `output` is its tail.
+   */
+  | { kind: "verified"; command: string; passed: boolean; exitCode: number | null; output: string; criterion?: number }
+  /** The model closed an acceptance criterion with evidence (its check, if any, passed printing `checkOutput`). */
+  | { kind: "criterion_closed"; criterion: number; text: string; evidence: string; checkOutput?: string }
   /** A waiting goal's check ran (no model call); `woke`: it passed or its output changed. `output` is its tail. */
   | { kind: "wait_checked"; command: string; exitCode: number | null; output: string; woke: boolean }
   | { kind: "cleared" };

@@ -2,10 +2,11 @@ import { formatDuration } from "./amounts.js";
 import { describeLimits, describeUsage, goalSetMessage } from "./context.js";
 import type { GoalInput, GoalOutcome } from "./engine-types.js";
 import type { Goal, GoalLimits, GoalWait } from "./goal.js";
+import { nameCriteria, openCriteria } from "./goal-criteria.js";
 import { parseGoalToolCall } from "./goal-tools.js";
 import { parseUntil, shortCommand, type WaitPolicy } from "./goal-wait.js";
 import type { AbortSignalLike, VerifyRunner } from "./ports.js";
-import { assertNever, type Result } from "./result.js";
+import { assertNever, err, ok, type Result } from "./result.js";
 import type { GoalCommand, GoalRefusal } from "./transition.js";
 
 /** The tail of a verify command's output kept in the goal's history. */
@@ -62,6 +63,7 @@ export async function executeGoalTool(
     }
     case "update_goal": {
       if (call.value.status === "waiting") return waitForIt(engine, sessionID, call.value);
+      if (call.value.status === "criterion") return closeCriterion(engine, sessionID, call.value, options.signal);
       const goal = await engine.getGoal(sessionID);
       if (call.value.status === "blocked") {
         const result = await engine.apply(sessionID, [{ type: "block", reason: call.value.reason }], "model");
@@ -72,29 +74,13 @@ export async function executeGoalTool(
           ...(result.value ? { goal: result.value } : {}),
         };
       }
-      // Verify outside the store transaction (it may take a while); the transition re-checks the goal.
+      // Verify outside the store transaction (it may take a while); the transition re-checks the goal. Not while
+      // criteria are open: the transition refuses that completion whatever the verify command says.
       let verification: { passed: boolean; output: string } | undefined;
-      if (goal?.verify !== undefined && goal.status === "active") {
-        if (!engine.verifier)
-          return refused({ code: "verify_failed", message: "this host cannot run the goal's verify command" });
-        const run = await engine.verifier.run(sessionID, goal.verify, options.signal);
-        if (run.aborted)
-          return refused({ code: "verify_failed", message: "the verify command was stopped: the turn was aborted" });
-        verification = { passed: run.passed, output: run.output };
-        // People see every verify run in the history, the failed ones included (their update_goal is refused).
-        await engine.apply(
-          sessionID,
-          [
-            {
-              type: "verified",
-              command: goal.verify,
-              passed: run.passed,
-              exitCode: run.exitCode,
-              output: run.output.slice(-VERIFY_HISTORY_OUTPUT_CHARS),
-            },
-          ],
-          "runtime",
-        );
+      if (goal?.verify !== undefined && goal.status === "active" && openCriteria(goal).length === 0) {
+        const run = await runCheck(engine, sessionID, goal.verify, options.signal);
+        if (!run.ok) return refused(run.error);
+        verification = run.value;
       }
       const result = await engine.apply(
         sessionID,
@@ -111,6 +97,73 @@ export async function executeGoalTool(
     default:
       return assertNever(call.value, "goal tool call");
   }
+}
+
+/**
+ * Runs a person's command for the model (the goal's verify command, or a criterion's check) and records the run in
+ * the history, failed runs included: people see every run, and the model's call is refused on a failure.
+ */
+async function runCheck(
+  engine: GoalToolHost,
+  sessionID: string,
+  command: string,
+  signal: AbortSignalLike | undefined,
+  criterion?: number,
+): Promise<Result<{ passed: boolean; output: string }, GoalRefusal>> {
+  const what = criterion === undefined ? "the verify command" : `criterion ${criterion}'s check`;
+  if (!engine.verifier) return err({ code: "verify_failed", message: `this host cannot run ${what}` });
+  const run = await engine.verifier.run(sessionID, command, signal);
+  if (run.aborted) return err({ code: "verify_failed", message: `${what} was stopped: the turn was aborted` });
+  const output = run.output.slice(-VERIFY_HISTORY_OUTPUT_CHARS);
+  await engine.apply(
+    sessionID,
+    [
+      {
+        type: "verified",
+        command,
+        passed: run.passed,
+        exitCode: run.exitCode,
+        output,
+        ...(criterion !== undefined ? { criterion } : {}),
+      },
+    ],
+    "runtime",
+  );
+  return ok({ passed: run.passed, output: criterion === undefined ? run.output : output });
+}
+
+/** update_goal {criterion, evidence}: closes one acceptance criterion, after its check passes when it has one. */
+async function closeCriterion(
+  engine: GoalToolHost,
+  sessionID: string,
+  call: { criterion: number; evidence: string },
+  signal: AbortSignalLike | undefined,
+): Promise<GoalToolOutcome> {
+  const goal = await engine.getGoal(sessionID);
+  const criterion = goal?.criteria?.find((one) => one.id === call.criterion);
+  let check: { passed: boolean; output: string } | undefined;
+  // The transition re-checks the rest (the goal's status, evidence); the check runs only for an open criterion.
+  if (goal?.status === "active" && criterion?.check !== undefined && !criterion.closed) {
+    const run = await runCheck(engine, sessionID, criterion.check, signal, criterion.id);
+    if (!run.ok) return refused(run.error);
+    check = run.value;
+  }
+  const result = await engine.apply(
+    sessionID,
+    [{ type: "close_criterion", criterion: call.criterion, evidence: call.evidence, ...(check ? { check } : {}) }],
+    "model",
+  );
+  if (!result.ok) return refused(result.error);
+  const after = result.value ?? undefined;
+  const open = after ? openCriteria(after) : [];
+  const next =
+    open.length === 0
+      ? "Every criterion is closed; complete the goal when the objective is met."
+      : `Still open: ${nameCriteria(open)}.`;
+  const already = criterion?.closed
+    ? `Criterion ${call.criterion} was already closed. `
+    : `Criterion ${call.criterion} is closed. `;
+  return { output: already + next, isError: false, ...(after ? { goal: after } : {}) };
 }
 
 /** update_goal {status: "waiting"}: the goal waits for a time or a check the runtime re-runs, with no model call. */
@@ -165,5 +218,12 @@ function describeGoal(goal: Goal): string {
     describeLimits(goal.limits),
   ];
   if (goal.verify) lines.push(`Verify command: ${goal.verify}`);
+  if (goal.criteria?.length) {
+    lines.push("Criteria (close each with update_goal {criterion, evidence}):");
+    for (const criterion of goal.criteria)
+      lines.push(
+        `${criterion.id}. [${criterion.closed ? "closed" : "open"}] ${criterion.text}${criterion.check ? ` (check: ${criterion.check})` : ""}`,
+      );
+  }
   return lines.join("\n");
 }

@@ -1,4 +1,11 @@
 import { addCharge } from "./accounting.js";
+import {
+  type CloseCriterionCommand,
+  closeCriterion,
+  editCriteria,
+  initialCriteria,
+  openCriteriaRefusal,
+} from "./criterion-transitions.js";
 import { type Actor, emptyUsage, type Goal, isUnfinished, type LimitName } from "./goal.js";
 import {
   entry,
@@ -34,10 +41,11 @@ export type { GoalRefusal, RefusalCode, TransitionResult };
 
 /** Everything anyone can ask of a goal. Which actor may ask what is decided by `transition` alone. */
 export type GoalCommand =
-  | ({ type: "create"; id: string; sessionID: string; objective: string; limits?: unknown } & {
+  | ({ type: "create"; id: string; sessionID: string; objective: string; limits?: unknown; criteria?: unknown } & {
       [K in GoalSettingName]?: unknown;
     })
-  | ({ type: "edit"; objective?: string; limits?: LimitsPatch } & GoalSettingsPatch)
+  /** `criteria`: the whole new list (null removes them all); unchanged entries keep their closure. */
+  | ({ type: "edit"; objective?: string; limits?: LimitsPatch; criteria?: unknown } & GoalSettingsPatch)
   | { type: "pause"; reason?: string }
   | { type: "resume" }
   | { type: "complete"; evidence?: string; verification?: { passed: boolean; output: string } }
@@ -46,7 +54,8 @@ export type GoalCommand =
   | { type: "charge"; key: string; charge: Charge; estimated?: true }
   | { type: "limit"; limit: LimitName }
   | { type: "continue"; turn: number }
-  | { type: "verified"; command: string; passed: boolean; exitCode: number | null; output: string }
+  | { type: "verified"; command: string; passed: boolean; exitCode: number | null; output: string; criterion?: number }
+  | CloseCriterionCommand
   | WaitCommand;
 
 const onlyUser = (action: string) => refuse("forbidden", `only the user can ${action} a goal`);
@@ -104,6 +113,9 @@ export function transition(
       const { type: _type, ...run } = command;
       return ok({ goal: current, history: [entry(current, actor, now, { kind: "verified", ...run })] });
     }
+    case "close_criterion":
+      if (!current) return noGoal();
+      return closeCriterion(current, command, actor, now);
     case "wait":
       if (actor === "user")
         return refuse("forbidden", "a person pauses a goal; only the model or the runtime makes it wait");
@@ -147,6 +159,8 @@ function create(
   if (!limits.ok) return refuse("invalid", limits.error.message, limits.error.field);
   const settings = validateSettings(command);
   if (!settings.ok) return refuse("invalid", settings.error.message, settings.error.field);
+  const criteria = initialCriteria(command.criteria);
+  if (!criteria.ok) return refuse("invalid", criteria.error.message, criteria.error.field);
   const goal: Goal = {
     id: command.id,
     sessionID: command.sessionID,
@@ -155,6 +169,7 @@ function create(
     limits: limits.value,
     usage: emptyUsage(),
     ...settings.value,
+    ...(criteria.value ? { criteria: criteria.value } : {}),
     createdBy: actor,
     time: { created: now, updated: now },
   };
@@ -163,6 +178,9 @@ function create(
     objective: goal.objective,
     limits: goal.limits,
     ...settings.value,
+    ...(criteria.value
+      ? { criteria: criteria.value.map(({ text, check }) => (check ? { text, check } : { text })) }
+      : {}),
   };
   return ok({ goal, history: [entry(goal, actor, now, created)] });
 }
@@ -185,6 +203,13 @@ function edit(current: Goal, command: Extract<GoalCommand, { type: "edit" }>, no
   if (!settings.ok) return refuse("invalid", settings.error.message, settings.error.field);
   goal = { ...withoutSettings(goal), ...settings.value.settings };
   Object.assign(changed, settings.value.changed);
+  const criteria = editCriteria(current, command.criteria);
+  if (!criteria.ok) return refuse("invalid", criteria.error.message, criteria.error.field);
+  if (criteria.value.changed) {
+    const { criteria: _old, ...rest } = goal;
+    goal = criteria.value.criteria ? { ...rest, criteria: criteria.value.criteria } : rest;
+    Object.assign(changed, criteria.value.changed);
+  }
   if (Object.keys(changed).length === 1) return unchanged(current);
   goal.time = { ...goal.time, updated: now };
   const history = [entry(goal, "user", now, changed)];
@@ -274,6 +299,8 @@ function complete(
     if (!evidence) {
       return refuse("invalid", "completing needs evidence: say what shows the objective is met", "evidence");
     }
+    const criteriaOpen = openCriteriaRefusal(current);
+    if (criteriaOpen) return criteriaOpen;
     if (current.verify !== undefined) {
       if (!command.verification) {
         return refuse("verify_failed", `the verify command \`${current.verify}\` must pass before completing`);

@@ -79,6 +79,7 @@ describe("the OpenAPI document", () => {
         "quietWakes",
         "maxWaitSeconds",
         "waitForQuota",
+        "criteria",
         "createdBy",
         "time",
       ].sort(),

@@ -32,6 +32,7 @@ export function goalToRow(goal: Goal, version: number): GoalInsert {
     quietWakes: goal.quietWakes ?? 0,
     maxWaitSeconds: goal.maxWaitSeconds ?? null,
     waitForQuota: goal.waitForQuota === undefined ? null : Number(goal.waitForQuota),
+    criteria: goal.criteria ?? null,
     createdBy: goal.createdBy,
     timeCreated: goal.time.created,
     timeUpdated: goal.time.updated,
@@ -75,6 +76,7 @@ export function rowToGoal(row: GoalRow): Goal {
   if (row.quietWakes > 0) goal.quietWakes = row.quietWakes;
   if (row.maxWaitSeconds !== null) goal.maxWaitSeconds = row.maxWaitSeconds;
   if (row.waitForQuota !== null) goal.waitForQuota = row.waitForQuota === 1;
+  if (row.criteria !== null) goal.criteria = row.criteria;
   if (row.timeCompleted !== null) goal.time.completed = row.timeCompleted;
   return goal;
 }

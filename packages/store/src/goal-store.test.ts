@@ -57,13 +57,30 @@ describe("goal round trip", () => {
       verify: "npm test",
       maxWaitSeconds: 5400,
       waitForQuota: false,
+      criteria: [
+        {
+          id: 1,
+          text: "tests pass",
+          check: "npm test",
+          closed: { at: 1_700_000_100_000, evidence: "212 passed", checkOutput: "ok" },
+        },
+        { id: 2, text: "docs updated" },
+      ],
       createdBy: "model",
       time: { created: 1_700_000_000_001, updated: 1_700_000_123_456, completed: 1_700_000_200_000 },
     });
     await put(store, goal);
     expect(await store.goals.get("s-full")).toStrictEqual(goal);
-    // The update path binds every column itself: a boolean setting must survive it too.
-    const updated: Goal = { ...goal, waitForQuota: true, time: { ...goal.time, updated: 1_700_000_300_000 } };
+    // The update path binds every column itself: a boolean setting and the criteria's JSON must survive it too.
+    const criteria = goal.criteria?.map((one) =>
+      one.id === 2 ? { ...one, closed: { at: 1_700_000_250_000, evidence: "README" } } : one,
+    );
+    const updated: Goal = {
+      ...goal,
+      waitForQuota: true,
+      ...(criteria ? { criteria } : {}),
+      time: { ...goal.time, updated: 1_700_000_300_000 },
+    };
     await put(store, updated);
     expect(await store.goals.get("s-full")).toStrictEqual(updated);
     const { waitForQuota: _default, ...unset } = updated;
@@ -111,7 +128,8 @@ describe("one goal per session", () => {
       store.db.run(sql`INSERT INTO goal SELECT 'second', session_id, objective, status, reason, limit_reached,
         limit_tokens, limit_turns, limit_seconds, limit_cost_usd, usage_tokens, usage_input, usage_cache_read,
         usage_cache_write, usage_output, usage_reasoning, usage_cost_usd, usage_turns, usage_seconds, evidence,
-        verify, created_by, time_created, time_updated, time_completed, version, wait, quiet_wakes, max_wait_seconds, wait_for_quota FROM goal
+        verify, created_by, time_created, time_updated, time_completed, version, wait, quiet_wakes, max_wait_seconds, wait_for_quota,
+        criteria FROM goal
         WHERE id = 'first'`);
     expect(thrownCause(insertSecond)).toMatch(/UNIQUE constraint failed: goal.session_id/);
     expect((await store.goals.get("s1"))?.id).toBe("first");

@@ -2,7 +2,7 @@
  * The SQLite schema. Migrations under ../drizzle are generated from this file by `npm run db:generate`;
  * never edit a generated migration, add a new one.
  */
-import type { Actor, GoalHistoryKind, GoalStatus, GoalWait, LimitName } from "@pursuit/core";
+import type { Actor, Criterion, GoalHistoryKind, GoalStatus, GoalWait, LimitName } from "@pursuit/core";
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { MessageData, MessageRole, PartData, PartType } from "./transcript.js";
@@ -38,6 +38,8 @@ export const goalTable = sqliteTable(
     maxWaitSeconds: real("max_wait_seconds"),
     /** 1 or 0, null for the configured default (a plain integer: the hot update binds it itself). */
     waitForQuota: integer("wait_for_quota"),
+    /** The goal's acceptance criteria with their closures (JSON), null when it has none. */
+    criteria: text("criteria", { mode: "json" }).$type<Criterion[]>(),
     createdBy: text("created_by").$type<"user" | "model">().notNull(),
     timeCreated: integer("time_created").notNull(),
     timeUpdated: integer("time_updated").notNull(),

@@ -11,7 +11,16 @@ import {
   goalUpdate,
   sessionCreate,
 } from "@pursuit/sdk";
-import { LIMIT_FLAGS, limitsFromFlags, maxWaitFromFlags, type ParsedFlags, parseFlags } from "../flags.js";
+import { criteriaLines } from "../criteria-lines.js";
+import {
+  CRITERIA_FLAGS,
+  criteriaFromFlags,
+  LIMIT_FLAGS,
+  limitsFromFlags,
+  maxWaitFromFlags,
+  type ParsedFlags,
+  parseFlags,
+} from "../flags.js";
 import { GOAL_HELP } from "../help.js";
 import type { Io } from "../io.js";
 
@@ -23,11 +32,13 @@ const GOAL_FLAGS = {
   verify: { type: "string" },
   "max-wait": { type: "string" },
   "no-quota-wait": { type: "boolean" },
+  none: { type: "boolean" },
   ...LIMIT_FLAGS,
+  ...CRITERIA_FLAGS,
   help: { type: "boolean", short: "h" },
 } as const;
 
-const ACTIONS = ["show", "set", "pause", "resume", "wake", "clear", "limit", "history"] as const;
+const ACTIONS = ["show", "set", "pause", "resume", "wake", "clear", "limit", "criteria", "history"] as const;
 type Action = (typeof ACTIONS)[number];
 
 /** What an SDK call returns when `throwOnError` is off. */
@@ -48,7 +59,7 @@ export async function goalCommand(args: string[], io: Io): Promise<number> {
   const password = io.env.PURSUIT_SERVER_PASSWORD;
   const client = createPursuitClient({ baseUrl: url, ...(password ? { password } : {}) });
   try {
-    return await perform(action as Action, rest, values, client, io);
+    return await perform(action as Action, rest, parsed.value, client, io);
   } catch (error) {
     if (error instanceof TypeError) {
       return io.fail(`cannot reach the server at ${url} (${causeOf(error)}); is \`pursuit serve\` running? (--url)`);
@@ -57,13 +68,10 @@ export async function goalCommand(args: string[], io: Io): Promise<number> {
   }
 }
 
-async function perform(
-  action: Action,
-  words: string[],
-  values: ParsedFlags["values"],
-  client: Client,
-  io: Io,
-): Promise<number> {
+async function perform(action: Action, words: string[], flags: ParsedFlags, client: Client, io: Io): Promise<number> {
+  const { values } = flags;
+  const criteria = criteriaFromFlags(flags);
+  if (!criteria.ok) return io.fail(criteria.error);
   let sessionID = typeof values.session === "string" ? values.session : undefined;
   const json = values.json === true;
   if (!sessionID && action !== "set") return io.fail(`--session ID is required for "goal ${action}"`);
@@ -90,6 +98,7 @@ async function perform(
         objective,
         ...(limits.value ? { limits: limits.value as Record<string, number> } : {}),
         ...(typeof values.verify === "string" ? { verify: values.verify } : {}),
+        ...(criteria.value ? { criteria: criteria.value } : {}),
         ...(maxWait.value !== undefined ? { maxWaitSeconds: maxWait.value } : {}),
         ...(values["no-quota-wait"] === true ? { waitForQuota: false } : {}),
       };
@@ -117,6 +126,15 @@ async function perform(
       if (!limits.ok) return io.fail(limits.error);
       if (!limits.value) return io.fail("give at least one of --tokens, --turns, --time, --cost (a value or none)");
       return report(io, await goalUpdate({ client, path: path(), body: { limits: limits.value } }), json, goalText);
+    }
+    case "criteria": {
+      if (!criteria.value && values.none !== true)
+        return io.fail(
+          'give the whole list (--criterion "..." [--criterion-check CMD], repeated) or --none to remove them',
+        );
+      if (criteria.value && values.none === true) return io.fail("give criteria or --none, not both");
+      const body = { criteria: criteria.value ?? null };
+      return report(io, await goalUpdate({ client, path: path(), body }), json, goalText);
     }
     case "history":
       return report(io, await goalHistory({ client, path: path() }), json, (rows) => rows.map(historyLine).join("\n"));
@@ -151,6 +169,7 @@ export function goalText(goal: Goal): string {
   if (goal.reason) lines.push(`  reason: ${goal.reason}`);
   if (goal.wait) lines.push(...waitLines(goal.wait));
   if (goal.verify) lines.push(`  verify: ${goal.verify}`);
+  if (goal.criteria?.length) lines.push(...criteriaLines(goal.criteria));
   if (goal.evidence) lines.push(`  evidence: ${goal.evidence}`);
   return lines.join("\n");
 }
@@ -178,13 +197,15 @@ function historyLine(row: GoalHistoryEntry): string {
       case "status":
         return `${row.from} -> ${row.to}${row.limit ? ` (${row.limit} limit)` : ""}${row.reason ? `: ${row.reason}` : ""}`;
       case "edited":
-        return `edited ${JSON.stringify({ objective: row.objective, limits: row.limits, verify: row.verify })}`;
+        return `edited ${JSON.stringify({ objective: row.objective, limits: row.limits, verify: row.verify, criteria: row.criteria })}`;
       case "charged":
         return `charged ${row.charge.tokens} tokens${row.charge.turns ? `, ${row.charge.turns} turn` : ""} (${row.key})`;
       case "continued":
         return `continued, turn ${row.turn}`;
       case "verified":
-        return `verify \`${row.command}\` ${row.passed ? "passed" : `failed (exit ${row.exitCode ?? "none"})`}`;
+        return `${row.criterion !== undefined ? `criterion ${row.criterion}'s check` : "verify"} \`${row.command}\` ${row.passed ? "passed" : `failed (exit ${row.exitCode ?? "none"})`}`;
+      case "criterion_closed":
+        return `closed criterion ${row.criterion} "${row.text}": ${row.evidence}`;
       case "wait_checked":
         return `checked \`${row.command}\` (exit ${row.exitCode ?? "none"})${row.woke ? ": woke the goal" : ": no change"}`;
       case "cleared":

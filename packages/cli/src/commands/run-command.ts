@@ -1,7 +1,16 @@
 import { resolve } from "node:path";
 import { createRuntime, type PursuitConfig, type Runtime, type RuntimeEvent } from "@pursuit/agent";
 import type { Goal } from "@pursuit/core";
-import { LIMIT_FLAGS, type LimitsInput, limitsFromFlags, maxWaitFromFlags, parseFlags } from "../flags.js";
+import {
+  CRITERIA_FLAGS,
+  type CriterionFlag,
+  criteriaFromFlags,
+  LIMIT_FLAGS,
+  type LimitsInput,
+  limitsFromFlags,
+  maxWaitFromFlags,
+  parseFlags,
+} from "../flags.js";
 import { RUN_HELP } from "../help.js";
 import type { Io } from "../io.js";
 import { modelProblem, resolveConfig } from "../model-setup.js";
@@ -13,6 +22,7 @@ import { waitForOutcome } from "../run/wait-for-outcome.js";
 const RUN_FLAGS = {
   goal: { type: "string", short: "g" },
   ...LIMIT_FLAGS,
+  ...CRITERIA_FLAGS,
   verify: { type: "string" },
   "max-wait": { type: "string" },
   "no-quota-wait": { type: "boolean" },
@@ -30,6 +40,8 @@ type Plan = {
   objective: string | undefined;
   limits: LimitsInput | undefined;
   verify: string | undefined;
+  /** --criterion (each with its --criterion-check): the goal's acceptance criteria. */
+  criteria: CriterionFlag[] | undefined;
   /** --max-wait: the longest the goal's waits last, in seconds. */
   maxWaitSeconds: number | undefined;
   /** --no-quota-wait: block the goal when the provider's usage quota runs out instead of waiting for the reset. */
@@ -49,11 +61,14 @@ export async function runCommand(args: string[], io: Io, options: { demo?: boole
   if (!limits.ok) return io.fail(limits.error);
   const maxWait = maxWaitFromFlags(values["max-wait"]);
   if (!maxWait.ok) return io.fail(maxWait.error.message);
+  const criteria = criteriaFromFlags(parsed.value);
+  if (!criteria.ok) return io.fail(criteria.error);
   const plan: Plan = {
     message: positionals.length > 0 ? positionals.join(" ") : undefined,
     objective: typeof values.goal === "string" ? values.goal : demo && !values.session ? DEMO_OBJECTIVE : undefined,
     limits: limits.value,
     verify: typeof values.verify === "string" ? values.verify : undefined,
+    criteria: criteria.value,
     maxWaitSeconds: maxWait.value,
     waitForQuota: values["no-quota-wait"] === true ? false : undefined,
     sessionID: typeof values.session === "string" ? values.session : undefined,
@@ -169,6 +184,7 @@ async function prepareGoal(runtime: Runtime, sessionID: string, plan: Plan, io: 
       objective: plan.objective,
       ...(plan.limits ? { limits: plan.limits } : {}),
       ...(plan.verify ? { verify: plan.verify } : {}),
+      ...(plan.criteria ? { criteria: plan.criteria } : {}),
       ...(plan.maxWaitSeconds !== undefined ? { maxWaitSeconds: plan.maxWaitSeconds } : {}),
       ...(plan.waitForQuota !== undefined ? { waitForQuota: plan.waitForQuota } : {}),
     });
@@ -182,10 +198,12 @@ async function prepareGoal(runtime: Runtime, sessionID: string, plan: Plan, io: 
     finish(io, plan, sessionID, existing, EXIT.complete, 0);
     return EXIT.complete;
   }
-  if (plan.limits || plan.verify || plan.maxWaitSeconds !== undefined || plan.waitForQuota !== undefined) {
+  const edits = plan.limits || plan.verify || plan.criteria;
+  if (edits || plan.maxWaitSeconds !== undefined || plan.waitForQuota !== undefined) {
     const edited = await runtime.goals.update(sessionID, {
       ...(plan.limits ? { limits: plan.limits } : {}),
       ...(plan.verify ? { verify: plan.verify } : {}),
+      ...(plan.criteria ? { criteria: plan.criteria } : {}),
       ...(plan.maxWaitSeconds !== undefined ? { maxWaitSeconds: plan.maxWaitSeconds } : {}),
       ...(plan.waitForQuota !== undefined ? { waitForQuota: plan.waitForQuota } : {}),
     });

@@ -1,5 +1,6 @@
 import type { Goal } from "@pursuit/core";
 import { formatDuration, formatTokens } from "@pursuit/core";
+import { criteriaLines } from "../criteria-lines.js";
 
 /** Exit codes of `pursuit run`: what a script needs to know about how the goal ended. */
 export const EXIT = { complete: 0, error: 1, budgetLimited: 2, stopped: 3, interrupted: 130 } as const;
@@ -44,6 +45,7 @@ export function summaryText(goal: Goal | undefined, sessionID: string, elapsedSe
     lines.push(`  cost:      $${(usage.costUSD ?? 0).toFixed(4)}${of(limits.costUSD, (n) => `$${n.toFixed(2)}`)}`);
   }
   if (goal.reason && goal.status !== "complete") lines.push(`  reason:    ${goal.reason}`);
+  if (goal.criteria?.length) lines.push(...criteriaLines(goal.criteria, "criteria:  "));
   if (goal.evidence) lines.push(`  evidence:  ${goal.evidence.split("\n")[0]}`);
   lines.push(`  session:   ${sessionID}`);
   if (goal.status === "paused" || goal.status === "blocked") {

@@ -201,6 +201,7 @@ export type Goal = {
     usage: GoalUsage;
     evidence?: string;
     verify?: string;
+    criteria?: Array<Criterion>;
     createdBy: 'user' | 'model';
     time: {
         created: number;
@@ -283,6 +284,32 @@ export type GoalUsage = {
     seconds: number;
 };
 
+/**
+ * An acceptance criterion: the model closes each with evidence before completing
+ */
+export type Criterion = {
+    /**
+     * The criterion's number, from 1, as the model names it
+     */
+    id: number;
+    text: string;
+    check?: string;
+    /**
+     * Present once the model closed it (and its check passed)
+     */
+    closed?: {
+        at: number;
+        /**
+         * What the model offered as proof
+         */
+        evidence: string;
+        /**
+         * The tail of the passing check's output
+         */
+        checkOutput?: string;
+    };
+};
+
 export type GoalCreateInput = {
     /**
      * What the session should achieve (1..4000 characters)
@@ -294,6 +321,19 @@ export type GoalCreateInput = {
         seconds?: number;
         costUSD?: number;
     };
+    /**
+     * Up to 20 acceptance criteria, each a sentence or {text, check}; the model closes each with evidence
+     */
+    criteria?: Array<string | {
+        /**
+         * What must be true, in a sentence
+         */
+        text: string;
+        /**
+         * A shell command the runtime runs when the model closes the criterion; it must pass
+         */
+        check?: string;
+    }>;
     /**
      * A shell command that must pass before the model may complete the goal
      */
@@ -318,6 +358,19 @@ export type GoalPatchInput = {
      */
     status?: 'active' | 'paused' | 'blocked' | 'complete';
     limits?: GoalLimitsPatch;
+    /**
+     * The whole new list (unchanged criteria stay closed); null removes them all
+     */
+    criteria?: Array<string | {
+        /**
+         * What must be true, in a sentence
+         */
+        text: string;
+        /**
+         * A shell command the runtime runs when the model closes the criterion; it must pass
+         */
+        check?: string;
+    }> | null;
     /**
      * null removes the verify command
      */
@@ -359,6 +412,7 @@ export type GoalHistoryEntry = {
     kind: 'created';
     objective: string;
     limits: GoalLimits;
+    criteria?: Array<CriterionInput>;
     verify?: string;
     maxWaitSeconds?: number;
     waitForQuota?: boolean;
@@ -381,6 +435,10 @@ export type GoalHistoryEntry = {
     kind: 'edited';
     objective?: string;
     limits?: GoalLimits;
+    /**
+     * The criteria afterwards; null: all removed
+     */
+    criteria?: Array<CriterionInput> | null;
     verify?: string | null;
     maxWaitSeconds?: number | null;
     waitForQuota?: boolean | null;
@@ -416,6 +474,23 @@ export type GoalHistoryEntry = {
      * The tail of the command's output
      */
     output: string;
+    /**
+     * The criterion whose check this was (absent: the goal's verify command)
+     */
+    criterion?: number;
+} | {
+    goalID: string;
+    sessionID: string;
+    actor: Actor;
+    time: number;
+    kind: 'criterion_closed';
+    criterion: number;
+    text: string;
+    evidence: string;
+    /**
+     * The tail of the passing check's output
+     */
+    checkOutput?: string;
 } | {
     goalID: string;
     sessionID: string;
@@ -441,6 +516,17 @@ export type GoalHistoryEntry = {
 };
 
 export type Actor = 'user' | 'model' | 'runtime';
+
+export type CriterionInput = {
+    /**
+     * What must be true, in a sentence
+     */
+    text: string;
+    /**
+     * A shell command the runtime runs when the model closes the criterion; it must pass
+     */
+    check?: string;
+};
 
 export type Charge = {
     tokens: number;

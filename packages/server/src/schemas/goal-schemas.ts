@@ -2,6 +2,8 @@ import { z } from "@hono/zod-openapi";
 import {
   GOAL_STATUSES,
   LIMIT_NAMES,
+  MAX_CRITERIA,
+  MAX_CRITERION_LENGTH,
   MAX_OBJECTIVE_LENGTH,
   MAX_VERIFY_LENGTH,
   MAX_WAIT_SECONDS,
@@ -92,6 +94,47 @@ export const GoalWaitSchema = z
     description: "What a waiting goal waits for: a check command the runtime re-runs, a time, a quota reset, a person",
   });
 
+const criterionText = () =>
+  z.string().min(1).max(MAX_CRITERION_LENGTH).openapi({ description: "What must be true, in a sentence" });
+const criterionCheck = () =>
+  z
+    .string()
+    .min(1)
+    .max(MAX_VERIFY_LENGTH)
+    .openapi({ description: "A shell command the runtime runs when the model closes the criterion; it must pass" });
+
+/** A criterion as the history records it: its sentence and check, without number or closure. */
+export const CriterionInputSchema = z
+  .object({ text: criterionText(), check: criterionCheck().optional() })
+  .openapi("CriterionInput");
+
+export const CriterionSchema = z
+  .object({
+    id: z.number().int().openapi({ description: "The criterion's number, from 1, as the model names it" }),
+    text: z.string(),
+    check: z.string().optional(),
+    closed: z
+      .object({
+        at: z.number(),
+        evidence: z.string().openapi({ description: "What the model offered as proof" }),
+        checkOutput: z.string().optional().openapi({ description: "The tail of the passing check's output" }),
+      })
+      .optional()
+      .openapi({ description: "Present once the model closed it (and its check passed)" }),
+  })
+  .openapi("Criterion", {
+    description: "An acceptance criterion: the model closes each with evidence before completing",
+  });
+
+/** Criteria as a person gives them: sentences, or {text, check} objects. */
+const criteriaInput = () =>
+  z
+    .array(z.union([criterionText(), z.strictObject({ text: criterionText(), check: criterionCheck().optional() })]))
+    .max(MAX_CRITERIA)
+    .openapi({
+      description: `Up to ${MAX_CRITERIA} acceptance criteria, each a sentence or {text, check}; the model closes each with evidence`,
+    });
+
 export const GoalSchema = z
   .object({
     id: z.string(),
@@ -108,6 +151,7 @@ export const GoalSchema = z
     usage: GoalUsageSchema,
     evidence: z.string().optional(),
     verify: z.string().optional(),
+    criteria: z.array(CriterionSchema).optional(),
     createdBy: z.enum(["user", "model"]),
     time: z.object({ created: z.number(), updated: z.number(), completed: z.number().optional() }),
   })
@@ -124,6 +168,7 @@ export const GoalHistoryEntrySchema = z
       kind: z.literal("created"),
       objective: z.string(),
       limits: GoalLimitsSchema,
+      criteria: z.array(CriterionInputSchema).optional(),
       verify: z.string().optional(),
       maxWaitSeconds: z.number().optional(),
       waitForQuota: z.boolean().optional(),
@@ -142,6 +187,11 @@ export const GoalHistoryEntrySchema = z
       kind: z.literal("edited"),
       objective: z.string().optional(),
       limits: GoalLimitsSchema.optional(),
+      criteria: z
+        .array(CriterionInputSchema)
+        .nullable()
+        .optional()
+        .openapi({ description: "The criteria afterwards; null: all removed" }),
       verify: z.string().nullable().optional(),
       maxWaitSeconds: z.number().nullable().optional(),
       waitForQuota: z.boolean().nullable().optional(),
@@ -164,6 +214,19 @@ export const GoalHistoryEntrySchema = z
       passed: z.boolean(),
       exitCode: z.number().nullable(),
       output: z.string().openapi({ description: "The tail of the command's output" }),
+      criterion: z
+        .number()
+        .int()
+        .optional()
+        .openapi({ description: "The criterion whose check this was (absent: the goal's verify command)" }),
+    }),
+    z.object({
+      ...entryBase,
+      kind: z.literal("criterion_closed"),
+      criterion: z.number().int(),
+      text: z.string(),
+      evidence: z.string(),
+      checkOutput: z.string().optional().openapi({ description: "The tail of the passing check's output" }),
     }),
     z.object({
       ...entryBase,
@@ -201,6 +264,7 @@ export const GoalCreateInputSchema = z
         costUSD: amountLimit().optional(),
       })
       .optional(),
+    criteria: criteriaInput().optional(),
     verify: verify().optional(),
     maxWaitSeconds: maxWait().optional(),
     waitForQuota: waitForQuota().optional(),
@@ -225,6 +289,10 @@ export const GoalPatchInputSchema = z
         "active resumes (and wakes a waiting goal), paused pauses, blocked parks with a reason, complete finishes",
     }),
     limits: GoalLimitsPatchSchema.optional(),
+    criteria: criteriaInput()
+      .nullable()
+      .optional()
+      .openapi({ description: "The whole new list (unchanged criteria stay closed); null removes them all" }),
     verify: verify().nullable().optional().openapi({ description: "null removes the verify command" }),
     maxWaitSeconds: maxWait().nullable().optional(),
     waitForQuota: waitForQuota()
@@ -239,10 +307,14 @@ export const GoalPatchInputSchema = z
       patch.objective !== undefined ||
       patch.status !== undefined ||
       patch.limits !== undefined ||
+      patch.criteria !== undefined ||
       patch.verify !== undefined ||
       patch.maxWaitSeconds !== undefined ||
       patch.waitForQuota !== undefined,
-    { message: "the patch changes nothing; give objective, status, limits, verify, maxWaitSeconds or waitForQuota" },
+    {
+      message:
+        "the patch changes nothing; give objective, status, limits, criteria, verify, maxWaitSeconds or waitForQuota",
+    },
   )
   .openapi("GoalPatchInput");
 

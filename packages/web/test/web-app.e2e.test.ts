@@ -1,4 +1,4 @@
-import { type Client, createPursuitClient, goalGet } from "@pursuit/sdk";
+import { type Client, createPursuitClient, goalCreate, goalGet, goalUpdate } from "@pursuit/sdk";
 import {
   type BehaviourFunction,
   lastUserText,
@@ -22,6 +22,19 @@ const files =
     }
     return { toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: `w1..w${count} exist` } }] };
   };
+
+/** Writes w1.txt, closes criterion 1 (checked by the runtime), then criterion 2, then completes; text after each tool. */
+const closesCriteria: BehaviourFunction = (request) => {
+  if (request.body.messages.at(-1)?.role === "tool") return { text: "Done that." };
+  if (toolCallsMade(request, "write").length === 0)
+    return { toolCalls: [{ name: "write", arguments: { path: "w1.txt", content: "one" } }] };
+  const closing = [
+    { criterion: 1, evidence: "w1.txt exists" },
+    { criterion: 2, evidence: "the panel lists both" },
+    { status: "complete", evidence: "both criteria are closed" },
+  ][toolCallsMade(request, "update_goal").length];
+  return closing ? { toolCalls: [{ name: "update_goal", arguments: closing }] } : { text: "Finished." };
+};
 
 describe("the web app against pursuit serve, in Chromium", () => {
   let model: ScriptedModel;
@@ -189,6 +202,57 @@ describe("the web app against pursuit serve, in Chromium", () => {
     await panel.getByLabel("Tokens", { exact: true }).fill("500k");
     await panel.getByRole("button", { name: "Raise and resume" }).click();
     await panel.getByText("Complete", { exact: true }).waitFor({ timeout: 30_000 });
+  }, 60_000);
+
+  it("sets acceptance criteria from the page, shows each closing live with its evidence, and edits them", async () => {
+    model.setBehaviour(closesCriteria);
+    const sessionID = await openNewSession();
+    await page.getByLabel("Objective", { exact: true }).fill("Write w1 and show the checklist");
+    await page.getByRole("button", { name: "Add a criterion" }).click();
+    await page.getByLabel("Criterion 1", { exact: true }).fill("w1.txt exists");
+    await page.getByLabel("Check for criterion 1 (optional)").fill("test -f w1.txt");
+    await page.getByRole("button", { name: "Add a criterion" }).click();
+    await page.getByLabel("Check for criterion 2 (optional)").fill("true");
+    await page.getByRole("button", { name: "Start goal" }).click();
+    // A check without its sentence is named at the row, and nothing is created.
+    await page.getByText("Say what the check shows, in a sentence.").waitFor();
+    expect((await goalGet({ client: api, path: { id: sessionID } })).data).toBeNull();
+    await page.getByLabel("Criterion 2", { exact: true }).fill("the panel lists both");
+    await page.getByLabel("Check for criterion 2 (optional)").fill("");
+    await page.getByRole("button", { name: "Start goal" }).click();
+    const panel = page.getByRole("complementary", { name: "Goal" });
+    const checklist = panel.getByRole("region", { name: /Criteria/ });
+    await checklist.getByText(/[01] of 2 closed/).waitFor();
+    await panel.getByText("Complete", { exact: true }).waitFor({ timeout: 30_000 });
+    await checklist.getByText("2 of 2 closed").waitFor();
+    await checklist.getByText(/closed .*: w1\.txt exists/).waitFor();
+    await expect(checklist.getByRole("listitem").first().textContent()).resolves.toContain("test -f w1.txt");
+    const history = page.getByRole("region", { name: "History and spend" });
+    await history.getByText("criterion 1 check passed (exit 0): test -f w1.txt").waitFor();
+    await history.getByText("criterion 2 closed: the panel lists both").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Editing: a paused goal's criteria are replaced from the panel.
+    model.setBehaviour(() => ({ text: "Thinking." }));
+    const other = await openNewSession();
+    const body = { objective: "Edit my criteria", criteria: ["kept", { text: "dropped", check: "false" }] };
+    await goalCreate({ client: api, path: { id: other }, body, throwOnError: true });
+    await goalUpdate({ client: api, path: { id: other }, body: { status: "paused" }, throwOnError: true });
+    await page.getByRole("complementary", { name: "Goal" }).getByText("Paused", { exact: true }).waitFor();
+    await page.getByText("Edit objective, limits or criteria").click();
+    await page.getByRole("button", { name: "Remove criterion 2" }).click();
+    await page.getByRole("button", { name: "Add a criterion" }).click();
+    await page.getByLabel("Criterion 2", { exact: true }).fill("added from the page");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page
+      .getByRole("complementary", { name: "Goal" })
+      .getByRole("listitem")
+      .filter({ hasText: "added from the page" })
+      .waitFor();
+    expect((await goalGet({ client: api, path: { id: other } })).data?.criteria).toEqual([
+      { id: 1, text: "kept" },
+      { id: 2, text: "added from the page" },
+    ]);
   }, 60_000);
 
   it("shows a bad field's error beside it, the API's too, and stores nothing", async () => {

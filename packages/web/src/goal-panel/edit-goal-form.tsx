@@ -1,6 +1,8 @@
 import type { Goal, LimitName } from "@pursuit/sdk";
 import { type FormEvent, useState } from "react";
 import { formatDuration } from "../format/format.js";
+import { type CriterionRow, parseCriterionRows, sameCriteria } from "./criteria-fields.js";
+import { CriteriaInputs } from "./criteria-inputs.js";
 import { FieldError } from "./field-error.js";
 import { type FieldErrors, type LimitTexts, parseLimitTexts } from "./limit-fields.js";
 import { LimitInputs } from "./limit-inputs.js";
@@ -17,20 +19,27 @@ function textsOf(goal: Goal): LimitTexts {
   };
 }
 
+/** The goal's criteria as editor rows (closures aside: the server keeps those of unchanged criteria). */
+function rowsOf(goal: Goal): CriterionRow[] {
+  return (goal.criteria ?? []).map((criterion) => ({ text: criterion.text, check: criterion.check ?? "" }));
+}
+
 /**
- * Edits the objective and the limits (raise, lower, or empty to remove). On a goal stopped at a limit, the
- * button raises and resumes in one change.
+ * Edits the objective, the limits (raise, lower, or empty to remove) and the acceptance criteria. On a goal stopped
+ * at a limit, the button raises and resumes in one change.
  */
 export function EditGoalForm({ goal, patcher }: { goal: Goal; patcher: ReturnType<typeof useGoalPatch> }) {
   const [objective, setObjective] = useState(goal.objective);
   const [limitTexts, setLimitTexts] = useState<LimitTexts>(() => textsOf(goal));
+  const [criterionRows, setCriterionRows] = useState<CriterionRow[]>(() => rowsOf(goal));
   const [errors, setErrors] = useState<FieldErrors>({});
   const limited = goal.status === "budget_limited";
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const { limits, errors: limitErrors } = parseLimitTexts(limitTexts, true);
-    const found: FieldErrors = { ...limitErrors };
+    const { criteria, errors: criteriaErrors } = parseCriterionRows(criterionRows);
+    const found: FieldErrors = { ...limitErrors, ...criteriaErrors };
     if (objective.trim() === "") found.objective = "The objective cannot be empty.";
     setErrors(found);
     if (Object.keys(found).length > 0) return;
@@ -40,6 +49,7 @@ export function EditGoalForm({ goal, patcher }: { goal: Goal; patcher: ReturnTyp
     await patcher.patch({
       ...(objective !== goal.objective ? { objective } : {}),
       ...(Object.keys(changed).length > 0 ? { limits: changed } : {}),
+      ...(sameCriteria(criteria, goal.criteria ?? []) ? {} : { criteria: criteria.length > 0 ? criteria : null }),
       ...(limited ? { status: "active" as const } : {}),
     });
   }
@@ -57,6 +67,7 @@ export function EditGoalForm({ goal, patcher }: { goal: Goal; patcher: ReturnTyp
         error={shown.objective}
       />
       <LimitInputs idPrefix="edit-limit" texts={limitTexts} onChange={setLimitTexts} errors={shown} />
+      <CriteriaInputs idPrefix="edit-criterion" rows={criterionRows} onChange={setCriterionRows} errors={shown} />
       <FieldError id="edit-form-error" message={shown.limits} />
       <button type="submit" disabled={patcher.pending}>
         {limited ? "Raise and resume" : "Save changes"}

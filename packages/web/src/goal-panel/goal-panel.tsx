@@ -1,3 +1,4 @@
+import { CriteriaChecklist } from "../criteria/criteria-checklist.js";
 import { goalWhy } from "../goals/goal-why.js";
 import { LimitBars } from "../goals/limit-bars.js";
 import { StatusLabel } from "../goals/status-label.js";
@@ -47,11 +48,12 @@ export function GoalPanel({ sessionID }: { sessionID: string }) {
         />
       ) : null}
       <LimitBars goal={current} />
+      <CriteriaChecklist criteria={current.criteria ?? []} />
       <GoalActions goal={current} patcher={patcher} />
       {current.status !== "complete" ? (
         <details className="goal-panel-edit" open={current.status === "budget_limited"}>
           <summary>
-            {current.status === "budget_limited" ? "Raise a limit and resume" : "Edit objective or limits"}
+            {current.status === "budget_limited" ? "Raise a limit and resume" : "Edit objective, limits or criteria"}
           </summary>
           <EditGoalForm key={current.time.updated} goal={current} patcher={patcher} />
         </details>

@@ -2,6 +2,8 @@ import { goalCreate } from "@pursuit/sdk";
 import { type FormEvent, useState } from "react";
 import { useApi } from "../api/api-context.js";
 import { ApiRequestError, unwrap } from "../api/api-error.js";
+import { type CriterionRow, parseCriterionRows } from "./criteria-fields.js";
+import { CriteriaInputs } from "./criteria-inputs.js";
 import { FieldError } from "./field-error.js";
 import { type FieldErrors, type LimitTexts, parseLimitTexts } from "./limit-fields.js";
 import { LimitInputs } from "./limit-inputs.js";
@@ -15,6 +17,7 @@ export function SetGoalForm({ sessionID }: { sessionID: string }) {
   const [verify, setVerify] = useState("");
   const [limitTexts, setLimitTexts] = useState<LimitTexts>({});
   const [waitTexts, setWaitTexts] = useState(initialWaitTexts);
+  const [criterionRows, setCriterionRows] = useState<CriterionRow[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
 
@@ -22,7 +25,8 @@ export function SetGoalForm({ sessionID }: { sessionID: string }) {
     event.preventDefault();
     const { limits, errors: limitErrors } = parseLimitTexts(limitTexts, false);
     const waits = parseWaitTexts(waitTexts);
-    const found: FieldErrors = { ...limitErrors, ...waits.errors };
+    const { criteria, errors: criteriaErrors } = parseCriterionRows(criterionRows);
+    const found: FieldErrors = { ...limitErrors, ...waits.errors, ...criteriaErrors };
     if (objective.trim() === "") found.objective = "Write what the goal should achieve.";
     setErrors(found);
     if (Object.keys(found).length > 0) return;
@@ -36,6 +40,7 @@ export function SetGoalForm({ sessionID }: { sessionID: string }) {
             objective,
             ...(Object.keys(limits).length > 0 ? { limits: limits as Record<string, number> } : {}),
             ...(verify.trim() ? { verify } : {}),
+            ...(criteria.length > 0 ? { criteria } : {}),
             ...waits.body,
           },
         }) as never,
@@ -68,6 +73,7 @@ export function SetGoalForm({ sessionID }: { sessionID: string }) {
         onChange={setVerify}
         error={errors.verify}
       />
+      <CriteriaInputs idPrefix="new-criterion" rows={criterionRows} onChange={setCriterionRows} errors={errors} />
       <WaitSettings texts={waitTexts} onChange={setWaitTexts} errors={errors} />
       <FieldError id="goal-form-error" message={errors.form ?? errors.limits} />
       <button type="submit" disabled={busy}>

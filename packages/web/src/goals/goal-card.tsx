@@ -20,6 +20,9 @@ export function GoalCard({ goal }: { goal: Goal }) {
       <LimitBars goal={goal} />
       <footer className="goal-card-footer">
         <span>busy {formatDuration(goal.usage.seconds)}</span>
+        {goal.criteria?.length ? (
+          <span>{`criteria ${goal.criteria.filter((criterion) => criterion.closed).length} of ${goal.criteria.length} closed`}</span>
+        ) : null}
         <span>
           last activity <time dateTime={new Date(goal.time.updated).toISOString()}>{formatAgo(goal.time.updated)}</time>
         </span>

@@ -86,8 +86,11 @@ function describe(history: readonly GoalHistoryEntry[]): Row[] {
         rows.push({
           key,
           time: entry.time,
-          text: `verify ${entry.passed ? "passed" : "failed"} (exit ${entry.exitCode ?? "none"}): ${entry.command}`,
+          text: `${entry.criterion !== undefined ? `criterion ${entry.criterion} check` : "verify"} ${entry.passed ? "passed" : "failed"} (exit ${entry.exitCode ?? "none"}): ${entry.command}`,
         });
+        return;
+      case "criterion_closed":
+        rows.push({ key, time: entry.time, text: `criterion ${entry.criterion} closed: ${entry.evidence}` });
         return;
     }
   });

@@ -19,10 +19,11 @@ export function CriteriaChecklist({ criteria }: { criteria: readonly Criterion[]
       <ol>
         {criteria.map((criterion) => (
           <li key={criterion.id} className={criterion.closed ? "criterion closed" : "criterion open"}>
-            <span className="criterion-mark" aria-label={criterion.closed ? "closed" : "open"}>
+            <span className="criterion-mark" aria-hidden="true">
               {criterion.closed ? "✓" : "○"}
             </span>
             <span className="criterion-text">
+              <span className="visually-hidden">{criterion.closed ? "Closed: " : "Open: "}</span>
               {criterion.text}
               {criterion.check ? (
                 <>

@@ -1,6 +1,12 @@
 import { emptyUsage, type Goal } from "@pursuit/core";
 import { describe, expect, it } from "vitest";
-import { goalIndicator, goalMenu, parseTokenLimitInput } from "./goal-indicator.js";
+import {
+  criteriaInputs,
+  goalIndicator,
+  goalMenu,
+  parseCriterionInput,
+  parseTokenLimitInput,
+} from "./goal-indicator.js";
 
 const goal = (over: Partial<Goal> = {}): Goal => ({
   id: "g",
@@ -42,20 +48,47 @@ describe("the TUI goal indicator and menu", () => {
       ["resume", "Wake now"],
       ["pause", "Pause"],
       ["limit", "Set the token limit…"],
+      ["criterion", "Add an acceptance criterion…"],
       ["clear", "Clear the goal"],
     ]);
   });
 
   it("offers what fits the goal's status", () => {
     expect(goalMenu(undefined).map((item) => item.action)).toEqual(["set"]);
-    expect(goalMenu(goal()).map((item) => item.action)).toEqual(["edit", "pause", "limit", "clear"]);
+    expect(goalMenu(goal()).map((item) => item.action)).toEqual(["edit", "pause", "limit", "criterion", "clear"]);
     expect(goalMenu(goal({ status: "paused" })).map((item) => item.action)).toEqual([
       "edit",
       "resume",
       "limit",
+      "criterion",
       "clear",
     ]);
     expect(goalMenu(goal({ status: "complete" })).map((item) => item.action)).toEqual(["set"]);
+  });
+
+  it("shows the criteria closed of all, offers to remove them, and reads a new one with its check", () => {
+    const withCriteria = goal({
+      criteria: [
+        { id: 1, text: "tests pass", check: "npm test", closed: { at: 1, evidence: "ran" } },
+        { id: 2, text: "docs" },
+      ],
+    });
+    expect(goalIndicator(withCriteria)).toBe("goal active · 12k/200k tok · criteria 1/2 · 1m35s");
+    expect(goalMenu(withCriteria).find((item) => item.action === "criteria_clear")?.description).toBe("1 of 2 closed");
+    expect(criteriaInputs(withCriteria)).toEqual([{ text: "tests pass", check: "npm test" }, { text: "docs" }]);
+    expect(parseCriterionInput("  the docs explain it ")).toEqual({ ok: true, value: { text: "the docs explain it" } });
+    expect(parseCriterionInput("tests pass :: npm test -- --grep a::b")).toEqual({
+      ok: true,
+      value: { text: "tests pass", check: "npm test -- --grep a::b" },
+    });
+    expect(parseCriterionInput(" :: npm test")).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("sentence"),
+    });
+    expect(parseCriterionInput("tests pass ::  ")).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("after `::`"),
+    });
   });
 
   it("reads the token limit answer", () => {

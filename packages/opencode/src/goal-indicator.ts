@@ -1,4 +1,11 @@
-import { formatDuration, formatTokens, type Goal, type GoalWait, parseTokens } from "@pursuit/core";
+import {
+  type CriterionInput,
+  formatDuration,
+  formatTokens,
+  type Goal,
+  type GoalWait,
+  parseTokens,
+} from "@pursuit/core";
 
 /** The one line the TUI shows beside the prompt: status, tokens used of the limit, busy time. */
 export function goalIndicator(goal: Goal | undefined): string {
@@ -13,7 +20,10 @@ export function goalIndicator(goal: Goal | undefined): string {
       : goal.wait
         ? `waiting (${waitWords(goal.wait)})`
         : goal.status;
-  return `goal ${status} · ${tokens} · ${formatDuration(goal.usage.seconds)}`;
+  const criteria = goal.criteria?.length
+    ? ` · criteria ${goal.criteria.filter((criterion) => criterion.closed).length}/${goal.criteria.length}`
+    : "";
+  return `goal ${status} · ${tokens}${criteria} · ${formatDuration(goal.usage.seconds)}`;
 }
 
 /** "needs input", "quota resets 14:05", "check, wakes by 14:30": short enough for one line. */
@@ -30,7 +40,7 @@ function waitWords(wait: GoalWait): string {
   }
 }
 
-export type GoalMenuAction = "set" | "edit" | "pause" | "resume" | "limit" | "clear";
+export type GoalMenuAction = "set" | "edit" | "pause" | "resume" | "limit" | "criterion" | "criteria_clear" | "clear";
 
 /** What the /goal menu offers for the goal as it is now. */
 export function goalMenu(goal: Goal | undefined): { action: GoalMenuAction; title: string; description: string }[] {
@@ -50,9 +60,38 @@ export function goalMenu(goal: Goal | undefined): { action: GoalMenuAction; titl
   } else items.push({ action: "resume", title: "Resume", description: goal.reason ?? `the goal is ${goal.status}` });
   items.push(
     { action: "limit", title: "Set the token limit…", description: "e.g. 200k; empty removes it" },
-    { action: "clear", title: "Clear the goal", description: "its history stays" },
+    { action: "criterion", title: "Add an acceptance criterion…", description: "a sentence; `:: command` checks it" },
   );
+  if (goal.criteria?.length) {
+    const closed = goal.criteria.filter((criterion) => criterion.closed).length;
+    items.push({
+      action: "criteria_clear",
+      title: "Remove the criteria",
+      description: `${closed} of ${goal.criteria.length} closed`,
+    });
+  }
+  items.push({ action: "clear", title: "Clear the goal", description: "its history stays" });
   return items;
+}
+
+/**
+ * The criterion prompt's answer: `the tests pass` or `the tests pass :: npm test` (the command after `::` must
+ * pass for the criterion to close).
+ */
+export function parseCriterionInput(
+  text: string,
+): { ok: true; value: CriterionInput } | { ok: false; message: string } {
+  const [sentence = "", ...rest] = text.split("::");
+  const criterion = sentence.trim();
+  const check = rest.join("::").trim();
+  if (!criterion) return { ok: false, message: "write the criterion as a sentence (add `:: command` to check it)" };
+  if (rest.length > 0 && !check) return { ok: false, message: "give the check command after `::`, or leave `::` out" };
+  return { ok: true, value: check ? { text: criterion, check } : { text: criterion } };
+}
+
+/** The goal's criteria as a person gives them, to send back with one more (closures stay with unchanged ones). */
+export function criteriaInputs(goal: Goal | undefined): CriterionInput[] {
+  return (goal?.criteria ?? []).map(({ text, check }) => (check ? { text, check } : { text }));
 }
 
 /** The token-limit prompt's answer: "200k" sets it, an empty answer removes it. */

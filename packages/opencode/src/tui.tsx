@@ -9,7 +9,14 @@ import type { TuiPlugin, TuiPluginApi, TuiPluginModule } from "@opencode-ai/plug
 import type { Goal } from "@pursuit/core";
 import { createSignal } from "solid-js";
 import { discoverGoalApi, type GoalApiClient, goalApiClient } from "./goal-api-client.js";
-import { type GoalMenuAction, goalIndicator, goalMenu, parseTokenLimitInput } from "./goal-indicator.js";
+import {
+  criteriaInputs,
+  type GoalMenuAction,
+  goalIndicator,
+  goalMenu,
+  parseCriterionInput,
+  parseTokenLimitInput,
+} from "./goal-indicator.js";
 
 const REFRESH_MS = 1000;
 
@@ -98,6 +105,14 @@ async function openMenu(
       done(await client.update(sessionID, { status: "paused", reason: "paused from the TUI" }), "Goal paused"),
     resume: async () => done(await client.update(sessionID, { status: "active" }), "Goal resumed"),
     clear: async () => done(await client.clear(sessionID), "Goal cleared"),
+    criterion: () =>
+      ask("Acceptance criterion (add `:: command` to check it)", "", async (text) => {
+        const parsed = parseCriterionInput(text);
+        if (!parsed.ok) return done({ ok: false, error: { message: parsed.message } }, "");
+        const criteria = [...criteriaInputs(goal), parsed.value];
+        return done(await client.update(sessionID, { criteria }), `Criterion ${criteria.length} added`);
+      }),
+    criteria_clear: async () => done(await client.update(sessionID, { criteria: null }), "Criteria removed"),
     limit: () =>
       ask(
         "Token limit (e.g. 200k; empty removes it)",

@@ -61,5 +61,13 @@ describe("/goal and the goal indicator in the real OpenCode TUI", () => {
     await tui.waitForText("goal paused", 15_000);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(model.requests.length - before).toBeLessThanOrEqual(1);
+    // An acceptance criterion with its check, added from the menu: the indicator counts it.
+    await tui.submit("/goal");
+    await tui.waitForText("Add an acceptance criterion", 10_000);
+    await tui.type("acceptance");
+    await tui.press("Enter");
+    await tui.waitForText("Acceptance criterion", 10_000);
+    await tui.submit("the notes exist :: test -f notes.md");
+    await tui.waitForText("criteria 0/1", 15_000);
   });
 });

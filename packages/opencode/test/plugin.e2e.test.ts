@@ -144,6 +144,40 @@ describe("opencode-pursuit inside a real opencode serve", () => {
     expect(done.evidence).toBe("ci-a is green");
   });
 
+  it("blocks completion until each acceptance criterion is closed, a checked one only once its check passes", async () => {
+    const session = await createSession(serve.client, "criteria");
+    const created = await goalCreate({
+      client: api,
+      path: { id: session.id },
+      body: {
+        objective: "criteria: write crit.txt",
+        criteria: [{ text: "crit.txt exists", check: "test -f crit.txt" }, "the notes say so"],
+      },
+    });
+    expect(created.response.status).toBe(201);
+    const done = await goalWhen(session.id, (goal) => goal.status === "complete", 30_000);
+    expect(done.evidence).toBe("both criteria closed");
+    const goal = (await goalGet({ client: api, path: { id: session.id } })).data;
+    expect(goal?.criteria?.map((criterion) => [criterion.id, criterion.closed?.evidence])).toEqual([
+      [1, "crit.txt is there"],
+      [2, "the notes say so"],
+    ]);
+    const results = requestsFor(model, "criteria: write crit.txt")
+      .at(-1)
+      ?.body.messages.filter((message) => message.role === "tool")
+      .map((message) => String(message.content));
+    expect(results?.[0]).toContain(
+      'the goal is not complete while criteria 1 ("crit.txt exists"), 2 ("the notes say so") are open',
+    );
+    expect(results?.[2]).toContain("criterion 1's check `test -f crit.txt` failed, so it stays open");
+    const history = (await goalHistory({ client: api, path: { id: session.id } })).data ?? [];
+    expect(history.flatMap((row) => (row.kind === "verified" ? [[row.criterion, row.passed]] : []))).toEqual([
+      [1, false],
+      [1, true],
+    ]);
+    expect(history.flatMap((row) => (row.kind === "criterion_closed" ? [row.criterion] : []))).toEqual([2, 1]);
+  });
+
   it("refuses a wait whose check OpenCode's bash permission rules deny, naming the rule, and never runs it", async () => {
     writeFileSync(join(project.dir, "ci-denied"), "green\n");
     const session = await createSession(serve.client, "ci denied");

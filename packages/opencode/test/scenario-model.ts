@@ -18,6 +18,8 @@ import {
  *   poll FILE - polls `cat FILE` with bash every turn, completes once the runtime says it waited on it
  *   quota     - the first request is refused: a usage quota, reset 4 s later (429, OpenAI's headers); then completes
  *   ask       - asks the person a question (OpenCode's question tool), completes with their answer
+ *   criteria  - tries to complete (refused: criteria open), closes criterion 2, tries criterion 1 (its check
+ *               `test -f crit.txt` fails), writes crit.txt, closes criterion 1, completes
  *   tools     - creates its own goal when asked (first with an argument it does not know, then with the token
  *               budget asked for), reads it, tries to pause it, then completes it
  */
@@ -53,10 +55,31 @@ export function scenarioReply(request: RecordedRequest): Reply {
   }
   if (objective.startsWith("hang")) return { hang: true, text: "Working" };
   if (objective.startsWith("tools")) return toolsScenario(request, lastRole);
+  if (objective.startsWith("criteria")) return criteriaScenario(request);
   if (objective.startsWith("ci ") || objective.startsWith("poll ")) return waitScenario(request, objective, lastRole);
   if (objective.startsWith("ask")) return askScenario(request, lastRole);
   if (objective.startsWith("quota")) return quotaScenario(request, objective, lastRole);
   return { text: "ok" };
+}
+
+function criteriaScenario(request: RecordedRequest): Reply {
+  const last = toolResults(request).at(-1);
+  if (last?.content.includes("The goal is complete")) return { text: "Both criteria are met." };
+  const update = (args: Record<string, unknown>): Reply => ({ toolCalls: [{ name: "update_goal", arguments: args }] });
+  switch (countToolCalls(request, "update_goal")) {
+    case 0:
+      return update({ status: "complete", evidence: "looks done" });
+    case 1:
+      return update({ criterion: 2, evidence: "the notes say so" });
+    case 2:
+      return update({ criterion: 1, evidence: "crit.txt is there" });
+    case 3:
+      if (countToolCalls(request, "write") === 0)
+        return { toolCalls: [{ name: "write", arguments: { filePath: "crit.txt", content: "ok\n" } }] };
+      return update({ criterion: 1, evidence: "crit.txt is there" });
+    default:
+      return update({ status: "complete", evidence: "both criteria closed" });
+  }
 }
 
 function waitScenario(request: RecordedRequest, objective: string, lastRole: string | undefined): Reply {

@@ -11,8 +11,16 @@ import {
   type GoalStatus,
   type Result,
 } from "@pursuit/core";
-import { createShellVerifier, DEFAULT_RETRY_POLICY, type GoalContinuation, waitingContinuation } from "@pursuit/driver";
-import { monotonicIds, openStore, type Session } from "@pursuit/store";
+import {
+  createShellVerifier,
+  DEFAULT_RETRY_POLICY,
+  type GoalContinuation,
+  type WebhookAttempt,
+  WebhookDeliveries,
+  type WebhookRetryPolicy,
+  waitingContinuation,
+} from "@pursuit/driver";
+import { createId, monotonicIds, openStore, type Session } from "@pursuit/store";
 import type { LanguageModel } from "ai";
 import type { PursuitConfig } from "./config/config-schema.js";
 import { loadConfig } from "./config/load-config.js";
@@ -38,6 +46,8 @@ export type RuntimeOptions = {
   recover?: boolean;
   /** Environment for API keys (default process.env). */
   env?: Record<string, string | undefined>;
+  /** Tests shorten the webhook retry timing. */
+  webhookRetry?: Partial<WebhookRetryPolicy>;
 };
 
 /** A new goal as a caller gives it; the engine checks every field. */
@@ -72,6 +82,8 @@ export interface Runtime {
     /** What happens next in the session without anyone acting (a turn runs, a continuation is due, nothing). */
     continuation(sessionID: string): Promise<GoalContinuation>;
   };
+  /** Where the web app is served (set by `pursuit serve` once it listens), for the links webhooks send. */
+  setWebAppURL(url: string | undefined): void;
   /** Every event of the runtime, in order. Returns an unsubscribe function. */
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
   /** Stops running turns (goals stay active for the next start), clears timers, closes the database. */
@@ -103,11 +115,23 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const bash = config.tools?.bash ?? {};
   const permissions = new PermissionPolicy(bash.deny ?? DEFAULT_BASH_DENY);
   const models = new ModelResolver(config, options.env ?? process.env, options.model);
+  // Deliveries record each attempt in the goal's history through the engine, which is made just below.
+  let recordAttempt: (attempt: WebhookAttempt) => Promise<void> = async () => {};
+  const webhooks = new WebhookDeliveries({
+    store: store.webhookDeliveries,
+    targets: config.webhooks ?? [],
+    record: (attempt) => recordAttempt(attempt),
+    ids: () => createId("whd"),
+    clock,
+    ...(options.webhookRetry ? { retry: options.webhookRetry } : {}),
+    onError: (message) => console.error(`pursuit: ${message}`),
+  });
   const engine = new GoalEngine({
     store: store.goals,
     clock,
     ids: monotonicIds,
     events: bus,
+    onCommitted: webhooks.onCommitted,
     verify,
     waitChecks,
     // A wait's check runs under the same rules as the model's bash tool.
@@ -124,6 +148,22 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       },
     },
   });
+  recordAttempt = async ({ delivery, ...attempt }) => {
+    await engine.apply(
+      delivery.sessionID,
+      [
+        {
+          type: "webhook_attempted",
+          goalID: delivery.goalID,
+          delivery: delivery.id,
+          url: delivery.url,
+          event: delivery.event,
+          ...attempt,
+        },
+      ],
+      "runtime",
+    );
+  };
   const writer = new TranscriptWriter(store, bus, () => clock.now());
   let manager: SessionManager | undefined;
   const runner = new TurnRunner({
@@ -222,16 +262,19 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
         return goal?.status === "waiting" && goal.wait ? waitingContinuation(goal.wait) : next;
       },
     },
+    setWebAppURL: (url) => webhooks.setWebAppURL(url),
     subscribe: (listener) => bus.subscribe(listener),
     close() {
       closed ??= (async () => {
         await sessions.close();
+        await webhooks.close();
         store.close();
       })();
       return closed;
     },
   };
 
+  await webhooks.start();
   if (options.recover !== false) await sessions.recover();
   return runtime;
 }

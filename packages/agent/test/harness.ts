@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Goal } from "@pursuit/core";
-import type { GoalContinuation } from "@pursuit/driver";
+import type { GoalContinuation, WebhookRetryPolicy } from "@pursuit/driver";
 import { type Behaviour, type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
 import type { GoalConfig, ModelConfig, PursuitConfig } from "../src/config/config-schema.js";
 import type { RuntimeEvent } from "../src/events.js";
@@ -19,6 +19,8 @@ export type HarnessOptions = {
   modelWindow?: number;
   /** pursuit.json's settings of the scripted model (its window, prices...). */
   modelSettings?: ModelConfig;
+  /** Webhook retry timing, shortened (kept across a restart). */
+  webhookRetry?: Partial<WebhookRetryPolicy>;
 };
 
 /**
@@ -36,6 +38,7 @@ export class Harness {
     readonly model: ScriptedModel,
     readonly config: PursuitConfig,
     public runtime: Runtime,
+    private readonly webhookRetry: Partial<WebhookRetryPolicy> | undefined,
   ) {
     this.listen();
   }
@@ -70,8 +73,9 @@ export class Harness {
       config,
       directory: workdir,
       ...(options.env ? { env: options.env } : {}),
+      ...(options.webhookRetry ? { webhookRetry: options.webhookRetry } : {}),
     });
-    return new Harness(root, workdir, dbPath, model, config, runtime);
+    return new Harness(root, workdir, dbPath, model, config, runtime, options.webhookRetry);
   }
 
   private listen(): void {
@@ -83,7 +87,12 @@ export class Harness {
     this.unsubscribe?.();
     await this.runtime.close();
     await beforeReopen?.();
-    this.runtime = await createRuntime({ dbPath: this.dbPath, config: this.config, directory: this.workdir });
+    this.runtime = await createRuntime({
+      dbPath: this.dbPath,
+      config: this.config,
+      directory: this.workdir,
+      ...(this.webhookRetry ? { webhookRetry: this.webhookRetry } : {}),
+    });
     this.listen();
   }
 

@@ -4,6 +4,7 @@ import { type ContinuationPolicy, DEFAULT_CONTINUATION_POLICY } from "./continua
 import type { Goal, GoalLimits } from "./goal.js";
 import { GOAL_SETTING_NAMES, type GoalSettingName, type GoalSettingsPatch } from "./goal-settings.js";
 import { DEFAULT_WAIT_POLICY, type WaitPolicy } from "./goal-wait.js";
+import type { GoalChange } from "./history.js";
 import type { Clock, GoalEventSink, GoalStore, IdSource, PricingPort, VerifyRunner } from "./ports.js";
 import type { GoalCommand } from "./transition.js";
 import type { LimitsPatch } from "./validation.js";
@@ -28,6 +29,11 @@ export type GoalEngineOptions = {
   clock: Clock;
   ids: IdSource;
   events?: GoalEventSink;
+  /**
+   * Told of every committed change with history, after the commit (webhook deliveries listen here). It must not
+   * block: whatever it does with the change happens later, off the goal loop.
+   */
+  onCommitted?: (sessionID: string, change: GoalChange) => void;
   verify?: VerifyRunner;
   /** Runs a waiting goal's check command (no model call); without it, check waits wake only at their bound. */
   waitChecks?: VerifyRunner;

@@ -124,7 +124,10 @@ export class GoalEngine {
     const outcome = await this.store.update<Committed>(sessionID, (current, charged) =>
       applyCommands(current, charged, commands, actor, now, onlyGoalID),
     );
-    if (outcome.ok && outcome.value.history.length > 0) this.announce(sessionID, outcome.value.goal);
+    if (outcome.ok && outcome.value.history.length > 0) {
+      this.announce(sessionID, outcome.value.goal);
+      this.options.onCommitted?.(sessionID, { goal: outcome.value.goal, history: outcome.value.history });
+    }
     return outcome;
   }
 

@@ -1,13 +1,14 @@
 import type { GoalSettings } from "./goal.js";
 import { err, ok, type Result } from "./result.js";
 import { type InvalidInput, validateMaxWait, validateVerify } from "./validation.js";
+import { MAX_GOAL_WEBHOOKS, validateWebhooks } from "./webhook-events.js";
 
 export type GoalSettingName = keyof GoalSettings;
 
 /** An edit of the settings: a value sets one, null removes it, absent leaves it. */
 export type GoalSettingsPatch = { [K in GoalSettingName]?: GoalSettings[K] | null };
 
-export const GOAL_SETTING_NAMES: readonly GoalSettingName[] = ["verify", "maxWaitSeconds", "waitForQuota"];
+export const GOAL_SETTING_NAMES: readonly GoalSettingName[] = ["verify", "maxWaitSeconds", "waitForQuota", "webhooks"];
 
 const validators: { [K in GoalSettingName]-?: (value: unknown) => Result<NonNullable<GoalSettings[K]>, InvalidInput> } =
   {
@@ -17,6 +18,7 @@ const validators: { [K in GoalSettingName]-?: (value: unknown) => Result<NonNull
       typeof value === "boolean"
         ? ok(value)
         : err({ code: "invalid", field: "waitForQuota", message: "waitForQuota must be true or false" }),
+    webhooks: (value) => validateWebhooks(value, "webhooks", { allowSecret: false, max: MAX_GOAL_WEBHOOKS }),
   };
 
 /** The settings of a new goal, from input not yet checked: undefined and null leave a setting at its default. */
@@ -53,7 +55,8 @@ export function applySettingsPatch(
     }
     const checked = validators[name](value);
     if (!checked.ok) return checked;
-    if (settings[name] === checked.value) continue;
+    // Settings are plain JSON (a list of webhooks among them): the same JSON is the same setting.
+    if (JSON.stringify(settings[name]) === JSON.stringify(checked.value)) continue;
     settings[name] = changed[name] = checked.value;
   }
   return ok({ settings: settings as GoalSettings, changed: changed as GoalSettingsPatch });

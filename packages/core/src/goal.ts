@@ -99,6 +99,42 @@ export type Goal = {
 } & GoalSettings;
 
 /**
+ * What a webhook can be told. The first five are the outcomes a person wants to hear about (the default); a wait
+ * and a wake are opt-in, for those who follow every step.
+ */
+export const WEBHOOK_EVENTS = [
+  "goal.complete",
+  "goal.budget_limited",
+  "goal.blocked",
+  "goal.paused",
+  "goal.needs_input",
+  "goal.waiting",
+  "goal.woke",
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const DEFAULT_WEBHOOK_EVENTS: readonly WebhookEvent[] = [
+  "goal.complete",
+  "goal.budget_limited",
+  "goal.blocked",
+  "goal.paused",
+  "goal.needs_input",
+];
+
+/** `json`: Pursuit's own body (ntfy takes it as it is); `slack`: Slack's incoming-webhook `{text}`. */
+export const WEBHOOK_FORMATS = ["json", "slack"] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/**
+ * Where a goal's outcomes are POSTed. A `secret` (configuration only: a goal's own webhooks are readable through
+ * the API, so they carry none) signs each body with HMAC-SHA256.
+ */
+export type WebhookTarget = { url: string; secret?: string; events?: WebhookEvent[]; format?: WebhookFormat };
+
+/** A goal's own webhook, set through the API or the command line: no secret. */
+export type GoalWebhook = Omit<WebhookTarget, "secret">;
+
+/**
  * What a person may set on a goal beside its objective and limits. Each setting is optional: absent means the
  * runtime's configured default, and an edit removes one with null.
  */
@@ -112,6 +148,8 @@ export type GoalSettings = {
    * (absent: the configured default, which waits).
    */
   waitForQuota?: boolean;
+  /** Where this goal's outcomes are POSTed, besides the configured webhooks. */
+  webhooks?: GoalWebhook[];
 };
 
 /** An acceptance criterion as a person writes it: a sentence, and optionally a command that checks it. */

@@ -8,6 +8,7 @@ import type {
   GoalUsage,
   GoalWait,
   LimitName,
+  WebhookEvent,
 } from "./goal.js";
 import type { GoalSettingsPatch } from "./goal-settings.js";
 
@@ -38,6 +39,17 @@ export type GoalHistoryEvent =
   | { kind: "criterion_closed"; criterion: number; text: string; evidence: string; checkOutput?: string }
   /** A waiting goal's check ran (no model call); `woke`: it passed or its output changed. `output` is its tail. */
   | { kind: "wait_checked"; command: string; exitCode: number | null; output: string; woke: boolean }
+  /** A webhook delivery was tried: `delivered` on a 2xx answer; else the HTTP status or the error, and it is retried. */
+  | {
+      kind: "webhook_attempted";
+      delivery: string;
+      url: string;
+      event: WebhookEvent;
+      attempt: number;
+      delivered: boolean;
+      status?: number;
+      error?: string;
+    }
   | { kind: "cleared" };
 
 export type GoalHistoryKind = GoalHistoryEvent["kind"];

@@ -29,3 +29,4 @@ export * from "./tool-execution.js";
 export * from "./transition.js";
 export * from "./validation.js";
 export * from "./wait-watch.js";
+export * from "./webhook-events.js";

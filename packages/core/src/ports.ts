@@ -1,4 +1,4 @@
-import type { Goal, GoalStatus } from "./goal.js";
+import type { Goal, GoalStatus, WebhookEvent } from "./goal.js";
 import type { GoalChange, GoalHistoryEntry } from "./history.js";
 
 /** Time enters the engine only through this port (epoch milliseconds), so tests drive a fake clock. */
@@ -99,4 +99,37 @@ export interface VerifyRunner {
 export interface PricingPort {
   /** Undefined when the session's model is priced; else why not, naming the model and how to give its prices. */
   unpriced(sessionID: string): Promise<string | undefined>;
+}
+
+/**
+ * One webhook POST, persisted before its first attempt so retries survive a restart. Its body and headers
+ * (signature included) are fixed when it is made: every attempt sends the same bytes under the same id.
+ */
+export type WebhookDelivery = {
+  id: string;
+  sessionID: string;
+  goalID: string;
+  event: WebhookEvent;
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  /** Attempts made so far. */
+  attempts: number;
+  /** When the next attempt is due (epoch ms). */
+  nextAt: number;
+  createdAt: number;
+  state: "pending" | "delivered" | "failed";
+  lastError?: string;
+};
+
+/** Where webhook deliveries wait for their next attempt. Implemented by @pursuit/store. */
+export interface WebhookDeliveryStore {
+  add(delivery: WebhookDelivery): Promise<void>;
+  /** Deliveries still to make, soonest first. */
+  pending(): Promise<WebhookDelivery[]>;
+  /** After an attempt: the count, when the next is due, and whether it is done. */
+  attempted(
+    id: string,
+    outcome: Pick<WebhookDelivery, "attempts" | "nextAt" | "state"> & { lastError?: string },
+  ): Promise<void>;
 }

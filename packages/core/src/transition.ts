@@ -56,6 +56,10 @@ export type GoalCommand =
   | { type: "continue"; turn: number }
   | { type: "verified"; command: string; passed: boolean; exitCode: number | null; output: string; criterion?: number }
   | CloseCriterionCommand
+  | ({ type: "webhook_attempted"; goalID: string } & Omit<
+      Extract<GoalHistoryEvent, { kind: "webhook_attempted" }>,
+      "kind"
+    >)
   | WaitCommand;
 
 const onlyUser = (action: string) => refuse("forbidden", `only the user can ${action} a goal`);
@@ -112,6 +116,13 @@ export function transition(
       if (!current) return noGoal();
       const { type: _type, ...run } = command;
       return ok({ goal: current, history: [entry(current, actor, now, { kind: "verified", ...run })] });
+    }
+    case "webhook_attempted": {
+      if (actor !== "runtime") return refuse("forbidden", "only the runtime delivers webhooks");
+      // An attempt for a goal that was cleared or replaced since has no goal of its own to be recorded on.
+      if (!current || current.id !== command.goalID) return current ? unchanged(current) : noGoal();
+      const { type: _type, goalID: _goal, ...attempt } = command;
+      return ok({ goal: current, history: [entry(current, actor, now, { kind: "webhook_attempted", ...attempt })] });
     }
     case "close_criterion":
       if (!current) return noGoal();

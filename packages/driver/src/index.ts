@@ -8,3 +8,5 @@ export * from "./shell-verifier.js";
 export * from "./testing/manual-timers.js";
 export * from "./testing/processes.js";
 export * from "./timers.js";
+export * from "./webhook-deliveries.js";
+export * from "./webhook-request.js";

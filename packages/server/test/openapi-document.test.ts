@@ -80,6 +80,7 @@ describe("the OpenAPI document", () => {
         "maxWaitSeconds",
         "waitForQuota",
         "criteria",
+        "webhooks",
         "createdBy",
         "time",
       ].sort(),

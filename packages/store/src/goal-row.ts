@@ -33,6 +33,7 @@ export function goalToRow(goal: Goal, version: number): GoalInsert {
     maxWaitSeconds: goal.maxWaitSeconds ?? null,
     waitForQuota: goal.waitForQuota === undefined ? null : Number(goal.waitForQuota),
     criteria: goal.criteria ?? null,
+    webhooks: goal.webhooks ?? null,
     createdBy: goal.createdBy,
     timeCreated: goal.time.created,
     timeUpdated: goal.time.updated,
@@ -77,6 +78,7 @@ export function rowToGoal(row: GoalRow): Goal {
   if (row.maxWaitSeconds !== null) goal.maxWaitSeconds = row.maxWaitSeconds;
   if (row.waitForQuota !== null) goal.waitForQuota = row.waitForQuota === 1;
   if (row.criteria !== null) goal.criteria = row.criteria;
+  if (row.webhooks !== null) goal.webhooks = row.webhooks;
   if (row.timeCompleted !== null) goal.time.completed = row.timeCompleted;
   return goal;
 }

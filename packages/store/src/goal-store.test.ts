@@ -66,6 +66,7 @@ describe("goal round trip", () => {
         },
         { id: 2, text: "docs updated" },
       ],
+      webhooks: [{ url: "https://ntfy.sh/goals", events: ["goal.complete"], format: "json" }],
       createdBy: "model",
       time: { created: 1_700_000_000_001, updated: 1_700_000_123_456, completed: 1_700_000_200_000 },
     });
@@ -129,7 +130,7 @@ describe("one goal per session", () => {
         limit_tokens, limit_turns, limit_seconds, limit_cost_usd, usage_tokens, usage_input, usage_cache_read,
         usage_cache_write, usage_output, usage_reasoning, usage_cost_usd, usage_turns, usage_seconds, evidence,
         verify, created_by, time_created, time_updated, time_completed, version, wait, quiet_wakes, max_wait_seconds, wait_for_quota,
-        criteria FROM goal
+        criteria, webhooks FROM goal
         WHERE id = 'first'`);
     expect(thrownCause(insertSecond)).toMatch(/UNIQUE constraint failed: goal.session_id/);
     expect((await store.goals.get("s1"))?.id).toBe("first");

@@ -16,3 +16,4 @@ export {
 } from "./session-store.js";
 export { StoreNotFoundError } from "./store-errors.js";
 export type * from "./transcript.js";
+export { SqliteWebhookDeliveryStore } from "./webhook-delivery-store.js";

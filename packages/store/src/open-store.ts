@@ -4,6 +4,7 @@ import { SqliteGoalStore } from "./goal-store.js";
 import { SqliteMessageStore } from "./message-store.js";
 import { defaultDatabasePath } from "./paths.js";
 import { SqliteSessionStore } from "./session-store.js";
+import { SqliteWebhookDeliveryStore } from "./webhook-delivery-store.js";
 
 export type OpenStoreOptions = {
   /** The database file; `:memory:` for a private in-memory database. Default: `defaultDatabasePath()`. */
@@ -20,6 +21,7 @@ export type Store = {
   readonly goals: SqliteGoalStore;
   readonly sessions: SqliteSessionStore;
   readonly messages: SqliteMessageStore;
+  readonly webhookDeliveries: SqliteWebhookDeliveryStore;
   /** The drizzle database, for queries the stores do not cover (and for tests). */
   readonly db: StoreDatabase;
   close(): void;
@@ -36,6 +38,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     goals: new SqliteGoalStore(connection.db),
     sessions: new SqliteSessionStore(connection.db, now),
     messages: new SqliteMessageStore(connection.db, now),
+    webhookDeliveries: new SqliteWebhookDeliveryStore(connection.db),
     db: connection.db,
     close() {
       if (closed) return;

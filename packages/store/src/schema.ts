@@ -2,7 +2,16 @@
  * The SQLite schema. Migrations under ../drizzle are generated from this file by `npm run db:generate`;
  * never edit a generated migration, add a new one.
  */
-import type { Actor, Criterion, GoalHistoryKind, GoalStatus, GoalWait, LimitName } from "@pursuit/core";
+import type {
+  Actor,
+  Criterion,
+  GoalHistoryKind,
+  GoalStatus,
+  GoalWait,
+  GoalWebhook,
+  LimitName,
+  WebhookDelivery,
+} from "@pursuit/core";
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { MessageData, MessageRole, PartData, PartType } from "./transcript.js";
@@ -40,6 +49,8 @@ export const goalTable = sqliteTable(
     waitForQuota: integer("wait_for_quota"),
     /** The goal's acceptance criteria with their closures (JSON), null when it has none. */
     criteria: text("criteria", { mode: "json" }).$type<Criterion[]>(),
+    /** The goal's own webhooks (JSON), null when it has none. */
+    webhooks: text("webhooks", { mode: "json" }).$type<GoalWebhook[]>(),
     createdBy: text("created_by").$type<"user" | "model">().notNull(),
     timeCreated: integer("time_created").notNull(),
     timeUpdated: integer("time_updated").notNull(),
@@ -88,6 +99,29 @@ export const stepReservationTable = sqliteTable("step_reservation", {
   outputTokens: integer("output_tokens").notNull(),
   time: integer("time").notNull(),
 });
+
+/**
+ * Webhook POSTs not yet delivered (and, for a while, those that were): each keeps its body and headers as first
+ * made, so a retry after a restart sends the same bytes.
+ */
+export const webhookDeliveryTable = sqliteTable(
+  "webhook_delivery",
+  {
+    id: text("id").primaryKey(),
+    sessionID: text("session_id").notNull(),
+    goalID: text("goal_id").notNull(),
+    event: text("event").$type<WebhookDelivery["event"]>().notNull(),
+    url: text("url").notNull(),
+    body: text("body").notNull(),
+    headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    attempts: integer("attempts").notNull(),
+    nextAt: integer("next_at").notNull(),
+    createdAt: integer("created_at").notNull(),
+    state: text("state").$type<WebhookDelivery["state"]>().notNull(),
+    lastError: text("last_error"),
+  },
+  (table) => [index("webhook_delivery_pending_idx").on(table.state, table.nextAt)],
+);
 
 export const sessionTable = sqliteTable(
   "session",

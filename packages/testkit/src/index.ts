@@ -50,3 +50,4 @@ export {
   estimatePromptTokens,
   promptBytes,
 } from "./usage-estimate.js";
+export * from "./webhook-receiver.js";

@@ -1,3 +1,4 @@
+import { WEBHOOK_EVENTS, WEBHOOK_FORMATS } from "@pursuit/core";
 import { z } from "zod";
 
 /** Dollars per million tokens; cache prices default to the input price. */
@@ -172,6 +173,25 @@ export const AgentConfigSchema = z
   })
   .strict();
 
+export const WebhookConfigSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/ }).describe("Where each event is POSTed (http or https)."),
+    secret: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Signs each body: x-pursuit-signature: sha256=<hex HMAC-SHA256 of the raw body>."),
+    events: z
+      .array(z.enum(WEBHOOK_EVENTS))
+      .min(1)
+      .optional()
+      .describe(
+        "Which events (default: goal.complete, goal.budget_limited, goal.blocked, goal.paused, goal.needs_input).",
+      ),
+    format: z.enum(WEBHOOK_FORMATS).optional().describe("json (default; ntfy takes it too) or slack."),
+  })
+  .strict();
+
 export const PursuitConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -184,6 +204,10 @@ export const PursuitConfigSchema = z
     goal: GoalConfigSchema.optional(),
     agent: AgentConfigSchema.optional(),
     tools: z.object({ bash: BashConfigSchema.optional() }).strict().optional(),
+    webhooks: z
+      .array(WebhookConfigSchema)
+      .optional()
+      .describe("Where goal outcomes are POSTed, for every goal (a goal may add its own)."),
   })
   .strict();
 

@@ -204,6 +204,8 @@ function historyLine(row: GoalHistoryEntry): string {
         return `continued, turn ${row.turn}`;
       case "verified":
         return `${row.criterion !== undefined ? `criterion ${row.criterion}'s check` : "verify"} \`${row.command}\` ${row.passed ? "passed" : `failed (exit ${row.exitCode ?? "none"})`}`;
+      case "webhook_attempted":
+        return `webhook ${row.event} to ${row.url}: ${row.delivered ? "delivered" : `failed (${row.error ?? row.status ?? "no answer"}), retried`} (attempt ${row.attempt})`;
       case "criterion_closed":
         return `closed criterion ${row.criterion} "${row.text}": ${row.evidence}`;
       case "wait_checked":

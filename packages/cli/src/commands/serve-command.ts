@@ -61,6 +61,8 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     throw error;
   }
   io.out(`pursuit server listening on ${server.url}${password ? " (password required)" : ""}`);
+  // Webhook bodies link to the goal's page.
+  runtime.setWebAppURL(server.url);
   io.out(
     existsSync(join(webAppDirectory, "index.html"))
       ? `web app: ${server.url}/`

@@ -202,6 +202,7 @@ export type Goal = {
     evidence?: string;
     verify?: string;
     criteria?: Array<Criterion>;
+    webhooks?: Array<GoalWebhook>;
     createdBy: 'user' | 'model';
     time: {
         created: number;
@@ -310,6 +311,23 @@ export type Criterion = {
     };
 };
 
+export type GoalWebhook = {
+    /**
+     * Where each event is POSTed (http or https)
+     */
+    url: string;
+    /**
+     * Which events (default: complete, budget_limited, blocked, paused, needs_input)
+     */
+    events?: Array<WebhookEvent>;
+    /**
+     * json (default) or slack
+     */
+    format?: 'json' | 'slack';
+};
+
+export type WebhookEvent = 'goal.complete' | 'goal.budget_limited' | 'goal.blocked' | 'goal.paused' | 'goal.needs_input' | 'goal.waiting' | 'goal.woke';
+
 export type GoalCreateInput = {
     /**
      * What the session should achieve (1..4000 characters)
@@ -346,6 +364,14 @@ export type GoalCreateInput = {
      * false: when the provider's usage quota runs out, the goal is blocked instead of waiting for the reset (absent: the configured default, which waits)
      */
     waitForQuota?: boolean;
+    /**
+     * Up to 5 webhooks of this goal's own, besides the configured ones
+     */
+    webhooks?: Array<{
+        url: string;
+        events?: Array<WebhookEvent>;
+        format?: 'json' | 'slack';
+    }>;
 };
 
 export type GoalPatchInput = {
@@ -384,6 +410,14 @@ export type GoalPatchInput = {
      */
     waitForQuota?: boolean | null;
     /**
+     * The whole list; null removes them
+     */
+    webhooks?: Array<{
+        url: string;
+        events?: Array<WebhookEvent>;
+        format?: 'json' | 'slack';
+    }> | null;
+    /**
      * Why the status changes (kept on the goal)
      */
     reason?: string;
@@ -416,6 +450,7 @@ export type GoalHistoryEntry = {
     verify?: string;
     maxWaitSeconds?: number;
     waitForQuota?: boolean;
+    webhooks?: Array<GoalWebhook>;
 } | {
     goalID: string;
     sessionID: string;
@@ -442,6 +477,7 @@ export type GoalHistoryEntry = {
     verify?: string | null;
     maxWaitSeconds?: number | null;
     waitForQuota?: boolean | null;
+    webhooks?: Array<GoalWebhook> | null;
 } | {
     goalID: string;
     sessionID: string;
@@ -507,6 +543,31 @@ export type GoalHistoryEntry = {
      * It passed or its output changed: the goal woke
      */
     woke: boolean;
+} | {
+    goalID: string;
+    sessionID: string;
+    actor: Actor;
+    time: number;
+    kind: 'webhook_attempted';
+    /**
+     * The delivery's id (the x-pursuit-delivery header)
+     */
+    delivery: string;
+    url: string;
+    event: WebhookEvent;
+    attempt: number;
+    /**
+     * The receiver answered 2xx
+     */
+    delivered: boolean;
+    /**
+     * The receiver's HTTP status, when it answered
+     */
+    status?: number;
+    /**
+     * Why the attempt failed; it is retried
+     */
+    error?: string;
 } | {
     goalID: string;
     sessionID: string;

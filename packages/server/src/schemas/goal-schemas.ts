@@ -4,10 +4,13 @@ import {
   LIMIT_NAMES,
   MAX_CRITERIA,
   MAX_CRITERION_LENGTH,
+  MAX_GOAL_WEBHOOKS,
   MAX_OBJECTIVE_LENGTH,
   MAX_VERIFY_LENGTH,
   MAX_WAIT_SECONDS,
   WAIT_KINDS,
+  WEBHOOK_EVENTS,
+  WEBHOOK_FORMATS,
 } from "@pursuit/core";
 
 /**
@@ -135,6 +138,32 @@ const criteriaInput = () =>
       description: `Up to ${MAX_CRITERIA} acceptance criteria, each a sentence or {text, check}; the model closes each with evidence`,
     });
 
+export const WebhookEventSchema = z.enum(WEBHOOK_EVENTS).openapi("WebhookEvent");
+
+/** A goal's own webhook: no secret (a goal is readable through the API; signing secrets live in configuration). */
+export const GoalWebhookSchema = z
+  .object({
+    url: z.string().openapi({ description: "Where each event is POSTed (http or https)" }),
+    events: z
+      .array(WebhookEventSchema)
+      .optional()
+      .openapi({ description: "Which events (default: complete, budget_limited, blocked, paused, needs_input)" }),
+    format: z.enum(WEBHOOK_FORMATS).optional().openapi({ description: "json (default) or slack" }),
+  })
+  .openapi("GoalWebhook");
+
+const goalWebhooksInput = () =>
+  z
+    .array(
+      z.strictObject({
+        url: z.url({ protocol: /^https?$/ }),
+        events: z.array(WebhookEventSchema).min(1).optional(),
+        format: z.enum(WEBHOOK_FORMATS).optional(),
+      }),
+    )
+    .max(MAX_GOAL_WEBHOOKS)
+    .openapi({ description: `Up to ${MAX_GOAL_WEBHOOKS} webhooks of this goal's own, besides the configured ones` });
+
 export const GoalSchema = z
   .object({
     id: z.string(),
@@ -152,6 +181,7 @@ export const GoalSchema = z
     evidence: z.string().optional(),
     verify: z.string().optional(),
     criteria: z.array(CriterionSchema).optional(),
+    webhooks: z.array(GoalWebhookSchema).optional(),
     createdBy: z.enum(["user", "model"]),
     time: z.object({ created: z.number(), updated: z.number(), completed: z.number().optional() }),
   })
@@ -172,6 +202,7 @@ export const GoalHistoryEntrySchema = z
       verify: z.string().optional(),
       maxWaitSeconds: z.number().optional(),
       waitForQuota: z.boolean().optional(),
+      webhooks: z.array(GoalWebhookSchema).optional(),
     }),
     z.object({
       ...entryBase,
@@ -195,6 +226,7 @@ export const GoalHistoryEntrySchema = z
       verify: z.string().nullable().optional(),
       maxWaitSeconds: z.number().nullable().optional(),
       waitForQuota: z.boolean().nullable().optional(),
+      webhooks: z.array(GoalWebhookSchema).nullable().optional(),
     }),
     z.object({
       ...entryBase,
@@ -236,6 +268,17 @@ export const GoalHistoryEntrySchema = z
       output: z.string().openapi({ description: "The tail of the check's output" }),
       woke: z.boolean().openapi({ description: "It passed or its output changed: the goal woke" }),
     }),
+    z.object({
+      ...entryBase,
+      kind: z.literal("webhook_attempted"),
+      delivery: z.string().openapi({ description: "The delivery's id (the x-pursuit-delivery header)" }),
+      url: z.string(),
+      event: WebhookEventSchema,
+      attempt: z.number().int(),
+      delivered: z.boolean().openapi({ description: "The receiver answered 2xx" }),
+      status: z.number().int().optional().openapi({ description: "The receiver's HTTP status, when it answered" }),
+      error: z.string().optional().openapi({ description: "Why the attempt failed; it is retried" }),
+    }),
     z.object({ ...entryBase, kind: z.literal("cleared") }),
   ])
   .openapi("GoalHistoryEntry");
@@ -268,6 +311,7 @@ export const GoalCreateInputSchema = z
     verify: verify().optional(),
     maxWaitSeconds: maxWait().optional(),
     waitForQuota: waitForQuota().optional(),
+    webhooks: goalWebhooksInput().optional(),
   })
   .openapi("GoalCreateInput");
 
@@ -299,6 +343,7 @@ export const GoalPatchInputSchema = z
       .nullable()
       .optional()
       .openapi({ description: "null goes back to the configured default" }),
+    webhooks: goalWebhooksInput().nullable().optional().openapi({ description: "The whole list; null removes them" }),
     reason: z.string().max(1000).optional().openapi({ description: "Why the status changes (kept on the goal)" }),
     evidence: z.string().max(MAX_OBJECTIVE_LENGTH).optional().openapi({ description: "Proof, when completing" }),
   })
@@ -310,10 +355,11 @@ export const GoalPatchInputSchema = z
       patch.criteria !== undefined ||
       patch.verify !== undefined ||
       patch.maxWaitSeconds !== undefined ||
-      patch.waitForQuota !== undefined,
+      patch.waitForQuota !== undefined ||
+      patch.webhooks !== undefined,
     {
       message:
-        "the patch changes nothing; give objective, status, limits, criteria, verify, maxWaitSeconds or waitForQuota",
+        "the patch changes nothing; give objective, status, limits, criteria, verify, maxWaitSeconds, waitForQuota or webhooks",
     },
   )
   .openapi("GoalPatchInput");

@@ -89,6 +89,13 @@ function describe(history: readonly GoalHistoryEntry[]): Row[] {
           text: `${entry.criterion !== undefined ? `criterion ${entry.criterion} check` : "verify"} ${entry.passed ? "passed" : "failed"} (exit ${entry.exitCode ?? "none"}): ${entry.command}`,
         });
         return;
+      case "webhook_attempted":
+        rows.push({
+          key,
+          time: entry.time,
+          text: `webhook ${entry.event} ${entry.delivered ? "delivered" : `failed (${entry.error ?? entry.status ?? "no answer"})`} to ${entry.url}`,
+        });
+        return;
       case "criterion_closed":
         rows.push({ key, time: entry.time, text: `criterion ${entry.criterion} closed: ${entry.evidence}` });
         return;

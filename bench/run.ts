@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   web: () => import("./web.js"),
   opencode: () => import("./opencode-startup.js"),
   waiting: () => import("./waiting.js"),
+  webhooks: () => import("./webhooks.js"),
 };
 
 const wanted = process.argv.slice(2);

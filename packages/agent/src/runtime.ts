@@ -15,7 +15,6 @@ import {
   createShellVerifier,
   DEFAULT_RETRY_POLICY,
   type GoalContinuation,
-  type WebhookAttempt,
   WebhookDeliveries,
   type WebhookRetryPolicy,
   waitingContinuation,
@@ -84,6 +83,8 @@ export interface Runtime {
   };
   /** Where the web app is served (set by `pursuit serve` once it listens), for the links webhooks send. */
   setWebAppURL(url: string | undefined): void;
+  /** Waits up to `timeoutMs` for webhook deliveries to be made; returns how many are left for a later start. */
+  flushWebhooks(timeoutMs: number): Promise<number>;
   /** Every event of the runtime, in order. Returns an unsubscribe function. */
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
   /** Stops running turns (goals stay active for the next start), clears timers, closes the database. */
@@ -115,12 +116,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const bash = config.tools?.bash ?? {};
   const permissions = new PermissionPolicy(bash.deny ?? DEFAULT_BASH_DENY);
   const models = new ModelResolver(config, options.env ?? process.env, options.model);
-  // Deliveries record each attempt in the goal's history through the engine, which is made just below.
-  let recordAttempt: (attempt: WebhookAttempt) => Promise<void> = async () => {};
   const webhooks = new WebhookDeliveries({
     store: store.webhookDeliveries,
     targets: config.webhooks ?? [],
-    record: (attempt) => recordAttempt(attempt),
     ids: () => createId("whd"),
     clock,
     ...(options.webhookRetry ? { retry: options.webhookRetry } : {}),
@@ -148,22 +146,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       },
     },
   });
-  recordAttempt = async ({ delivery, ...attempt }) => {
-    await engine.apply(
-      delivery.sessionID,
-      [
-        {
-          type: "webhook_attempted",
-          goalID: delivery.goalID,
-          delivery: delivery.id,
-          url: delivery.url,
-          event: delivery.event,
-          ...attempt,
-        },
-      ],
-      "runtime",
-    );
-  };
+  webhooks.recordAttemptsIn(engine);
   const writer = new TranscriptWriter(store, bus, () => clock.now());
   let manager: SessionManager | undefined;
   const runner = new TurnRunner({
@@ -263,6 +246,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       },
     },
     setWebAppURL: (url) => webhooks.setWebAppURL(url),
+    flushWebhooks: (timeoutMs) => webhooks.flush(timeoutMs),
     subscribe: (listener) => bus.subscribe(listener),
     close() {
       closed ??= (async () => {

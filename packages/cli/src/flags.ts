@@ -103,6 +103,15 @@ export function criteriaFromFlags(parsed: ParsedFlags): Result<CriterionFlag[] |
   return ok(criteria.length > 0 ? criteria : undefined);
 }
 
+export const WEBHOOK_FLAGS = { webhook: { type: "string", multiple: true } } as const satisfies Options;
+
+/** `--webhook URL` (repeatable): the goal's own webhooks, each told of the goal's outcomes. */
+export function webhooksFromFlags(values: ParsedFlags["values"]): { url: string }[] | undefined {
+  const urls = values.webhook;
+  if (!Array.isArray(urls) || urls.length === 0) return undefined;
+  return urls.map((url) => ({ url }));
+}
+
 /** `--max-wait 1h`: the longest a goal's waits last, in seconds (undefined when the flag is absent). */
 export function maxWaitFromFlags(value: unknown): Result<number | undefined, AmountError> {
   if (typeof value !== "string") return ok(undefined);

@@ -35,6 +35,7 @@ Options:
       --criterion TEXT an acceptance criterion the agent must close with evidence (repeat for more)
       --criterion-check CMD
                        a command that must pass for the --criterion before it to close
+      --webhook URL    POST the goal's outcomes (complete, limit, blocked, paused, needs input) to URL (repeatable)
       --max-wait 1h    the longest the goal waits (for CI, a time) before it wakes by itself (default 30m)
       --no-quota-wait  when the provider's usage quota runs out, block the goal instead of waiting for the reset
   -m, --model P/M      the model as provider/model (default: "model" in pursuit.json)
@@ -83,7 +84,8 @@ Manages the goal of a session on a running server (pursuit serve).
 Actions:
   show                         the goal, its status, usage and limits
   set "objective" [limits]     set a goal (without --session, a new session is created); work starts at once
-      [--verify CMD] [--criterion TEXT [--criterion-check CMD]]... [--max-wait 1h] [--no-quota-wait]
+      [--verify CMD] [--criterion TEXT [--criterion-check CMD]]... [--webhook URL]...
+      [--max-wait 1h] [--no-quota-wait]
   pause [--reason TEXT]        pause it; nothing continues until it is resumed
   resume                       make it active again; work starts at once
   wake                         wake a waiting goal now (the same as resume)

@@ -8,6 +8,7 @@ import {
   pollUntil,
   type ScriptedModel,
   startScriptedModel,
+  startWebhookReceiver,
   toolCallsMade,
 } from "@pursuit/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -220,6 +221,22 @@ describe("pursuit run against the scripted model", () => {
     const orphan = await run("run", "--goal", "x", "--criterion-check", "npm test", "--criterion", "tests pass");
     expect(orphan.code).toBe(1);
     expect(orphan.stderr).toContain("--criterion-check must follow the --criterion it checks");
+  }, 120_000);
+
+  it("tells a --webhook receiver when the goal completes, and refuses a URL that is not http(s)", async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const result = await run("run", "--goal", "Create a.txt and b.txt", "--webhook", receiver.url);
+      expect(result.code, result.stderr).toBe(0);
+      const webhook = await pollUntil("the webhook", () => receiver.received[0]);
+      expect(webhook.headers["x-pursuit-event"]).toBe("goal.complete");
+      expect(JSON.parse(webhook.body)).toMatchObject({ event: "goal.complete", goal: { status: "complete" } });
+      const bad = await run("run", "--goal", "x", "--webhook", "ftp://example.com/hook");
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('webhooks.0.url must be an http(s) URL; got "ftp://example.com/hook"');
+    } finally {
+      await receiver.close();
+    }
   }, 120_000);
 
   it("refuses bad amounts naming the flag", async () => {

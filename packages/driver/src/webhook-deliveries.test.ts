@@ -132,6 +132,17 @@ describe("webhook deliveries", () => {
     expect(attempts[1]).toMatchObject({ delivered: true });
   });
 
+  it("flush waits for the deliveries a process owes before it exits, and says how many are left", async () => {
+    receiver = await startWebhookReceiver(() => 503);
+    const { deliveries } = start([{ url: receiver.url }]);
+    deliveries.onCommitted("ses-1", moved("complete"));
+    const started = performance.now();
+    expect(await deliveries.flush(300)).toBe(1);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+    receiver.setAnswer(() => 200);
+    expect(await deliveries.flush(2_000)).toBe(0);
+  });
+
   it("gives up after its time, saying so", async () => {
     receiver = await startWebhookReceiver(() => 503);
     const { deliveries, errors, store } = start([{ url: receiver.url }], memoryDeliveries(), { giveUpAfterMs: 150 });

@@ -1,6 +1,7 @@
 import {
   type Clock,
   type GoalChange,
+  type GoalEngine,
   type WebhookDelivery,
   type WebhookDeliveryStore,
   type WebhookTarget,
@@ -22,7 +23,7 @@ export type WebhookRetryPolicy = {
 };
 
 export const DEFAULT_WEBHOOK_RETRY: WebhookRetryPolicy = {
-  firstRetryMs: 5_000,
+  firstRetryMs: 2_000,
   maxRetryMs: 5 * 60_000,
   giveUpAfterMs: 60 * 60_000,
   timeoutMs: 10_000,
@@ -41,8 +42,8 @@ export type WebhookDeliveriesOptions = {
   store: WebhookDeliveryStore;
   /** The configured webhooks (pursuit.json, the plugin's options); a goal's own are added to them. */
   targets: readonly WebhookTarget[];
-  /** Writes an attempt into the goal's history. */
-  record: (attempt: WebhookAttempt) => Promise<void>;
+  /** Writes an attempt into the goal's history (default: through the engine given to `recordAttemptsIn`). */
+  record?: (attempt: WebhookAttempt) => Promise<void>;
   ids: () => string;
   clock?: Clock;
   timers?: Timers;
@@ -67,12 +68,31 @@ export class WebhookDeliveries {
   private readonly adding = new Set<Promise<void>>();
   private timer: { handle: TimerHandle; at: number } | undefined;
   private closed = false;
+  /** `flush` callers, woken after each attempt. */
+  private flushWaiters: (() => void)[] = [];
   private webAppURL: string | undefined;
+  private record: (attempt: WebhookAttempt) => Promise<void>;
 
   constructor(private readonly options: WebhookDeliveriesOptions) {
     this.policy = { ...DEFAULT_WEBHOOK_RETRY, ...options.retry };
     this.clock = options.clock ?? { now: () => Date.now() };
     this.timers = options.timers ?? realTimers;
+    this.record = options.record ?? (async () => {});
+  }
+
+  /**
+   * Each attempt becomes a `webhook_attempted` row of its goal's history, through the engine (made after these
+   * deliveries, since its `onCommitted` is theirs).
+   */
+  recordAttemptsIn(engine: Pick<GoalEngine, "apply">): void {
+    this.record = async ({ delivery, ...attempt }) => {
+      const { sessionID, goalID, id, url, event } = delivery;
+      await engine.apply(
+        sessionID,
+        [{ type: "webhook_attempted", goalID, delivery: id, url, event, ...attempt }],
+        "runtime",
+      );
+    };
   }
 
   /** Where the web app is served, for the link in each body (set once the server listens). */
@@ -203,7 +223,7 @@ export class WebhookDeliveries {
         state,
         ...(outcome.error ? { lastError: outcome.error } : {}),
       });
-      await this.options.record({
+      await this.record({
         delivery,
         attempt: attempts,
         delivered: outcome.delivered,
@@ -215,11 +235,29 @@ export class WebhookDeliveries {
     }
     if (state === "pending") this.pending.set(delivery.id, next);
     else this.pending.delete(delivery.id);
+    for (const wake of this.flushWaiters.splice(0)) wake();
     if (givenUp)
       this.options.onError?.(
         `gave up on webhook delivery ${delivery.id} (${delivery.event}) to ${delivery.url} after ${attempts} attempts: ${outcome.error}`,
       );
     this.schedule();
+  }
+
+  /**
+   * Waits until every delivery is made or given up, for at most `timeoutMs` (a process about to exit, such as
+   * `pursuit run`, gives its receivers a chance). Returns how many are still pending: they stay stored, and the
+   * next process on this database sends them.
+   */
+  async flush(timeoutMs: number): Promise<number> {
+    await Promise.allSettled([...this.adding]);
+    const deadline = this.clock.now() + timeoutMs;
+    while (this.pending.size > 0 && this.clock.now() < deadline && !this.closed) {
+      await new Promise<void>((resolve) => {
+        this.flushWaiters.push(resolve);
+        setTimeout(resolve, Math.max(0, deadline - this.clock.now()));
+      });
+    }
+    return this.pending.size;
   }
 
   /** Waits for deliveries being stored (tests, shutdown); attempts in flight are abandoned and retried next start. */

@@ -15,6 +15,16 @@ describe("plugin options", () => {
     });
   });
 
+  it("takes webhooks as pursuit.json does, secrets included, naming a bad one's field", () => {
+    const webhooks = [{ url: "https://ntfy.sh/goals", secret: "s", events: ["goal.complete"], format: "json" }];
+    expect(parsePluginOptions({ webhooks })).toMatchObject({ ok: true, value: { webhooks } });
+    expect(parsePluginOptions({})).toMatchObject({ ok: true, value: { webhooks: [] } });
+    expect(parsePluginOptions({ webhooks: [{ url: "https://x", events: ["done"] }] })).toEqual({
+      ok: false,
+      error: expect.stringContaining('opencode-pursuit option webhooks.0.events has "done"'),
+    });
+  });
+
   it("names the option and the problem on bad input", () => {
     expect(parsePluginOptions({ streamIdleTimeout: "15" })).toEqual({
       ok: false,

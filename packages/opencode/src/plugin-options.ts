@@ -1,5 +1,15 @@
 import { join } from "node:path";
-import { err, type GoalLimits, type GoalPolicy, ok, parseDuration, type Result, validateLimits } from "@pursuit/core";
+import {
+  err,
+  type GoalLimits,
+  type GoalPolicy,
+  ok,
+  parseDuration,
+  type Result,
+  validateLimits,
+  validateWebhooks,
+  type WebhookTarget,
+} from "@pursuit/core";
 import { DEFAULT_STREAM_IDLE_TIMEOUT_MS } from "./stream-watch.js";
 
 /** Options from opencode.json: `"plugin": [["/path/to/opencode-pursuit", { ...options }]]`. */
@@ -14,6 +24,8 @@ export type PursuitPluginOptions = {
   limits: GoalLimits;
   /** A model stream silent this long (ms) is cut and the goal retried; option `streamIdleTimeout`, e.g. "15s". */
   streamIdleTimeoutMs: number;
+  /** Where goal outcomes are POSTed: `[{url, secret?, events?, format?}]`, as in pursuit.json. */
+  webhooks: WebhookTarget[];
 };
 
 const POLICY_KEYS = [
@@ -30,7 +42,7 @@ const POLICY_KEYS = [
 
 export const DEFAULT_API_PORT = 4097;
 
-const OPTION_KEYS = ["db", "port", "policy", "limits", "streamIdleTimeout"];
+const OPTION_KEYS = ["db", "port", "policy", "limits", "streamIdleTimeout", "webhooks"];
 
 export function defaultGoalDatabase(env: NodeJS.ProcessEnv = process.env): string {
   const data = env.XDG_DATA_HOME || join(env.HOME ?? ".", ".local", "share");
@@ -77,12 +89,16 @@ export function parsePluginOptions(
   if (!limits.ok) return err(`opencode-pursuit option ${limits.error.message}`);
   const idle = parseIdleTimeout(options.streamIdleTimeout);
   if (!idle.ok) return idle;
+  const webhooks =
+    options.webhooks === undefined ? ok([]) : validateWebhooks(options.webhooks, "webhooks", { allowSecret: true });
+  if (!webhooks.ok) return err(`opencode-pursuit option ${webhooks.error.message}`);
   return ok({
     db: (options.db as string | undefined) ?? defaultGoalDatabase(env),
     port,
     policy,
     limits: limits.value,
     streamIdleTimeoutMs: idle.value,
+    webhooks: webhooks.value,
   });
 }
 

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin";
 import { type Clock, GoalEngine } from "@pursuit/core";
-import { createShellVerifier, realTimers } from "@pursuit/driver";
-import { monotonicIds, openStore } from "@pursuit/store";
+import { createShellVerifier, realTimers, WebhookDeliveries } from "@pursuit/driver";
+import { createId, monotonicIds, openStore } from "@pursuit/store";
 import { opencodeCommandDenied } from "./bash-permission.js";
 import { CompactionContext, type TransformMessage } from "./compaction-context.js";
 import { startGoalApi } from "./goal-api.js";
@@ -29,6 +29,13 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
   const clock: Clock = { now: () => Date.now() };
   const log = (message: string) => console.error(`[opencode-pursuit] ${message}`);
   const goalEvents = new GoalEventHub(log);
+  const webhooks = new WebhookDeliveries({
+    store: store.webhookDeliveries,
+    targets: options.webhooks,
+    ids: () => createId("whd"),
+    clock,
+    onError: log,
+  });
   const engine = new GoalEngine({
     store: store.goals,
     clock,
@@ -42,7 +49,9 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     defaultLimits: options.limits,
     pricing: opencodePricing(input.client, log),
     events: goalEvents,
+    onCommitted: webhooks.onCommitted,
   });
+  webhooks.recordAttemptsIn(engine);
   const host = new OpencodeGoalHost(engine, opencodeControl(input), clock, log, realTimers, {
     streamIdleTimeoutMs: options.streamIdleTimeoutMs,
   });
@@ -54,6 +63,9 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
       `${JSON.stringify({ url: api.url, directory: input.directory, pid: process.pid })}\n`,
     );
   }
+  // Webhook bodies link to the goal's page in the web app this API serves.
+  webhooks.setWebAppURL(api?.url);
+  await webhooks.start();
   const recovery = setTimeout(() => {
     host.recover().catch((error) => log(`recovery failed: ${String(error)}`));
   }, RECOVER_DELAY_MS);
@@ -135,6 +147,7 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
       clearTimeout(recovery);
       await host.close();
       await api?.close();
+      await webhooks.close();
       store.close();
     },
   };

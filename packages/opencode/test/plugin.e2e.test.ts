@@ -13,11 +13,15 @@ import {
 } from "@pursuit/sdk";
 import {
   analyzePrefixReuse,
+  failingFirst,
   type RecordedRequest,
   type ScriptedModel,
   startScriptedModel,
+  startWebhookReceiver,
   pollUntil as until,
   userTexts,
+  validSignature,
+  type WebhookReceiver,
 } from "@pursuit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -65,17 +69,34 @@ describe("opencode-pursuit inside a real opencode serve", () => {
   let serve: OpencodeServe;
   let api: Client;
   let apiUrl: string;
+  /** Told of every outcome, signed; the flaky one fails each delivery's first two attempts. */
+  let receiver: WebhookReceiver;
+  let flaky: WebhookReceiver;
 
   const goalWhen = (sessionID: string, test: (goal: GoalView) => boolean, timeoutMs?: number) =>
     waitForGoal(api, sessionID, test, timeoutMs);
 
   beforeAll(async () => {
     model = await startScriptedModel({ behaviour: scenarioReply, latencyMs: 5 });
+    receiver = await startWebhookReceiver();
+    flaky = await startWebhookReceiver(failingFirst(2));
     const port = await freePort();
     project = await createOpencodeProject({
       modelBaseURL: model.url,
       // No db option: the goals live at the default place under the isolated XDG_DATA_HOME.
-      plugins: [{ path: PLUGIN_DIR, options: { port, policy: POLICY } }],
+      plugins: [
+        {
+          path: PLUGIN_DIR,
+          options: {
+            port,
+            policy: POLICY,
+            webhooks: [
+              { url: receiver.url, secret: "plugin-secret" },
+              { url: flaky.url, events: ["goal.complete"] },
+            ],
+          },
+        },
+      ],
       // Everything allowed but one command, which a wait's check must not run either.
       config: { permission: { "*": "allow", bash: { "*": "allow", "grep green ci-denied*": "deny" } } },
     });
@@ -86,6 +107,8 @@ describe("opencode-pursuit inside a real opencode serve", () => {
 
   afterAll(async () => {
     await serve?.stop();
+    await receiver?.close();
+    await flaky?.close();
     await model?.close();
     await project?.remove();
   });
@@ -119,6 +142,41 @@ describe("opencode-pursuit inside a real opencode serve", () => {
     expect(analysis.brokenPairs).toEqual([]);
     expect(analysis.minReuse).toBe(1);
     expect(analysis.pairs.every((pair) => !pair.systemChanged && !pair.toolsChanged)).toBe(true);
+
+    // The plugin's webhooks were told: signed, with the goal's page on the plugin's goal API.
+    const told = await until("the signed goal.complete", () =>
+      receiver.received.find((one) => JSON.parse(one.body).session === session.id),
+    );
+    expect(validSignature(told, "plugin-secret")).toBe(true);
+    expect(JSON.parse(told.body)).toMatchObject({
+      event: "goal.complete",
+      evidence: "f1..f3.txt exist",
+      url: `${apiUrl}/#/session/${session.id}`,
+    });
+  });
+
+  it("retries a webhook receiver that fails twice: the third attempt delivers, each attempt in the history", async () => {
+    const session = await createSession(serve.client, "files flaky");
+    await goalCreate({ client: api, path: { id: session.id }, body: { objective: "files 1: write f1" } });
+    await goalWhen(session.id, (goal) => goal.status === "complete");
+    const delivered = await until(
+      "the flaky receiver's delivery",
+      () => flaky.delivered().find((one) => JSON.parse(one.body).session === session.id),
+      20_000,
+    );
+    const attempts = flaky.received.filter(
+      (one) => one.headers["x-pursuit-delivery"] === delivered.headers["x-pursuit-delivery"],
+    );
+    expect(attempts.map((one) => one.status)).toEqual([500, 500, 200]);
+    const history = (await goalHistory({ client: api, path: { id: session.id } })).data ?? [];
+    const rows = history.flatMap((row) =>
+      row.kind === "webhook_attempted" && row.url === flaky.url ? [[row.attempt, row.delivered]] : [],
+    );
+    expect(rows).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
   });
 
   it("waits on the model's check with no model request while the file is unchanged, wakes on the change, completes", async () => {

@@ -1,12 +1,27 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingHttpHeaders } from "node:http";
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A POST the receiver got: when, its headers and its raw body. */
 export type ReceivedWebhook = { time: number; headers: IncomingHttpHeaders; body: string; status: number | "hang" };
 
-/** How the receiver answers its n-th request (from 1): a status, or "hang" (never answers). */
-export type WebhookAnswer = (n: number) => number | "hang";
+/**
+ * How the receiver answers its n-th request (from 1), given that request and those before it: a status, or
+ * "hang" (never answers).
+ */
+export type WebhookAnswer = (
+  n: number,
+  request: Omit<ReceivedWebhook, "status">,
+  before: readonly ReceivedWebhook[],
+) => number | "hang";
+
+/** Fails each delivery's first `times` attempts (500), then accepts it: a receiver that comes back. */
+export const failingFirst =
+  (times: number): WebhookAnswer =>
+  (_n, request, before) => {
+    const id = request.headers["x-pursuit-delivery"];
+    return before.filter((one) => one.headers["x-pursuit-delivery"] === id).length < times ? 500 : 200;
+  };
 
 export type WebhookReceiver = {
   url: string;
@@ -24,18 +39,14 @@ export type WebhookReceiver = {
 export async function startWebhookReceiver(answer: WebhookAnswer = () => 200): Promise<WebhookReceiver> {
   let answering = answer;
   const received: ReceivedWebhook[] = [];
-  const hanging = new Set<import("node:http").ServerResponse>();
+  const hanging = new Set<ServerResponse>();
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
-      const status = answering(received.length + 1);
-      received.push({
-        time: Date.now(),
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString("utf8"),
-        status,
-      });
+      const webhook = { time: Date.now(), headers: request.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const status = answering(received.length + 1, webhook, received);
+      received.push({ ...webhook, status });
       if (status === "hang") {
         hanging.add(response);
         return;

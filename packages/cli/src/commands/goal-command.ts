@@ -20,6 +20,8 @@ import {
   maxWaitFromFlags,
   type ParsedFlags,
   parseFlags,
+  WEBHOOK_FLAGS,
+  webhooksFromFlags,
 } from "../flags.js";
 import { GOAL_HELP } from "../help.js";
 import type { Io } from "../io.js";
@@ -35,6 +37,7 @@ const GOAL_FLAGS = {
   none: { type: "boolean" },
   ...LIMIT_FLAGS,
   ...CRITERIA_FLAGS,
+  ...WEBHOOK_FLAGS,
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -88,6 +91,7 @@ async function perform(action: Action, words: string[], flags: ParsedFlags, clie
       if (!limits.ok) return io.fail(limits.error);
       const maxWait = maxWaitFromFlags(values["max-wait"]);
       if (!maxWait.ok) return io.fail(maxWait.error.message);
+      const webhooks = webhooksFromFlags(values);
       if (!sessionID) {
         const created = await sessionCreate({ client, body: {} });
         if (!created.data) return apiFailure(io, created);
@@ -99,6 +103,7 @@ async function perform(action: Action, words: string[], flags: ParsedFlags, clie
         ...(limits.value ? { limits: limits.value as Record<string, number> } : {}),
         ...(typeof values.verify === "string" ? { verify: values.verify } : {}),
         ...(criteria.value ? { criteria: criteria.value } : {}),
+        ...(webhooks ? { webhooks } : {}),
         ...(maxWait.value !== undefined ? { maxWaitSeconds: maxWait.value } : {}),
         ...(values["no-quota-wait"] === true ? { waitForQuota: false } : {}),
       };
@@ -170,6 +175,8 @@ export function goalText(goal: Goal): string {
   if (goal.wait) lines.push(...waitLines(goal.wait));
   if (goal.verify) lines.push(`  verify: ${goal.verify}`);
   if (goal.criteria?.length) lines.push(...criteriaLines(goal.criteria));
+  for (const webhook of goal.webhooks ?? [])
+    lines.push(`  webhook: ${webhook.url}${webhook.events ? ` (${webhook.events.join(", ")})` : ""}`);
   if (goal.evidence) lines.push(`  evidence: ${goal.evidence}`);
   return lines.join("\n");
 }

@@ -10,19 +10,22 @@ import {
   limitsFromFlags,
   maxWaitFromFlags,
   parseFlags,
+  WEBHOOK_FLAGS,
+  webhooksFromFlags,
 } from "../flags.js";
 import { RUN_HELP } from "../help.js";
 import type { Io } from "../io.js";
 import { modelProblem, resolveConfig } from "../model-setup.js";
 import { DEMO_BANNER, DEMO_OBJECTIVE, type DemoSetup, startDemo } from "../run/demo-model.js";
 import { ProgressReporter } from "../run/progress-reporter.js";
-import { EXIT, exitCodeFor, summaryText } from "../run/run-outcome.js";
+import { EXIT, exitCodeFor, ringsBell, summaryText } from "../run/run-outcome.js";
 import { waitForOutcome } from "../run/wait-for-outcome.js";
 
 const RUN_FLAGS = {
   goal: { type: "string", short: "g" },
   ...LIMIT_FLAGS,
   ...CRITERIA_FLAGS,
+  ...WEBHOOK_FLAGS,
   verify: { type: "string" },
   "max-wait": { type: "string" },
   "no-quota-wait": { type: "boolean" },
@@ -35,11 +38,16 @@ const RUN_FLAGS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** How long `pursuit run` waits, at its end, for webhook receivers to answer. */
+const WEBHOOK_FLUSH_MS = 10_000;
+
 type Plan = {
   message: string | undefined;
   objective: string | undefined;
   limits: LimitsInput | undefined;
   verify: string | undefined;
+  /** --webhook: the goal's own webhooks. */
+  webhooks: { url: string }[] | undefined;
   /** --criterion (each with its --criterion-check): the goal's acceptance criteria. */
   criteria: CriterionFlag[] | undefined;
   /** --max-wait: the longest the goal's waits last, in seconds. */
@@ -69,6 +77,7 @@ export async function runCommand(args: string[], io: Io, options: { demo?: boole
     limits: limits.value,
     verify: typeof values.verify === "string" ? values.verify : undefined,
     criteria: criteria.value,
+    webhooks: webhooksFromFlags(values),
     maxWaitSeconds: maxWait.value,
     waitForQuota: values["no-quota-wait"] === true ? false : undefined,
     sessionID: typeof values.session === "string" ? values.session : undefined,
@@ -110,6 +119,12 @@ export async function runCommand(args: string[], io: Io, options: { demo?: boole
   try {
     return await drive(runtime, plan, io);
   } finally {
+    // The goal's webhooks are told before the process ends (those that cannot be reached are retried next time).
+    const left = await runtime.flushWebhooks(WEBHOOK_FLUSH_MS);
+    if (left > 0)
+      io.err(
+        `${left} webhook delivery(ies) could not be made yet; they are retried when Pursuit next runs on this database\n`,
+      );
     await runtime.close();
     await demoSetup?.model.close();
     if (demoSetup) io.err(`\nThat was a demonstration. The files are in ${directory}\n`);
@@ -185,6 +200,7 @@ async function prepareGoal(runtime: Runtime, sessionID: string, plan: Plan, io: 
       ...(plan.limits ? { limits: plan.limits } : {}),
       ...(plan.verify ? { verify: plan.verify } : {}),
       ...(plan.criteria ? { criteria: plan.criteria } : {}),
+      ...(plan.webhooks ? { webhooks: plan.webhooks } : {}),
       ...(plan.maxWaitSeconds !== undefined ? { maxWaitSeconds: plan.maxWaitSeconds } : {}),
       ...(plan.waitForQuota !== undefined ? { waitForQuota: plan.waitForQuota } : {}),
     });
@@ -198,12 +214,13 @@ async function prepareGoal(runtime: Runtime, sessionID: string, plan: Plan, io: 
     finish(io, plan, sessionID, existing, EXIT.complete, 0);
     return EXIT.complete;
   }
-  const edits = plan.limits || plan.verify || plan.criteria;
+  const edits = plan.limits || plan.verify || plan.criteria || plan.webhooks;
   if (edits || plan.maxWaitSeconds !== undefined || plan.waitForQuota !== undefined) {
     const edited = await runtime.goals.update(sessionID, {
       ...(plan.limits ? { limits: plan.limits } : {}),
       ...(plan.verify ? { verify: plan.verify } : {}),
       ...(plan.criteria ? { criteria: plan.criteria } : {}),
+      ...(plan.webhooks ? { webhooks: plan.webhooks } : {}),
       ...(plan.maxWaitSeconds !== undefined ? { maxWaitSeconds: plan.maxWaitSeconds } : {}),
       ...(plan.waitForQuota !== undefined ? { waitForQuota: plan.waitForQuota } : {}),
     });
@@ -230,4 +247,6 @@ function finish(io: Io, plan: Plan, sessionID: string, goal: Goal | undefined, c
   } else {
     io.stdout.write(`\n${summary}`);
   }
+  // Someone who left a long run in a terminal hears that it ended.
+  if (ringsBell(io.stderr, elapsed)) io.stderr.write("\x07");
 }

@@ -1,6 +1,6 @@
 import { emptyUsage, type Goal } from "@pursuit/core";
 import { describe, expect, it } from "vitest";
-import { EXIT, exitCodeFor, summaryText } from "./run-outcome.js";
+import { EXIT, exitCodeFor, ringsBell, summaryText } from "./run-outcome.js";
 
 const goal = (over: Partial<Goal>): Goal => ({
   id: "goal_1",
@@ -54,5 +54,16 @@ describe("summaryText", () => {
     const paused = summaryText(goal({ status: "paused", reason: "aborted by the user" }), "ses_1", 3);
     expect(paused).toContain("reason:    aborted by the user");
     expect(paused).toContain("Resume with: pursuit run --session ses_1");
+  });
+});
+
+describe("the bell at the end of a run", () => {
+  it.each([
+    [true, 61, true],
+    [true, 60, false],
+    [false, 3600, false],
+    [undefined, 3600, false],
+  ])("on a terminal: %s, after %i s: %s", (isTTY, seconds, rings) => {
+    expect(ringsBell(isTTY === undefined ? {} : { isTTY }, seconds)).toBe(rings);
   });
 });

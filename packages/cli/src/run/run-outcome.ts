@@ -68,3 +68,11 @@ function limitFlag(limit: Goal["limit"]): string {
       return "tokens";
   }
 }
+
+/** Runs shorter than this end silently: whoever started them is still watching. */
+export const BELL_AFTER_SECONDS = 60;
+
+/** Whether the end of a run rings the terminal's bell: on a terminal, after a run of more than a minute. */
+export function ringsBell(sink: { isTTY?: boolean }, elapsedSeconds: number): boolean {
+  return sink.isTTY === true && elapsedSeconds > BELL_AFTER_SECONDS;
+}

@@ -9,12 +9,14 @@ import {
   type GoalPolicy,
   type GoalRefusal,
   type GoalStatus,
+  type QueuedGoal,
   type Result,
 } from "@pursuit/core";
 import {
   createShellVerifier,
   DEFAULT_RETRY_POLICY,
   type GoalContinuation,
+  GoalQueueRunner,
   WebhookDeliveries,
   type WebhookRetryPolicy,
   waitingContinuation,
@@ -80,6 +82,15 @@ export interface Runtime {
     list(filter?: { status?: GoalStatus }): Promise<Goal[]>;
     /** What happens next in the session without anyone acting (a turn runs, a continuation is due, nothing). */
     continuation(sessionID: string): Promise<GoalContinuation>;
+    /** The session's queue of next goals: the next starts when the goal completes (or at once, with none). */
+    queue: {
+      list(sessionID: string): Promise<QueuedGoal[]>;
+      add(sessionID: string, input: GoalInput): Promise<Result<QueuedGoal[], GoalRefusal>>;
+      order(sessionID: string, ids: readonly string[]): Promise<Result<QueuedGoal[], GoalRefusal>>;
+      drop(sessionID: string, id: string): Promise<Result<QueuedGoal[], GoalRefusal>>;
+      /** The session's goal completed and its next queued goal is being set. */
+      advancing(sessionID: string): boolean;
+    };
   };
   /** Where the web app is served (set by `pursuit serve` once it listens), for the links webhooks send. */
   setWebAppURL(url: string | undefined): void;
@@ -124,12 +135,24 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     ...(options.webhookRetry ? { retry: options.webhookRetry } : {}),
     onError: (message) => console.error(`pursuit: ${message}`),
   });
+  // A completed goal makes way for the session's next queued goal, set as a person's new goal is (runtime.goals).
+  const queue = new GoalQueueRunner({
+    store: store.goalQueue,
+    ids: () => createId("que"),
+    clock,
+    current: (sessionID) => store.goals.get(sessionID),
+    start: (sessionID, input) => runtime.goals.create(sessionID, input),
+    onError: (message) => console.error(`pursuit: ${message}`),
+  });
   const engine = new GoalEngine({
     store: store.goals,
     clock,
     ids: monotonicIds,
     events: bus,
-    onCommitted: webhooks.onCommitted,
+    onCommitted: (sessionID, change) => {
+      webhooks.onCommitted(sessionID, change);
+      queue.onCommitted(sessionID, change);
+    },
     verify,
     waitChecks,
     // A wait's check runs under the same rules as the model's bash tool.
@@ -244,12 +267,23 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
         const goal = await engine.getGoal(sessionID);
         return goal?.status === "waiting" && goal.wait ? waitingContinuation(goal.wait) : next;
       },
+      queue: {
+        list: (sessionID) => queue.list(sessionID),
+        async add(sessionID, input) {
+          if (!(await store.sessions.getSession(sessionID))) return missing(sessionID);
+          return queue.add(sessionID, input);
+        },
+        order: (sessionID, ids) => queue.order(sessionID, ids),
+        drop: (sessionID, id) => queue.drop(sessionID, id),
+        advancing: (sessionID) => queue.advancing(sessionID),
+      },
     },
     setWebAppURL: (url) => webhooks.setWebAppURL(url),
     flushWebhooks: (timeoutMs) => webhooks.flush(timeoutMs),
     subscribe: (listener) => bus.subscribe(listener),
     close() {
       closed ??= (async () => {
+        await queue.settled();
         await sessions.close();
         await webhooks.close();
         store.close();

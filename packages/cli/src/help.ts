@@ -26,7 +26,8 @@ complete, a limit is reached, it makes no progress, or you press Ctrl-C (which p
 with --session ID to resume). Progress goes to stderr, the summary to stdout.
 
 Options:
-  -g, --goal TEXT      the objective
+  -g, --goal TEXT      the objective; several --goal flags make a queue: each starts when the one before
+                       completes (limits and settings hold for each; criteria for the first)
       --tokens N       token limit, e.g. 200000, 200k, 1.5m (charged: non-cached input + output)
       --turns N        turn limit
       --time D         busy-time limit, e.g. 90s, 30m, 1h30m

@@ -8,6 +8,10 @@ import {
   goalCreate,
   goalGet,
   goalHistory,
+  goalQueueAdd,
+  goalQueueDrop,
+  goalQueueList,
+  goalQueueOrder,
   goalUpdate,
   sessionCreate,
 } from "@pursuit/sdk";
@@ -150,6 +154,45 @@ describe("the goal API of a real `pursuit serve` process, through the generated 
     expect(turns).toEqual([...turns].sort((a, b) => a - b));
     expect(new Set(turns).size).toBe(turns.length);
     expect(types.indexOf("session.goal.cleared")).toBe(types.length - 1);
+  }, 120_000);
+
+  it("queues next goals: added, reordered and dropped by a person; the next starts when the goal completes", async () => {
+    model.setBehaviour(talkOnly);
+    const id = await newSession();
+    await goalCreate({ client, path: { id }, body: { objective: "First", limits: { turns: 50 } }, throwOnError: true });
+    const add = (objective: string) => goalQueueAdd({ client, path: { id }, body: { objective } });
+    expect((await add("Second")).response.status).toBe(201);
+    const third = await add("Third");
+    const [second, last] = third.data ?? [];
+    expect(third.data?.map((item) => item.input.objective)).toEqual(["Second", "Third"]);
+    const bad = await goalQueueAdd({ client, path: { id }, body: { objective: "x", limits: { turns: 0 } } });
+    expect(bad.response.status).toBe(400);
+    expect(bad.error).toMatchObject({ error: { field: "limits.turns" } });
+    const ordered = await goalQueueOrder({ client, path: { id }, body: { ids: [last?.id ?? "", second?.id ?? ""] } });
+    expect(ordered.data?.map((item) => item.input.objective)).toEqual(["Third", "Second"]);
+    const missing = await goalQueueOrder({ client, path: { id }, body: { ids: [last?.id ?? ""] } });
+    expect(missing.response.status).toBe(400);
+    // A stop other than completion leaves the queue for a person.
+    await goalUpdate({ client, path: { id }, body: { status: "paused" }, throwOnError: true });
+    expect((await goalQueueList({ client, path: { id } })).data).toHaveLength(2);
+    // Completing starts the next at once.
+    await goalUpdate({ client, path: { id }, body: { status: "complete" }, throwOnError: true });
+    const next = await until("the next queued goal", async () => {
+      const goal = await getGoal(id);
+      return goal?.objective === "Third" ? goal : undefined;
+    });
+    expect(next).toMatchObject({ status: "active", createdBy: "user" });
+    expect((await goalQueueList({ client, path: { id } })).data?.map((item) => item.input.objective)).toEqual([
+      "Second",
+    ]);
+    const dropped = await goalQueueDrop({ client, path: { id, queuedID: second?.id ?? "" } });
+    expect(dropped.data).toEqual([]);
+    expect((await goalQueueDrop({ client, path: { id, queuedID: "que_gone" } })).response.status).toBe(404);
+    await goalClear({ client, path: { id }, throwOnError: true });
+    // With no unfinished goal, a queued goal starts at once.
+    await add("Right away");
+    expect((await getGoal(id))?.objective).toBe("Right away");
+    await goalClear({ client, path: { id }, throwOnError: true });
   }, 120_000);
 
   it("drives the same routes from the command line", async () => {

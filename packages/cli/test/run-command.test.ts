@@ -239,6 +239,33 @@ describe("pursuit run against the scripted model", () => {
     }
   }, 120_000);
 
+  it("runs several --goal flags as a queue: each starts when the one before completes, exit 0 after the last", async () => {
+    // Writes the file the latest objective names, then completes it.
+    model.setBehaviour((request) => {
+      const objective = [...JSON.stringify(request.body.messages).matchAll(/Create (\w)\.txt/g)].at(-1)?.[1] ?? "x";
+      const last = lastToolResult(request);
+      if (last?.isLast && last.content.startsWith("The goal is complete")) return { text: "Done." };
+      const wrote = toolCallsMade(request, "write").some(
+        (call) => (call.arguments as { path?: string }).path === `${objective}.txt`,
+      );
+      if (!wrote) return { toolCalls: [{ name: "write", arguments: { path: `${objective}.txt`, content: "x" } }] };
+      return { toolCalls: [{ name: "update_goal", arguments: { status: "complete", evidence: `${objective}.txt` } }] };
+    });
+    const result = await run("run", "--goal", "Create a.txt", "--goal", "Create b.txt", "--goal", "Create c.txt");
+    expect(result.code, result.stderr).toBe(0);
+    for (const name of ["a.txt", "b.txt", "c.txt"]) expect(existsSync(join(project.directory, name))).toBe(true);
+    expect(result.stderr.match(/goal set: Create [abc]\.txt/g)).toEqual([
+      "goal set: Create a.txt",
+      "goal set: Create b.txt",
+      "goal set: Create c.txt",
+    ]);
+    expect(result.stdout).toContain("Goal complete.");
+    expect(result.stdout).toMatch(/objective: Create c\.txt/);
+    const empty = await run("run", "--goal", "Create a.txt", "--goal", "  ");
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain("--goal 2 must not be empty");
+  }, 120_000);
+
   it("refuses bad amounts naming the flag", async () => {
     const tokens = await run("run", "--goal", "x", "--tokens", "lots");
     expect(tokens.code).toBe(1);

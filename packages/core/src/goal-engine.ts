@@ -169,7 +169,10 @@ export class GoalEngine {
       // A new goal starts with fresh streaks; a turn already running works for it from now on.
       const turn = this.sessionState(sessionID).turn;
       this.sessions.set(sessionID, { ...newSessionRuntime(), turn });
-      if (turn) turn.goalID = goal.id;
+      if (turn) {
+        turn.goalID = goal.id;
+        turn.goalSetDuring = true;
+      }
       return ok({ goal, append: [goalSetMessage(goal)] });
     });
   }

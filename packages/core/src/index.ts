@@ -8,6 +8,7 @@ export * from "./engine-types.js";
 export * from "./goal.js";
 export * from "./goal-criteria.js";
 export * from "./goal-engine.js";
+export * from "./goal-queue.js";
 export * from "./goal-step.js";
 export * from "./goal-tools.js";
 export * from "./goal-turn.js";

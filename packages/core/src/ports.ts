@@ -1,4 +1,5 @@
 import type { Goal, GoalStatus, WebhookEvent } from "./goal.js";
+import type { QueuedGoal } from "./goal-queue.js";
 import type { GoalChange, GoalHistoryEntry } from "./history.js";
 
 /** Time enters the engine only through this port (epoch milliseconds), so tests drive a fake clock. */
@@ -132,4 +133,12 @@ export interface WebhookDeliveryStore {
     id: string,
     outcome: Pick<WebhookDelivery, "attempts" | "nextAt" | "state"> & { lastError?: string },
   ): Promise<void>;
+}
+
+/** Sessions' queues of next goals. Implemented by @pursuit/store. */
+export interface GoalQueueStore {
+  /** The session's queue, next first. */
+  list(sessionID: string): Promise<QueuedGoal[]>;
+  /** Reads the queue, asks `decide`, and writes the queue it returns (if any) in one transaction. */
+  update<T>(sessionID: string, decide: (queue: QueuedGoal[]) => { queue?: QueuedGoal[]; result: T }): Promise<T>;
 }

@@ -9,6 +9,11 @@ export type RunningTurn = {
   startedAt: number;
   /** The goal this turn works for: the one active when it started (or created during it). */
   goalID?: string;
+  /**
+   * A goal was set while this turn ran (the next of a queue, a person's, the model's own): the turn's end is the
+   * new goal's start, never a turn without progress that would delay its first continuation.
+   */
+  goalSetDuring?: true;
   results: ToolResultFact[];
   /** A charge in this turn pushed the goal over a limit: one wrap-up step may follow. */
   limitCrossed: boolean;
@@ -41,7 +46,8 @@ export function afterTurn(
   window: number,
 ): Pick<SessionRuntime, "continuation" | "recentResults"> {
   const progressed = madeProgress(turn.results, runtime.recentResults);
-  const outcome = end.outcome === "completed" ? (progressed ? "progress" : "no_progress") : end.outcome;
+  const completed = progressed || turn.goalSetDuring === true ? "progress" : "no_progress";
+  const outcome = end.outcome === "completed" ? completed : end.outcome;
   const polled =
     outcome === "no_progress" && turn.continuation
       ? repeatedShellCall(turn.results, runtime.recentResults.at(-1))

@@ -1,5 +1,6 @@
 export * from "./command-patterns.js";
 export * from "./continuation-driver.js";
+export * from "./goal-queue-runner.js";
 export * from "./quota-reset.js";
 export * from "./retry-after.js";
 export * from "./retry-policy.js";

@@ -1,4 +1,5 @@
 import type { OpencodeClient } from "@opencode-ai/sdk";
+import type { GoalQueueRunner } from "@pursuit/driver";
 import { createGoalApi, type RunningServer } from "@pursuit/server";
 import { webAppDirectory } from "@pursuit/web";
 import type { GoalEventHub } from "./goal-event-hub.js";
@@ -11,6 +12,7 @@ import type { OpencodeGoalHost } from "./goal-host.js";
  */
 export async function startGoalApi(
   host: OpencodeGoalHost,
+  queue: GoalQueueRunner,
   client: OpencodeClient,
   port: number,
   goalEvents: GoalEventHub,
@@ -34,6 +36,13 @@ export async function startGoalApi(
         history: (sessionID) => engine.history(sessionID),
         list: (filter) => engine.listGoals(filter),
         continuation: (sessionID) => host.continuation(sessionID),
+        queue: {
+          list: (sessionID) => queue.list(sessionID),
+          add: (sessionID, goal) => queue.add(sessionID, goal),
+          order: (sessionID, ids) => queue.order(sessionID, ids),
+          drop: (sessionID, id) => queue.drop(sessionID, id),
+          advancing: (sessionID) => queue.advancing(sessionID),
+        },
       },
     },
     logError: (error) => console.error("[opencode-pursuit] goal api error", error),

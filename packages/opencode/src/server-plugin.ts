@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin";
 import { type Clock, GoalEngine } from "@pursuit/core";
-import { createShellVerifier, realTimers, WebhookDeliveries } from "@pursuit/driver";
+import { createShellVerifier, GoalQueueRunner, realTimers, WebhookDeliveries } from "@pursuit/driver";
 import { createId, monotonicIds, openStore } from "@pursuit/store";
 import { opencodeCommandDenied } from "./bash-permission.js";
 import { CompactionContext, type TransformMessage } from "./compaction-context.js";
@@ -49,13 +49,25 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     defaultLimits: options.limits,
     pricing: opencodePricing(input.client, log),
     events: goalEvents,
-    onCommitted: webhooks.onCommitted,
+    onCommitted: (sessionID, change) => {
+      webhooks.onCommitted(sessionID, change);
+      queue.onCommitted(sessionID, change);
+    },
   });
   webhooks.recordAttemptsIn(engine);
   const host = new OpencodeGoalHost(engine, opencodeControl(input), clock, log, realTimers, {
     streamIdleTimeoutMs: options.streamIdleTimeoutMs,
   });
-  const api = options.port === null ? undefined : await startApi(host, input, options.port, goalEvents, log);
+  // A completed goal makes way for the session's next queued goal, set as a person's new goal is.
+  const queue = new GoalQueueRunner({
+    store: store.goalQueue,
+    ids: () => createId("que"),
+    clock,
+    current: (sessionID) => engine.getGoal(sessionID),
+    start: (sessionID, goal) => host.createGoal(sessionID, goal),
+    onError: log,
+  });
+  const api = options.port === null ? undefined : await startApi(host, queue, input, options.port, goalEvents, log);
   if (api && options.db !== ":memory:") {
     // Where `pursuit goal --url` and the SDK find this OpenCode's goal API.
     writeFileSync(
@@ -145,6 +157,7 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     },
     dispose: async () => {
       clearTimeout(recovery);
+      await queue.settled();
       await host.close();
       await api?.close();
       await webhooks.close();
@@ -157,19 +170,20 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
 /** The configured port, or any free one when it is taken (several OpenCode servers can run at once). */
 async function startApi(
   host: OpencodeGoalHost,
+  queue: GoalQueueRunner,
   input: PluginInput,
   port: number,
   goalEvents: GoalEventHub,
   log: (message: string) => void,
 ): Promise<Awaited<ReturnType<typeof startGoalApi>>> {
   try {
-    const api = await startGoalApi(host, input.client, port, goalEvents);
+    const api = await startGoalApi(host, queue, input.client, port, goalEvents);
     log(`goal API listening on ${api.url}`);
     return api;
   } catch (error) {
     if (port === 0 || (error as { code?: string }).code !== "EADDRINUSE") throw error;
     log(`port ${port} is taken; the goal API uses a free port instead`);
-    return startApi(host, input, 0, goalEvents, log);
+    return startApi(host, queue, input, 0, goalEvents, log);
   }
 }
 

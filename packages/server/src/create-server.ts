@@ -4,6 +4,7 @@ import { answerErrors, listen, type RunningServer, type ServeOptions } from "./a
 import { passwordAuth } from "./auth.js";
 import { requestOriginGuard } from "./request-origin-guard.js";
 import { registerEventRoute } from "./routes/event-route.js";
+import { registerGoalQueueRoutes } from "./routes/goal-queue-routes.js";
 import { registerGoalRoutes } from "./routes/goal-routes.js";
 import { registerSessionRoutes } from "./routes/session-routes.js";
 import { validationHook } from "./validation-hook.js";
@@ -72,6 +73,7 @@ export function createServer(options: ServerOptions): PursuitServer {
   declareSecuritySchemes(app);
   registerSessionRoutes(app, options.runtime);
   registerGoalRoutes(app, options.runtime);
+  registerGoalQueueRoutes(app, options.runtime);
   registerEventRoute(app, options.runtime, { heartbeatMs: options.heartbeatMs ?? 10_000, maxQueuedEvents: 10_000 });
   app.doc31("/doc", OPENAPI_INFO);
 
@@ -99,6 +101,7 @@ export function createGoalApi(options: GoalApiOptions): PursuitServer {
   app.use("*", passwordAuth(password));
   declareSecuritySchemes(app);
   registerGoalRoutes(app, options.runtime);
+  registerGoalQueueRoutes(app, options.runtime);
   const subscribe = options.runtime.subscribe;
   if (subscribe) {
     registerEventRoute(

@@ -50,6 +50,10 @@ describe("the OpenAPI document", () => {
       "delete /session/{id}/goal",
       "get /session/{id}/goal/history",
       "get /session/{id}/goal/continuation",
+      "get /session/{id}/goal/queue",
+      "post /session/{id}/goal/queue",
+      "put /session/{id}/goal/queue",
+      "delete /session/{id}/goal/queue/{queuedID}",
       "get /goal",
     ];
     const actual = Object.entries(document.paths).flatMap(([path, methods]) =>

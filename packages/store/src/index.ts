@@ -1,5 +1,6 @@
 export { type Connection, openConnection, runtimeDriver } from "./connection.js";
 export type { StoreDatabase, StoreDriver } from "./database.js";
+export { SqliteGoalQueueStore } from "./goal-queue-store.js";
 export { GOAL_UPDATE_ATTEMPTS, GoalStoreConflictError, SqliteGoalStore } from "./goal-store.js";
 export { createId, monotonicIds } from "./ids.js";
 export { type MessagePatch, type NewMessage, SqliteMessageStore } from "./message-store.js";

@@ -1,5 +1,6 @@
 import { type Connection, openConnection } from "./connection.js";
 import type { StoreDatabase, StoreDriver } from "./database.js";
+import { SqliteGoalQueueStore } from "./goal-queue-store.js";
 import { SqliteGoalStore } from "./goal-store.js";
 import { SqliteMessageStore } from "./message-store.js";
 import { defaultDatabasePath } from "./paths.js";
@@ -22,6 +23,7 @@ export type Store = {
   readonly sessions: SqliteSessionStore;
   readonly messages: SqliteMessageStore;
   readonly webhookDeliveries: SqliteWebhookDeliveryStore;
+  readonly goalQueue: SqliteGoalQueueStore;
   /** The drizzle database, for queries the stores do not cover (and for tests). */
   readonly db: StoreDatabase;
   close(): void;
@@ -39,6 +41,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     sessions: new SqliteSessionStore(connection.db, now),
     messages: new SqliteMessageStore(connection.db, now),
     webhookDeliveries: new SqliteWebhookDeliveryStore(connection.db),
+    goalQueue: new SqliteGoalQueueStore(connection.db),
     db: connection.db,
     close() {
       if (closed) return;

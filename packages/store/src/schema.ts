@@ -10,6 +10,7 @@ import type {
   GoalWait,
   GoalWebhook,
   LimitName,
+  QueuedGoalInput,
   WebhookDelivery,
 } from "@pursuit/core";
 import { sql } from "drizzle-orm";
@@ -121,6 +122,19 @@ export const webhookDeliveryTable = sqliteTable(
     lastError: text("last_error"),
   },
   (table) => [index("webhook_delivery_pending_idx").on(table.state, table.nextAt)],
+);
+
+/** Goals waiting their turn in a session, in `position` order (0 is next). */
+export const goalQueueTable = sqliteTable(
+  "goal_queue",
+  {
+    id: text("id").primaryKey(),
+    sessionID: text("session_id").notNull(),
+    position: integer("position").notNull(),
+    input: text("input", { mode: "json" }).$type<QueuedGoalInput>().notNull(),
+    time: integer("time").notNull(),
+  },
+  (table) => [index("goal_queue_session_idx").on(table.sessionID, table.position)],
 );
 
 export const sessionTable = sqliteTable(

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { createRuntime, type PursuitConfig, type Runtime, type RuntimeEvent } from "@pursuit/agent";
-import type { Goal } from "@pursuit/core";
+import { type Goal, validateObjective } from "@pursuit/core";
 import {
   CRITERIA_FLAGS,
   type CriterionFlag,
@@ -22,7 +22,7 @@ import { EXIT, exitCodeFor, ringsBell, summaryText } from "../run/run-outcome.js
 import { waitForOutcome } from "../run/wait-for-outcome.js";
 
 const RUN_FLAGS = {
-  goal: { type: "string", short: "g" },
+  goal: { type: "string", short: "g", multiple: true },
   ...LIMIT_FLAGS,
   ...CRITERIA_FLAGS,
   ...WEBHOOK_FLAGS,
@@ -44,6 +44,8 @@ const WEBHOOK_FLUSH_MS = 10_000;
 type Plan = {
   message: string | undefined;
   objective: string | undefined;
+  /** The objectives of the --goal flags after the first: queued, each started when the one before completes. */
+  queued: string[];
   limits: LimitsInput | undefined;
   verify: string | undefined;
   /** --webhook: the goal's own webhooks. */
@@ -71,9 +73,15 @@ export async function runCommand(args: string[], io: Io, options: { demo?: boole
   if (!maxWait.ok) return io.fail(maxWait.error.message);
   const criteria = criteriaFromFlags(parsed.value);
   if (!criteria.ok) return io.fail(criteria.error);
+  const goals = Array.isArray(values.goal) ? values.goal : [];
+  for (const [index, objective] of goals.entries()) {
+    const checked = validateObjective(objective, `--goal ${index + 1}`);
+    if (!checked.ok) return io.fail(checked.error.message);
+  }
   const plan: Plan = {
     message: positionals.length > 0 ? positionals.join(" ") : undefined,
-    objective: typeof values.goal === "string" ? values.goal : demo && !values.session ? DEMO_OBJECTIVE : undefined,
+    objective: goals[0] ?? (demo && !values.session ? DEMO_OBJECTIVE : undefined),
+    queued: goals.slice(1),
     limits: limits.value,
     verify: typeof values.verify === "string" ? values.verify : undefined,
     criteria: criteria.value,
@@ -195,16 +203,25 @@ async function prepareGoal(runtime: Runtime, sessionID: string, plan: Plan, io: 
           `Resume it with: pursuit run --session ${sessionID}   (or clear it first: pursuit goal clear --session ${sessionID})`,
       );
     }
-    const created = await runtime.goals.create(sessionID, {
-      objective: plan.objective,
+    // Limits and settings hold for every goal of the queue; criteria belong to the first.
+    const settings = {
       ...(plan.limits ? { limits: plan.limits } : {}),
       ...(plan.verify ? { verify: plan.verify } : {}),
-      ...(plan.criteria ? { criteria: plan.criteria } : {}),
       ...(plan.webhooks ? { webhooks: plan.webhooks } : {}),
       ...(plan.maxWaitSeconds !== undefined ? { maxWaitSeconds: plan.maxWaitSeconds } : {}),
       ...(plan.waitForQuota !== undefined ? { waitForQuota: plan.waitForQuota } : {}),
+    };
+    const created = await runtime.goals.create(sessionID, {
+      objective: plan.objective,
+      ...settings,
+      ...(plan.criteria ? { criteria: plan.criteria } : {}),
     });
-    return created.ok ? undefined : io.fail(created.error.message);
+    if (!created.ok) return io.fail(created.error.message);
+    for (const objective of plan.queued) {
+      const queued = await runtime.goals.queue.add(sessionID, { objective, ...settings });
+      if (!queued.ok) return io.fail(queued.error.message);
+    }
+    return undefined;
   }
   if (!existing) {
     if (plan.message) return undefined;

@@ -79,6 +79,8 @@ export class ProgressReporter {
       case "session.goal.updated":
       case "session.goal.continued":
         if (event.properties.sessionID !== this.sessionID) return;
+        // A new goal (the next of a queue, say) is announced as set, not as a status change of the last one.
+        if (this.goal?.id !== event.properties.goal.id) this.lastStatus = undefined;
         this.goal = event.properties.goal;
         if (this.lastStatus === undefined) {
           this.lastStatus = this.goal.status;

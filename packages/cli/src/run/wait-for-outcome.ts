@@ -3,8 +3,9 @@ import { type Goal, isLive } from "@pursuit/core";
 
 /**
  * Resolves once the session has stopped for good: it is idle and its goal is no longer active or waiting
- * (complete, budget_limited, paused, blocked or cleared). While the goal is active an idle session is only
- * between turns (a continuation is due), and a waiting goal wakes by itself, so the wait goes on. Start it once the goal is set.
+ * (complete, budget_limited, paused, blocked or cleared), and a completed goal has no queued goal after it.
+ * While the goal is active an idle session is only between turns (a continuation is due), a waiting goal wakes by
+ * itself, and a completed one makes way for the next queued goal, so the wait goes on. Start it once the goal is set.
  */
 export function waitForOutcome(
   runtime: Runtime,
@@ -27,7 +28,10 @@ export function waitForOutcome(
         again = false;
         const idle = !(sessionID in runtime.status());
         const goal = await runtime.goals.get(sessionID);
-        if (idle && !(goal && isLive(goal))) resolveDone(goal);
+        const nextQueued =
+          goal?.status === "complete" &&
+          (runtime.goals.queue.advancing(sessionID) || (await runtime.goals.queue.list(sessionID)).length > 0);
+        if (idle && !(goal && isLive(goal)) && !nextQueued) resolveDone(goal);
       } while (again);
     } finally {
       checking = false;
@@ -38,5 +42,13 @@ export function waitForOutcome(
     if (mine && /^session\.(idle|status|goal\.)/.test(event.type)) void check();
   });
   void check();
-  return { done, dispose: unsubscribe };
+  // A queued goal refused when its turn came changes nothing anyone hears of: look again now and then.
+  const fallback = setInterval(() => void check(), 1000);
+  return {
+    done,
+    dispose: () => {
+      clearInterval(fallback);
+      unsubscribe();
+    },
+  };
 }

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { EventSubscribeData, EventSubscribeResponse, EventSubscribeResponses, GoalClearData, GoalClearErrors, GoalClearResponses, GoalContinuationData, GoalContinuationErrors, GoalContinuationResponses, GoalCreateData, GoalCreateErrors, GoalCreateResponses, GoalGetData, GoalGetErrors, GoalGetResponses, GoalHistoryData, GoalHistoryErrors, GoalHistoryResponses, GoalListData, GoalListErrors, GoalListResponses, GoalUpdateData, GoalUpdateErrors, GoalUpdateResponses, SessionAbortData, SessionAbortErrors, SessionAbortResponses, SessionCreateData, SessionCreateErrors, SessionCreateResponses, SessionDeleteData, SessionDeleteErrors, SessionDeleteResponses, SessionGetData, SessionGetErrors, SessionGetResponses, SessionListData, SessionListResponses, SessionMessagesData, SessionMessagesErrors, SessionMessagesResponses, SessionPromptAsyncData, SessionPromptAsyncErrors, SessionPromptAsyncResponses, SessionPromptData, SessionPromptErrors, SessionPromptResponses, SessionStatusData, SessionStatusResponses } from './types.gen.js';
+import type { EventSubscribeData, EventSubscribeResponse, EventSubscribeResponses, GoalClearData, GoalClearErrors, GoalClearResponses, GoalContinuationData, GoalContinuationErrors, GoalContinuationResponses, GoalCreateData, GoalCreateErrors, GoalCreateResponses, GoalGetData, GoalGetErrors, GoalGetResponses, GoalHistoryData, GoalHistoryErrors, GoalHistoryResponses, GoalListData, GoalListErrors, GoalListResponses, GoalQueueAddData, GoalQueueAddErrors, GoalQueueAddResponses, GoalQueueDropData, GoalQueueDropErrors, GoalQueueDropResponses, GoalQueueListData, GoalQueueListErrors, GoalQueueListResponses, GoalQueueOrderData, GoalQueueOrderErrors, GoalQueueOrderResponses, GoalUpdateData, GoalUpdateErrors, GoalUpdateResponses, SessionAbortData, SessionAbortErrors, SessionAbortResponses, SessionCreateData, SessionCreateErrors, SessionCreateResponses, SessionDeleteData, SessionDeleteErrors, SessionDeleteResponses, SessionGetData, SessionGetErrors, SessionGetResponses, SessionListData, SessionListResponses, SessionMessagesData, SessionMessagesErrors, SessionMessagesResponses, SessionPromptAsyncData, SessionPromptAsyncErrors, SessionPromptAsyncResponses, SessionPromptData, SessionPromptErrors, SessionPromptResponses, SessionStatusData, SessionStatusResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -179,6 +179,50 @@ export const goalContinuation = <ThrowOnError extends boolean = false>(options: 
 export const goalList = <ThrowOnError extends boolean = false>(options?: Options<GoalListData, ThrowOnError>) => (options?.client ?? client).get<GoalListResponses, GoalListErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/goal',
+    ...options
+});
+
+/**
+ * The session's queue of next goals, next first
+ */
+export const goalQueueList = <ThrowOnError extends boolean = false>(options: Options<GoalQueueListData, ThrowOnError>) => (options.client ?? client).get<GoalQueueListResponses, GoalQueueListErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/{id}/goal/queue',
+    ...options
+});
+
+/**
+ * Queue a goal: it starts when the session's goal completes (at once when the session has none)
+ */
+export const goalQueueAdd = <ThrowOnError extends boolean = false>(options: Options<GoalQueueAddData, ThrowOnError>) => (options.client ?? client).post<GoalQueueAddResponses, GoalQueueAddErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/{id}/goal/queue',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Reorder the queue: give every queued goal's id, in the new order
+ */
+export const goalQueueOrder = <ThrowOnError extends boolean = false>(options: Options<GoalQueueOrderData, ThrowOnError>) => (options.client ?? client).put<GoalQueueOrderResponses, GoalQueueOrderErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/{id}/goal/queue',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Drop a queued goal
+ */
+export const goalQueueDrop = <ThrowOnError extends boolean = false>(options: Options<GoalQueueDropData, ThrowOnError>) => (options.client ?? client).delete<GoalQueueDropResponses, GoalQueueDropErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/session/{id}/goal/queue/{queuedID}',
     ...options
 });
 

@@ -646,6 +646,32 @@ export type GoalContinuation = {
     state: 'none';
 };
 
+/**
+ * A goal waiting its turn: it starts when the goal before it completes
+ */
+export type QueuedGoal = {
+    id: string;
+    sessionID: string;
+    /**
+     * The goal as given (the fields of GoalCreateInput), checked when queued
+     */
+    input: {
+        objective: string;
+        [key: string]: unknown;
+    };
+    /**
+     * When it was queued (epoch ms)
+     */
+    time: number;
+};
+
+export type GoalQueueOrder = {
+    /**
+     * Every queued goal's id, in the new order
+     */
+    ids: Array<string>;
+};
+
 export type Event = ({
     type: 'server.connected';
 } & EventServerConnected) | ({
@@ -1282,6 +1308,171 @@ export type GoalListResponses = {
 };
 
 export type GoalListResponse = GoalListResponses[keyof GoalListResponses];
+
+export type GoalQueueListData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/session/{id}/goal/queue';
+};
+
+export type GoalQueueListErrors = {
+    /**
+     * No such session or goal
+     */
+    404: ErrorResponse;
+};
+
+export type GoalQueueListError = GoalQueueListErrors[keyof GoalQueueListErrors];
+
+export type GoalQueueListResponses = {
+    /**
+     * The queue
+     */
+    200: Array<QueuedGoal>;
+};
+
+export type GoalQueueListResponse = GoalQueueListResponses[keyof GoalQueueListResponses];
+
+export type GoalQueueAddData = {
+    body: GoalCreateInput;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/session/{id}/goal/queue';
+};
+
+export type GoalQueueAddErrors = {
+    /**
+     * Bad input (malformed JSON, wrong type, out of range, unknown field)
+     */
+    400: ErrorResponse;
+    /**
+     * The change is not allowed
+     */
+    403: ErrorResponse;
+    /**
+     * No such session or goal
+     */
+    404: ErrorResponse;
+    /**
+     * The change conflicts with the goal's state
+     */
+    409: ErrorResponse;
+    /**
+     * The body is not JSON
+     */
+    415: ErrorResponse;
+    /**
+     * The goal's verify command did not pass
+     */
+    422: ErrorResponse;
+};
+
+export type GoalQueueAddError = GoalQueueAddErrors[keyof GoalQueueAddErrors];
+
+export type GoalQueueAddResponses = {
+    /**
+     * The queue afterwards
+     */
+    201: Array<QueuedGoal>;
+};
+
+export type GoalQueueAddResponse = GoalQueueAddResponses[keyof GoalQueueAddResponses];
+
+export type GoalQueueOrderData = {
+    body: GoalQueueOrder;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/session/{id}/goal/queue';
+};
+
+export type GoalQueueOrderErrors = {
+    /**
+     * Bad input (malformed JSON, wrong type, out of range, unknown field)
+     */
+    400: ErrorResponse;
+    /**
+     * The change is not allowed
+     */
+    403: ErrorResponse;
+    /**
+     * No such session or goal
+     */
+    404: ErrorResponse;
+    /**
+     * The change conflicts with the goal's state
+     */
+    409: ErrorResponse;
+    /**
+     * The body is not JSON
+     */
+    415: ErrorResponse;
+    /**
+     * The goal's verify command did not pass
+     */
+    422: ErrorResponse;
+};
+
+export type GoalQueueOrderError = GoalQueueOrderErrors[keyof GoalQueueOrderErrors];
+
+export type GoalQueueOrderResponses = {
+    /**
+     * The queue afterwards
+     */
+    200: Array<QueuedGoal>;
+};
+
+export type GoalQueueOrderResponse = GoalQueueOrderResponses[keyof GoalQueueOrderResponses];
+
+export type GoalQueueDropData = {
+    body?: never;
+    path: {
+        id: string;
+        queuedID: string;
+    };
+    query?: never;
+    url: '/session/{id}/goal/queue/{queuedID}';
+};
+
+export type GoalQueueDropErrors = {
+    /**
+     * Bad input (malformed JSON, wrong type, out of range, unknown field)
+     */
+    400: ErrorResponse;
+    /**
+     * The change is not allowed
+     */
+    403: ErrorResponse;
+    /**
+     * No such session or goal
+     */
+    404: ErrorResponse;
+    /**
+     * The change conflicts with the goal's state
+     */
+    409: ErrorResponse;
+    /**
+     * The goal's verify command did not pass
+     */
+    422: ErrorResponse;
+};
+
+export type GoalQueueDropError = GoalQueueDropErrors[keyof GoalQueueDropErrors];
+
+export type GoalQueueDropResponses = {
+    /**
+     * The queue afterwards
+     */
+    200: Array<QueuedGoal>;
+};
+
+export type GoalQueueDropResponse = GoalQueueDropResponses[keyof GoalQueueDropResponses];
 
 export type EventSubscribeData = {
     body?: never;

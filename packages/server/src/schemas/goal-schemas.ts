@@ -364,6 +364,22 @@ export const GoalPatchInputSchema = z
   )
   .openapi("GoalPatchInput");
 
+export const QueuedGoalSchema = z
+  .object({
+    id: z.string(),
+    sessionID: z.string(),
+    input: z
+      .object({ objective: z.string() })
+      .catchall(z.unknown())
+      .openapi({ description: "The goal as given (the fields of GoalCreateInput), checked when queued" }),
+    time: z.number().openapi({ description: "When it was queued (epoch ms)" }),
+  })
+  .openapi("QueuedGoal", { description: "A goal waiting its turn: it starts when the goal before it completes" });
+
+export const GoalQueueOrderSchema = z
+  .strictObject({ ids: z.array(z.string()).openapi({ description: "Every queued goal's id, in the new order" }) })
+  .openapi("GoalQueueOrder");
+
 export const GoalClearedSchema = z.object({ cleared: z.literal(true) }).openapi("GoalCleared");
 
 export const GoalContinuationSchema = z

@@ -95,6 +95,11 @@ Actions:
                                change limits; raising a reached limit resumes the goal
   criteria --criterion TEXT [--criterion-check CMD]... | --none
                                replace the acceptance criteria (unchanged ones stay closed) or remove them
+  queue [list]                 the queue of next goals (each starts when the goal before it completes)
+  queue add "objective" [limits] [--verify CMD] [--criterion TEXT]...
+                               queue a goal (it starts at once when the session has no unfinished goal)
+  queue drop QUEUED_ID         drop a queued goal
+  queue order QUEUED_ID...     reorder the queue (every queued goal's id, in the new order)
   history                      every change, with who made it
 
 Options:

@@ -221,6 +221,16 @@ describe("the goal API of a real `pursuit serve` process, through the generated 
     const history = await goal("history", "--session", id);
     expect(history.stdout).toMatch(/user\s+created "Polish the changelog"/);
     expect(history.stdout).toMatch(/user\s+paused -> active|user\s+active -> paused: review first/);
+    // The queue from the command line.
+    const queueSession = JSON.parse((await goal("set", "Hold the line", "--json")).stdout).sessionID as string;
+    const queued = await goal("queue", "add", "Then this", "--turns", "5", "--session", queueSession);
+    expect(queued.stdout).toMatch(/^1\. que_\w+ {2}Then this$/m);
+    const [, queuedID = ""] = queued.stdout.match(/(que_\w+)/) ?? [];
+    expect((await goal("queue", "--session", queueSession)).stdout).toContain("Then this");
+    expect((await goal("queue", "drop", queuedID, "--session", queueSession)).stdout).toContain("is empty");
+    const wrong = await goal("queue", "shuffle", "--session", queueSession);
+    expect(wrong.stderr).toContain('unknown queue action "shuffle"');
+    expect((await goal("clear", "--session", queueSession)).code).toBe(0);
     const missing = await goal("show", "--session", "ses_missing");
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("HTTP 404");

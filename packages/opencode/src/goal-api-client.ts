@@ -50,6 +50,9 @@ export function goalApiClient(baseUrl: () => string) {
     create: (sessionID: string, objective: string) => call<Goal>("POST", goalPath(sessionID), { objective }),
     update: (sessionID: string, patch: GoalPatch) => call<Goal>("PATCH", goalPath(sessionID), patch),
     clear: (sessionID: string) => call<{ cleared: true }>("DELETE", goalPath(sessionID)),
+    /** Queues a goal to start when the session's goal completes. */
+    queue: (sessionID: string, objective: string) =>
+      call<unknown[]>("POST", `${goalPath(sessionID)}/queue`, { objective }),
   };
 }
 

@@ -49,18 +49,27 @@ describe("the TUI goal indicator and menu", () => {
       ["pause", "Pause"],
       ["limit", "Set the token limit…"],
       ["criterion", "Add an acceptance criterion…"],
+      ["queue", "Queue a next goal…"],
       ["clear", "Clear the goal"],
     ]);
   });
 
   it("offers what fits the goal's status", () => {
     expect(goalMenu(undefined).map((item) => item.action)).toEqual(["set"]);
-    expect(goalMenu(goal()).map((item) => item.action)).toEqual(["edit", "pause", "limit", "criterion", "clear"]);
+    expect(goalMenu(goal()).map((item) => item.action)).toEqual([
+      "edit",
+      "pause",
+      "limit",
+      "criterion",
+      "queue",
+      "clear",
+    ]);
     expect(goalMenu(goal({ status: "paused" })).map((item) => item.action)).toEqual([
       "edit",
       "resume",
       "limit",
       "criterion",
+      "queue",
       "clear",
     ]);
     expect(goalMenu(goal({ status: "complete" })).map((item) => item.action)).toEqual(["set"]);

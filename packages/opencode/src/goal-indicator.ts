@@ -40,7 +40,16 @@ function waitWords(wait: GoalWait): string {
   }
 }
 
-export type GoalMenuAction = "set" | "edit" | "pause" | "resume" | "limit" | "criterion" | "criteria_clear" | "clear";
+export type GoalMenuAction =
+  | "set"
+  | "edit"
+  | "pause"
+  | "resume"
+  | "limit"
+  | "criterion"
+  | "criteria_clear"
+  | "queue"
+  | "clear";
 
 /** What the /goal menu offers for the goal as it is now. */
 export function goalMenu(goal: Goal | undefined): { action: GoalMenuAction; title: string; description: string }[] {
@@ -70,7 +79,10 @@ export function goalMenu(goal: Goal | undefined): { action: GoalMenuAction; titl
       description: `${closed} of ${goal.criteria.length} closed`,
     });
   }
-  items.push({ action: "clear", title: "Clear the goal", description: "its history stays" });
+  items.push(
+    { action: "queue", title: "Queue a next goal…", description: "it starts when this one completes" },
+    { action: "clear", title: "Clear the goal", description: "its history stays" },
+  );
   return items;
 }
 

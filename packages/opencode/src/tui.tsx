@@ -113,6 +113,10 @@ async function openMenu(
         return done(await client.update(sessionID, { criteria }), `Criterion ${criteria.length} added`);
       }),
     criteria_clear: async () => done(await client.update(sessionID, { criteria: null }), "Criteria removed"),
+    queue: () =>
+      ask("Next goal (starts when this one completes)", "", async (text) =>
+        done(await client.queue(sessionID, text), "Goal queued"),
+      ),
     limit: () =>
       ask(
         "Token limit (e.g. 200k; empty removes it)",

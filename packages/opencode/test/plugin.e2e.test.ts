@@ -9,6 +9,8 @@ import {
   goalCreate,
   goalGet,
   goalHistory,
+  goalQueueAdd,
+  goalQueueList,
   goalUpdate,
 } from "@pursuit/sdk";
 import {
@@ -153,6 +155,28 @@ describe("opencode-pursuit inside a real opencode serve", () => {
       evidence: "f1..f3.txt exist",
       url: `${apiUrl}/#/session/${session.id}`,
     });
+  });
+
+  it("runs a queue of three goals to the end, each set as the one before completes", async () => {
+    const session = await createSession(serve.client, "files queue");
+    await goalCreate({ client: api, path: { id: session.id }, body: { objective: "files 1: queue one" } });
+    for (const objective of ["files 2: queue two", "files 3: queue three"])
+      await goalQueueAdd({ client: api, path: { id: session.id }, body: { objective }, throwOnError: true });
+    const last = await goalWhen(
+      session.id,
+      (goal) => goal.status === "complete" && goal.evidence === "f1..f3.txt exist",
+      40_000,
+    );
+    expect(last.status).toBe("complete");
+    expect((await goalQueueList({ client: api, path: { id: session.id } })).data).toEqual([]);
+    const history = (await goalHistory({ client: api, path: { id: session.id } })).data ?? [];
+    expect(history.flatMap((row) => (row.kind === "created" ? [row.objective] : []))).toEqual([
+      "files 1: queue one",
+      "files 2: queue two",
+      "files 3: queue three",
+    ]);
+    expect(history.filter((row) => row.kind === "status" && row.to === "complete")).toHaveLength(3);
+    for (const name of ["f1.txt", "f2.txt", "f3.txt"]) expect(existsSync(join(project.dir, name))).toBe(true);
   });
 
   it("retries a webhook receiver that fails twice: the third attempt delivers, each attempt in the history", async () => {

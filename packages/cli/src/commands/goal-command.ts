@@ -8,7 +8,12 @@ import {
   goalCreate,
   goalGet,
   goalHistory,
+  goalQueueAdd,
+  goalQueueDrop,
+  goalQueueList,
+  goalQueueOrder,
   goalUpdate,
+  type QueuedGoal,
   sessionCreate,
 } from "@pursuit/sdk";
 import { criteriaLines } from "../criteria-lines.js";
@@ -41,7 +46,7 @@ const GOAL_FLAGS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-const ACTIONS = ["show", "set", "pause", "resume", "wake", "clear", "limit", "criteria", "history"] as const;
+const ACTIONS = ["show", "set", "pause", "resume", "wake", "clear", "limit", "criteria", "queue", "history"] as const;
 type Action = (typeof ACTIONS)[number];
 
 /** What an SDK call returns when `throwOnError` is off. */
@@ -141,6 +146,42 @@ async function perform(action: Action, words: string[], flags: ParsedFlags, clie
       const body = { criteria: criteria.value ?? null };
       return report(io, await goalUpdate({ client, path: path(), body }), json, goalText);
     }
+    case "queue": {
+      const [verb = "list", ...rest] = words;
+      const show = (queue: QueuedGoal[]) => queueText(queue, sessionID as string);
+      switch (verb) {
+        case "list":
+          return report(io, await goalQueueList({ client, path: path() }), json, show);
+        case "add": {
+          const objective = rest.join(" ").trim();
+          if (!objective) return io.fail('give the objective: pursuit goal queue add "what to achieve" --session ID');
+          const limits = limitsFromFlags(values);
+          if (!limits.ok) return io.fail(limits.error);
+          const body = {
+            objective,
+            ...(limits.value ? { limits: limits.value as Record<string, number> } : {}),
+            ...(typeof values.verify === "string" ? { verify: values.verify } : {}),
+            ...(criteria.value ? { criteria: criteria.value } : {}),
+          };
+          return report(io, await goalQueueAdd({ client, path: path(), body }), json, show);
+        }
+        case "drop":
+          if (rest.length !== 1)
+            return io.fail("name the queued goal to drop: pursuit goal queue drop QUEUED_ID --session ID");
+          return report(
+            io,
+            await goalQueueDrop({ client, path: { ...path(), queuedID: rest[0] as string } }),
+            json,
+            show,
+          );
+        case "order":
+          if (rest.length === 0)
+            return io.fail("give every queued goal's id in the new order: pursuit goal queue order ID ID...");
+          return report(io, await goalQueueOrder({ client, path: path(), body: { ids: rest } }), json, show);
+        default:
+          return io.fail(`unknown queue action "${verb}"; use list, add, drop or order`);
+      }
+    }
     case "history":
       return report(io, await goalHistory({ client, path: path() }), json, (rows) => rows.map(historyLine).join("\n"));
   }
@@ -193,6 +234,12 @@ function waitLines(wait: NonNullable<Goal["wait"]>): string[] {
   lines.push(wait.wakeAt !== undefined ? `  wakes by ${at(wait.wakeAt)}` : "  wakes when a person answers");
   lines.push("  wake it now: pursuit goal wake --session ID; pause it: pursuit goal pause --session ID");
   return lines;
+}
+
+/** The queue, next first: `1. que_... Update the changelog`. */
+function queueText(queue: QueuedGoal[], sessionID: string): string {
+  if (queue.length === 0) return `the queue of session ${sessionID} is empty`;
+  return queue.map((item, index) => `${index + 1}. ${item.id}  ${item.input.objective.split("\n")[0]}`).join("\n");
 }
 
 function historyLine(row: GoalHistoryEntry): string {

@@ -1,4 +1,4 @@
-import { type Client, createPursuitClient, goalCreate, goalGet, goalUpdate } from "@pursuit/sdk";
+import { type Client, createPursuitClient, goalCreate, goalGet, goalQueueList, goalUpdate } from "@pursuit/sdk";
 import {
   type BehaviourFunction,
   lastUserText,
@@ -253,6 +253,41 @@ describe("the web app against pursuit serve, in Chromium", () => {
       { id: 1, text: "kept" },
       { id: 2, text: "added from the page" },
     ]);
+  }, 60_000);
+
+  it("queues next goals from the panel, reorders and drops them, and shows the next one start on completion", async () => {
+    model.setBehaviour(() => ({ text: "Thinking." }));
+    const sessionID = await openNewSession();
+    await goalCreate({ client: api, path: { id: sessionID }, body: { objective: "Now" }, throwOnError: true });
+    await goalUpdate({ client: api, path: { id: sessionID }, body: { status: "paused" }, throwOnError: true });
+    const panel = page.getByRole("complementary", { name: "Goal" });
+    await panel.getByText("Paused", { exact: true }).waitFor();
+    const queueSection = panel.getByRole("region", { name: /Next goals/ });
+    const field = queueSection.getByLabel("Queue a goal (starts when this one completes)");
+    await queueSection.getByRole("button", { name: "Add to queue" }).click();
+    await queueSection.getByText("Write what the queued goal should achieve.").waitFor();
+    for (const objective of ["Then A", "Then B", "Then C"]) {
+      await field.fill(objective);
+      await queueSection.getByRole("button", { name: "Add to queue" }).click();
+      await queueSection.getByText(objective, { exact: true }).waitFor();
+    }
+    await queueSection.getByRole("button", { name: 'Move "Then C" up' }).click();
+    await queueSection.getByRole("button", { name: 'Drop "Then A"' }).click();
+    await queueSection.getByText("2 queued").waitFor();
+    const objectives = async () =>
+      ((await goalQueueList({ client: api, path: { id: sessionID } })).data ?? []).map((item) => item.input.objective);
+    expect(await objectives()).toEqual(["Then C", "Then B"]);
+    await expect(queueSection.getByRole("listitem").allTextContents()).resolves.toEqual([
+      expect.stringContaining("Then C"),
+      expect.stringContaining("Then B"),
+    ]);
+    expect(await seriousViolations(page)).toEqual([]);
+    // Completing the goal starts the next one in line: the panel follows.
+    await goalUpdate({ client: api, path: { id: sessionID }, body: { status: "complete" }, throwOnError: true });
+    await panel.locator(".goal-panel-objective", { hasText: "Then C" }).waitFor();
+    await queueSection.getByText("1 queued").waitFor();
+    expect(await objectives()).toEqual(["Then B"]);
+    await goalUpdate({ client: api, path: { id: sessionID }, body: { status: "paused" }, throwOnError: true });
   }, 60_000);
 
   it("shows a bad field's error beside it, the API's too, and stores nothing", async () => {

@@ -3,6 +3,7 @@ import { goalWhy } from "../goals/goal-why.js";
 import { LimitBars } from "../goals/limit-bars.js";
 import { StatusLabel } from "../goals/status-label.js";
 import { GoalHistory } from "../history/goal-history.js";
+import { GoalQueuePanel } from "../queue/goal-queue-panel.js";
 import { WaitNotice } from "../wait/wait-notice.js";
 import { EditGoalForm } from "./edit-goal-form.js";
 import { GoalActions } from "./goal-actions.js";
@@ -58,6 +59,7 @@ export function GoalPanel({ sessionID }: { sessionID: string }) {
           <EditGoalForm key={current.time.updated} goal={current} patcher={patcher} />
         </details>
       ) : null}
+      <GoalQueuePanel sessionID={sessionID} goalID={current.id} />
       <GoalHistory sessionID={sessionID} goal={current} />
     </aside>
   );

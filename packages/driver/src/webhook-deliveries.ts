@@ -253,8 +253,13 @@ export class WebhookDeliveries {
     const deadline = this.clock.now() + timeoutMs;
     while (this.pending.size > 0 && this.clock.now() < deadline && !this.closed) {
       await new Promise<void>((resolve) => {
-        this.flushWaiters.push(resolve);
-        setTimeout(resolve, Math.max(0, deadline - this.clock.now()));
+        // Woken by the next attempt's end, or at the deadline; the timer never outlives the wait.
+        const timer = setTimeout(wake, Math.max(0, deadline - this.clock.now()));
+        function wake() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.flushWaiters.push(wake);
       });
     }
     return this.pending.size;

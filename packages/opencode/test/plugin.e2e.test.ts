@@ -192,10 +192,14 @@ describe("opencode-pursuit inside a real opencode serve", () => {
       (one) => one.headers["x-pursuit-delivery"] === delivered.headers["x-pursuit-delivery"],
     );
     expect(attempts.map((one) => one.status)).toEqual([500, 500, 200]);
-    const history = (await goalHistory({ client: api, path: { id: session.id } })).data ?? [];
-    const rows = history.flatMap((row) =>
-      row.kind === "webhook_attempted" && row.url === flaky.url ? [[row.attempt, row.delivered]] : [],
-    );
+    // Each attempt is recorded once the receiver has answered it: the last a moment after its POST.
+    const rows = await until("the three attempts in the history", async () => {
+      const history = (await goalHistory({ client: api, path: { id: session.id } })).data ?? [];
+      const found = history.flatMap((row) =>
+        row.kind === "webhook_attempted" && row.url === flaky.url ? [[row.attempt, row.delivered]] : [],
+      );
+      return found.length === 3 ? found : undefined;
+    });
     expect(rows).toEqual([
       [1, false],
       [2, false],

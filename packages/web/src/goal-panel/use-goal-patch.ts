@@ -1,28 +1,12 @@
 import { type GoalPatchInput, goalClear, goalUpdate } from "@pursuit/sdk";
-import { useState } from "react";
 import { useApi } from "../api/api-context.js";
-import { type ApiError, ApiRequestError, unwrap } from "../api/api-error.js";
+import { unwrap } from "../api/api-error.js";
+import { useApiAction } from "../api/use-api-action.js";
 
 /** Changes to a session's goal, one at a time, with the API's error (and its field) when one is refused. */
 export function useGoalPatch(sessionID: string) {
   const { client } = useApi();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError>();
-
-  async function run(request: () => Promise<unknown>): Promise<boolean> {
-    setPending(true);
-    setError(undefined);
-    try {
-      await request();
-      return true;
-    } catch (cause) {
-      setError(cause instanceof ApiRequestError ? cause.detail : { code: "error", message: String(cause) });
-      return false;
-    } finally {
-      setPending(false);
-    }
-  }
-
+  const { pending, error, run } = useApiAction();
   return {
     pending,
     error,

@@ -1,8 +1,8 @@
 import { goalQueueAdd, goalQueueDrop, goalQueueList, goalQueueOrder, type QueuedGoal } from "@pursuit/sdk";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { useApi } from "../api/api-context.js";
-import { type ApiError, ApiRequestError, unwrap } from "../api/api-error.js";
+import { unwrap } from "../api/api-error.js";
+import { useApiAction } from "../api/use-api-action.js";
 
 /**
  * A session's queue of next goals and a person's changes to it. Keyed by the goal in front, so the queue is read
@@ -11,27 +11,16 @@ import { type ApiError, ApiRequestError, unwrap } from "../api/api-error.js";
 export function useGoalQueue(sessionID: string, goalID: string | undefined) {
   const { client } = useApi();
   const queryClient = useQueryClient();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { pending, error, run } = useApiAction();
   const key = ["goal-queue", sessionID, goalID];
   const queue = useQuery({
     queryKey: key,
     queryFn: () => unwrap<QueuedGoal[]>(goalQueueList({ client, path: { id: sessionID } }) as never),
   });
 
-  async function change(request: () => Promise<QueuedGoal[]>): Promise<boolean> {
-    setPending(true);
-    setError(undefined);
-    try {
-      queryClient.setQueryData(key, await request());
-      return true;
-    } catch (cause) {
-      setError(cause instanceof ApiRequestError ? cause.detail : { code: "error", message: String(cause) });
-      return false;
-    } finally {
-      setPending(false);
-    }
-  }
+  /** A change to the queue; the queue it answers with is shown at once. */
+  const change = (request: () => Promise<QueuedGoal[]>) =>
+    run(async () => queryClient.setQueryData(key, await request()));
 
   const path = { id: sessionID };
   return {

@@ -20,7 +20,7 @@ import type { SessionTracker, TrackedSession } from "./session-tracker.js";
 const CACHE_BLOCK_REMAINDER_TOKENS = 64;
 
 /** Tokens streamed between two checkpoints of a step: a crash loses at most this much output from the charge. */
-const CHECKPOINT_EVERY_TOKENS = 16;
+const CHECKPOINT_EVERY_TOKENS = 4;
 
 /**
  * Tells the engine what OpenCode's turns do: when one starts, each model request (reserved before it leaves,

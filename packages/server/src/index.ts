@@ -14,6 +14,7 @@ export {
 export { openApiDocument } from "./openapi-document.js";
 export * from "./schemas/error-schema.js";
 export * from "./schemas/event-schemas.js";
+export * from "./schemas/goal-history-schemas.js";
 export * from "./schemas/goal-schemas.js";
 export * from "./schemas/message-schemas.js";
 export * from "./schemas/session-schemas.js";

@@ -4,11 +4,11 @@ import type { Context } from "hono";
 import { type ApiError, refusalError, sessionNotFound } from "../api-error.js";
 import type { GoalApiRuntime } from "../api-runtime.js";
 import { type ErrorStatus, errorResponses } from "../schemas/error-schema.js";
+import { GoalHistoryEntrySchema } from "../schemas/goal-history-schemas.js";
 import {
   GoalClearedSchema,
   GoalContinuationSchema,
   GoalCreateInputSchema,
-  GoalHistoryEntrySchema,
   GoalListQuerySchema,
   GoalPatchInputSchema,
   GoalSchema,

@@ -1,4 +1,5 @@
 import {
+  CeilingGuard,
   type Clock,
   type GoalInput as CoreGoalInput,
   err,
@@ -11,6 +12,7 @@ import {
   type GoalStatus,
   type QueuedGoal,
   type Result,
+  type SpendReport,
 } from "@pursuit/core";
 import {
   createShellVerifier,
@@ -94,6 +96,8 @@ export interface Runtime {
   };
   /** Where the web app is served (set by `pursuit serve` once it listens), for the links webhooks send. */
   setWebAppURL(url: string | undefined): void;
+  /** Spend across all goals per window (UTC day and week), against the configured ceilings. */
+  spend(): Promise<SpendReport>;
   /** Waits up to `timeoutMs` for webhook deliveries to be made; returns how many are left for a later start. */
   flushWebhooks(timeoutMs: number): Promise<number>;
   /** Every event of the runtime, in order. Returns an unsubscribe function. */
@@ -144,9 +148,15 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     start: (sessionID, input) => runtime.goals.create(sessionID, input),
     onError: (message) => console.error(`pursuit: ${message}`),
   });
+  const ceilings = new CeilingGuard({
+    ceilings: config.spendCeilings ?? {},
+    spend: store.goals,
+    now: () => clock.now(),
+  });
   const engine = new GoalEngine({
     store: store.goals,
     clock,
+    ceilings,
     ids: monotonicIds,
     events: bus,
     onCommitted: (sessionID, change) => {
@@ -280,6 +290,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     },
     setWebAppURL: (url) => webhooks.setWebAppURL(url),
     flushWebhooks: (timeoutMs) => webhooks.flush(timeoutMs),
+    spend: () => ceilings.report(),
     subscribe: (listener) => bus.subscribe(listener),
     close() {
       closed ??= (async () => {

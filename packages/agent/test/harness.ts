@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Goal } from "@pursuit/core";
+import type { Clock, Goal } from "@pursuit/core";
 import type { GoalContinuation, WebhookRetryPolicy } from "@pursuit/driver";
 import { type Behaviour, type ScriptedModel, startScriptedModel } from "@pursuit/testkit";
 import type { GoalConfig, ModelConfig, PursuitConfig } from "../src/config/config-schema.js";
@@ -21,6 +21,8 @@ export type HarnessOptions = {
   modelSettings?: ModelConfig;
   /** Webhook retry timing, shortened (kept across a restart). */
   webhookRetry?: Partial<WebhookRetryPolicy>;
+  /** The runtime's clock (default the system's). */
+  clock?: Clock;
 };
 
 /**
@@ -74,6 +76,7 @@ export class Harness {
       directory: workdir,
       ...(options.env ? { env: options.env } : {}),
       ...(options.webhookRetry ? { webhookRetry: options.webhookRetry } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     return new Harness(root, workdir, dbPath, model, config, runtime, options.webhookRetry);
   }

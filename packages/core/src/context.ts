@@ -1,4 +1,4 @@
-import type { Goal, GoalLimits, GoalUsage, LimitName } from "./goal.js";
+import type { CeilingHit, Goal, GoalLimits, GoalUsage, LimitName } from "./goal.js";
 import { openCriteria } from "./goal-criteria.js";
 import { usedOf } from "./limits.js";
 import { escapeUserText, renderTemplate } from "./templates.js";
@@ -123,6 +123,19 @@ export function budgetNoticeMessage(goal: Goal, limit: LimitName, extraSeconds =
       limit: LIMIT_LABELS[limit],
       used: formatQuantity(limit, usedOf(limit, goal.usage, extraSeconds)),
       allowed: formatQuantity(limit, goal.limits[limit] ?? 0),
+    }),
+  };
+}
+
+/** The notice of a step stopped by a spend ceiling across goals: the model wraps up; the goal goes on later. */
+export function ceilingNoticeMessage(room: { hit: CeilingHit; used: number; allowed: number }): ContextMessage {
+  const unit = room.hit.unit === "tokens" ? "tokens" : "costUSD";
+  return {
+    kind: "budget_notice",
+    text: renderTemplate("ceiling-notice", {
+      window: room.hit.window,
+      used: formatQuantity(unit, room.used),
+      allowed: formatQuantity(unit, room.allowed),
     }),
   };
 }

@@ -1,3 +1,4 @@
+import { type CeilingGuard, ceilingReview } from "./ceiling-guard.js";
 import { type ContextMessage, continuationMessage } from "./context.js";
 import {
   type ContinuationDecision,
@@ -23,6 +24,8 @@ export type ContinuationGateDeps = {
   events?: GoalEventSink | undefined;
   /** The session's continuation memory, to read and to replace. */
   memory: (sessionID: string) => { continuation: ContinuationState };
+  /** The spend ceilings across goals, when configured. */
+  ceilings?: CeilingGuard | undefined;
   /** Applies commands as the runtime; the caller holds the session's lock. */
   applyInLock: (sessionID: string, commands: GoalCommand[]) => Promise<Result<Goal | null, GoalRefusal>>;
 };
@@ -37,7 +40,14 @@ export class ContinuationGate {
 
   sessionIdle(sessionID: string, facts: SessionFacts): Promise<ContinuationDecision> {
     return this.deps.lock.run(sessionID, async () => {
-      const { decision } = await this.decide(sessionID, facts);
+      let { goal, decision, now } = await this.decide(sessionID, facts);
+      // A goal a ceiling stopped goes on at once when the ceiling was raised or removed (say, after a restart).
+      const review =
+        goal && (await ceilingReview(goal, this.deps.ceilings, this.deps.policy.wrapUpMaxOutputTokens, now));
+      if (review) {
+        await this.deps.applyInLock(sessionID, [review]);
+        ({ goal, decision, now } = await this.decide(sessionID, facts));
+      }
       switch (decision.kind) {
         case "pause":
         case "block":
@@ -66,6 +76,12 @@ export class ContinuationGate {
     return this.deps.lock.run(sessionID, async () => {
       const { goal, decision, now } = await this.decide(sessionID, host.facts());
       if (decision.kind !== "continue" || decision.at > now || !goal) return { started: false, decision };
+      // No continuation starts under a ceiling it could only stop at: the goal waits for the window to turn over.
+      const ceiling = await this.deps.ceilings?.blocking(sessionID, {}, this.deps.policy.wrapUpMaxOutputTokens);
+      if (ceiling) {
+        await this.deps.applyInLock(sessionID, [{ type: "ceiling", hit: ceiling.hit }]);
+        return { started: false, decision: (await this.decide(sessionID, host.facts())).decision };
+      }
       const recorded = await this.deps.applyInLock(sessionID, [{ type: "continue", turn: goal.usage.turns + 1 }]);
       if (!recorded.ok || !recorded.value) return { started: false, decision: { kind: "none", why: "goal changed" } };
       const current = recorded.value;

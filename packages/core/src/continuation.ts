@@ -130,6 +130,8 @@ export function decideContinuation(
     const at = goal.wait ? nextWaitAlarm(goal.wait) : undefined;
     return at === undefined ? { kind: "none", why: "waiting on a person" } : { kind: "waiting", at };
   }
+  // A goal a spend ceiling stopped is looked at again when that window turns over.
+  if (goal.status === "budget_limited" && goal.ceiling) return { kind: "waiting", at: goal.ceiling.resetsAt };
   if (goal.status !== "active") return { kind: "none", why: `goal is ${goal.status}` };
   if (state.lastOutcome === "aborted") return { kind: "pause", reason: "aborted by the user" };
   if (state.lastOutcome === "error" && state.quotaResetAt !== undefined) {

@@ -1,4 +1,5 @@
 import type { StepUsage } from "./accounting.js";
+import type { CeilingGuard } from "./ceiling-guard.js";
 import type { ContextMessage } from "./context.js";
 import { type ContinuationPolicy, DEFAULT_CONTINUATION_POLICY } from "./continuation.js";
 import type { Goal, GoalLimits } from "./goal.js";
@@ -44,6 +45,8 @@ export type GoalEngineOptions = {
   defaultLimits?: GoalLimits;
   /** Without it every model counts as priced. */
   pricing?: PricingPort;
+  /** The spend ceilings across all goals (from configuration): a step that would pass one does not start. */
+  ceilings?: CeilingGuard;
 };
 
 /** A new goal as a caller gives it, unchecked: the transition validates every field. */

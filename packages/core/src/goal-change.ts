@@ -1,4 +1,4 @@
-import type { Actor, Goal, GoalStatus, GoalWait, LimitName } from "./goal.js";
+import type { Actor, CeilingHit, Goal, GoalStatus, GoalWait, LimitName } from "./goal.js";
 import type { GoalChange, GoalHistoryEntry, GoalHistoryEvent } from "./history.js";
 import { err, ok, type Result } from "./result.js";
 
@@ -24,12 +24,13 @@ export function withStatus(
   to: GoalStatus,
   actor: Actor,
   now: number,
-  detail: { reason?: string | undefined; limit?: LimitName; wait?: GoalWait },
+  detail: { reason?: string | undefined; limit?: LimitName; ceiling?: CeilingHit; wait?: GoalWait },
 ): GoalChange & { goal: Goal } {
-  const { reason: _reason, limit: _limit, wait: _wait, ...rest } = goal;
+  const { reason: _reason, limit: _limit, ceiling: _ceiling, wait: _wait, ...rest } = goal;
   const next: Goal = { ...rest, status: to, time: { ...goal.time, updated: now } };
   if (detail.reason) next.reason = detail.reason;
   if (to === "budget_limited" && detail.limit) next.limit = detail.limit;
+  else if (to === "budget_limited" && detail.ceiling) next.ceiling = detail.ceiling;
   if (to === "waiting" && detail.wait) next.wait = detail.wait;
   const event: GoalHistoryEvent = {
     kind: "status",
@@ -37,6 +38,7 @@ export function withStatus(
     to,
     ...(detail.reason ? { reason: detail.reason } : {}),
     ...(next.limit ? { limit: next.limit } : {}),
+    ...(next.ceiling ? { ceiling: next.ceiling } : {}),
     ...(next.wait ? { wait: next.wait } : {}),
   };
   return { goal: next, history: [entry(next, actor, now, event)] };

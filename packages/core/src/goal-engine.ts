@@ -51,6 +51,7 @@ export class GoalEngine {
       now: () => this.now(),
       policy: this.policy,
       memory: (sessionID: string) => this.sessionState(sessionID),
+      ceilings: options.ceilings,
       applyInLock: async (sessionID: string, commands: GoalCommand[]) =>
         goalOf(await this.commit(sessionID, commands, "runtime")),
     };
@@ -140,6 +141,20 @@ export class GoalEngine {
     return { code: "invalid", field: "limits.costUSD", message: `a dollar limit cannot be enforced: ${why}` };
   }
 
+  /** A person's resume of a goal a spend ceiling stopped: refused while that ceiling leaves no room for a step. */
+  private async ceilingStillReached(goal: Goal | undefined): Promise<GoalRefusal | undefined> {
+    if (goal?.status !== "budget_limited" || !goal.ceiling) return undefined;
+    const room = await this.options.ceilings?.blocking(goal.sessionID, {}, this.policy.wrapUpMaxOutputTokens);
+    if (!room) return undefined;
+    const { window, unit, resetsAt } = room.hit;
+    const amount = (value: number) => (unit === "tokens" ? `${Math.round(value)} tokens` : `$${value.toFixed(2)}`);
+    return {
+      code: "conflict",
+      field: `spendCeilings.${window}.${unit}`,
+      message: `the ${window} spend ceiling is reached (${amount(room.used)} of ${amount(room.allowed)}); the goal goes on by itself when it turns over at ${new Date(resetsAt).toISOString()}, or raise the ceiling`,
+    };
+  }
+
   private announce(sessionID: string, goal: Goal | null): void {
     if (goal === null) this.options.events?.emit({ type: "session.goal.cleared", properties: { sessionID } });
     else this.options.events?.emit({ type: "session.goal.updated", properties: { sessionID, goal } });
@@ -182,6 +197,8 @@ export class GoalEngine {
       const before = await this.store.get(sessionID);
       const unpriced = await this.unpricedCostLimit(sessionID, patch.limits);
       if (unpriced) return err(unpriced);
+      const ceiling = patch.status === "active" ? await this.ceilingStillReached(before) : undefined;
+      if (ceiling) return err(ceiling);
       const commands = patchCommands(patch);
       if (commands.length === 0) {
         return before
@@ -241,6 +258,7 @@ export class GoalEngine {
           commit: (commands, actor, onlyGoalID) => this.commit(sessionID, commands, actor, onlyGoalID),
           memory: () => this.sessionState(sessionID),
           tools: this.toolHost,
+          ceilings: this.options.ceilings,
         },
         running,
       );
@@ -325,7 +343,13 @@ export class GoalEngine {
       busy: (sessionID) => this.sessions.get(sessionID)?.turn !== undefined,
       commit: (sessionID, command, goalID) => this.commit(sessionID, [command], "runtime", goalID),
     });
-    const live = [...(await this.store.list({ status: "active" })), ...(await this.store.list({ status: "waiting" }))];
+    const limited = await this.store.list({ status: "budget_limited" });
+    const live = [
+      ...(await this.store.list({ status: "active" })),
+      ...(await this.store.list({ status: "waiting" })),
+      // Goals a spend ceiling stopped go on by themselves when its window turns over (or it was raised meanwhile).
+      ...limited.filter((goal) => goal.ceiling !== undefined),
+    ];
     // Only sessions this engine has not seen yet: a turn that started before recovery keeps its state.
     const recovered = live.filter((goal) => !this.sessions.has(goal.sessionID));
     for (const goal of recovered) this.sessions.set(goal.sessionID, newSessionRuntime());

@@ -11,6 +11,8 @@ export type StepPort = {
   now: () => number;
   /** The goal the turn works for now (a goal created mid-turn counts), if any: without one nothing is charged. */
   goalID: () => string | undefined;
+  /** The step settled, however: what it held against the spend ceilings is let go. */
+  settled?: () => void;
   /** Commits a charge to the turn's goal under the session's lock; a crossed limit gives the budget notice. */
   charge: (command: Extract<GoalCommand, { type: "charge" }>) => Promise<Charged>;
 };
@@ -104,12 +106,17 @@ export class GoalStep {
     if (this.state === "settled") return;
     const wasSent = this.state === "sent";
     this.state = "settled";
+    this.scope.settled?.();
     if (wasSent && this.scope.goalID()) await this.scope.store.release(stepKey(this.id));
   }
 
   private async settle(command: () => Extract<GoalCommand, { type: "charge" }>): Promise<Charged> {
     if (this.state === "settled") return { append: [] };
     this.state = "settled";
-    return this.scope.charge(command());
+    try {
+      return await this.scope.charge(command());
+    } finally {
+      this.scope.settled?.();
+    }
   }
 }

@@ -1,7 +1,8 @@
 import type { ModelPrices } from "./accounting.js";
 import { turnCharge } from "./accounting.js";
 import type { Committed } from "./apply-commands.js";
-import { budgetNoticeMessage, type ContextMessage } from "./context.js";
+import type { CeilingGuard } from "./ceiling-guard.js";
+import { budgetNoticeMessage, type ContextMessage, ceilingNoticeMessage } from "./context.js";
 import type { Charged, GoalPolicy, StepAllowance, TurnEnd } from "./engine-types.js";
 import type { Goal } from "./goal.js";
 import { GoalStep } from "./goal-step.js";
@@ -9,9 +10,13 @@ import type { KeyedLock } from "./keyed-lock.js";
 import type { AbortSignalLike, GoalStore } from "./ports.js";
 import type { ToolResultFact } from "./progress.js";
 import { afterTurn, type RunningTurn, type SessionRuntime } from "./session-runtime.js";
-import { limitBeforeStep, type StepEstimate, stepAllowance } from "./step-allowance.js";
+import { boundByCeiling } from "./spend-ceilings.js";
+import { limitBeforeStep, type StepEstimate, stepAllowance, TOKEN_OVERSHOOT_SHARE } from "./step-allowance.js";
 import { executeGoalTool, type GoalToolHost, type GoalToolOutcome } from "./tool-execution.js";
 import type { GoalCommand } from "./transition.js";
+
+/** A step that must wait for other sessions' steps to settle before it may start (see `allowStep`). */
+const CROWDED = Symbol("crowded");
 
 /** What a turn needs of its engine, for one session. */
 export type TurnDeps = {
@@ -26,6 +31,8 @@ export type TurnDeps = {
   memory: () => SessionRuntime;
   /** What the goal tools ask of the engine. */
   tools: GoalToolHost;
+  /** The spend ceilings across goals, when configured. */
+  ceilings?: CeilingGuard | undefined;
 };
 
 /**
@@ -56,27 +63,49 @@ export class GoalTurn {
    * the crossing), and the step's output is capped by the tokens and dollars left after its estimated input;
    * when that leaves less room than a wrap-up step's cap, the limit counts as reached now.
    */
-  allowStep(estimate: StepEstimate = {}): Promise<StepAllowance> {
-    return this.deps.lock.run(this.deps.sessionID, async () => {
-      const turn = this.running;
-      if (!turn.goalID || this.ended) return { kind: "run" };
-      let goal = await this.deps.store.get(this.deps.sessionID);
-      if (!goal || goal.id !== turn.goalID) {
-        return turn.continuation ? { kind: "stop", reason: "the goal was cleared" } : { kind: "run" };
-      }
-      const elapsed = (this.deps.now() - turn.startedAt) / 1000;
-      let notice: ContextMessage[] = [];
-      const limit = limitBeforeStep(goal, elapsed, estimate, this.deps.policy);
-      if (limit) {
-        const limited = await this.deps.commit([{ type: "limit", limit }], "runtime");
-        if (limited.ok && limited.value.goal) goal = limited.value.goal;
-        turn.limitCrossed = true;
-        notice = [budgetNoticeMessage(goal, limit, limit === "seconds" ? elapsed : 0)];
-      }
-      const allowance = stepAllowance(goal, turn, this.deps.policy, estimate, notice);
-      if (allowance.kind === "wrap_up") turn.wrapUpUsed = true;
-      return allowance;
-    });
+  async allowStep(estimate: StepEstimate = {}): Promise<StepAllowance> {
+    for (;;) {
+      const allowance = await this.deps.lock.run(this.deps.sessionID, () => this.decideStep(estimate));
+      if (allowance !== CROWDED) return allowance;
+      // Other sessions' steps hold the room under a spend ceiling: wait (outside the lock, so a pause is never
+      // held up) until one settles, then decide again.
+      await this.deps.ceilings?.settled();
+    }
+  }
+
+  private async decideStep(estimate: StepEstimate): Promise<StepAllowance | typeof CROWDED> {
+    const turn = this.running;
+    if (!turn.goalID || this.ended) return { kind: "run" };
+    let goal = await this.deps.store.get(this.deps.sessionID);
+    if (!goal || goal.id !== turn.goalID) {
+      return turn.continuation ? { kind: "stop", reason: "the goal was cleared" } : { kind: "run" };
+    }
+    const elapsed = (this.deps.now() - turn.startedAt) / 1000;
+    let notice: ContextMessage[] = [];
+    const { ceilings, sessionID, policy } = this.deps;
+    const least = policy.wrapUpMaxOutputTokens;
+    const limit = limitBeforeStep(goal, elapsed, estimate, policy);
+    const active = !limit && goal.status === "active";
+    const ceiling = active ? await ceilings?.blocking(sessionID, estimate, least) : undefined;
+    if (active && !ceiling && (await ceilings?.crowded(sessionID, estimate, least))) return CROWDED;
+    if (limit) {
+      const limited = await this.deps.commit([{ type: "limit", limit }], "runtime");
+      if (limited.ok && limited.value.goal) goal = limited.value.goal;
+      turn.limitCrossed = true;
+      notice = [budgetNoticeMessage(goal, limit, limit === "seconds" ? elapsed : 0)];
+    } else if (ceiling) {
+      const limited = await this.deps.commit([{ type: "ceiling", hit: ceiling.hit }], "runtime");
+      if (limited.ok && limited.value.goal) goal = limited.value.goal;
+      turn.limitCrossed = true;
+      notice = [ceilingNoticeMessage(ceiling)];
+    }
+    // A goal at work stays under each ceiling; a step after its stop (a wrap-up, an answer's end) within 5%.
+    const share = goal.status === "active" ? 0 : TOKEN_OVERSHOOT_SHARE;
+    const room = (await ceilings?.rooms(sessionID, estimate, share))?.held;
+    const allowance = boundByCeiling(stepAllowance(goal, turn, policy, estimate, notice), room);
+    if (allowance.kind === "wrap_up") turn.wrapUpUsed = true;
+    if (allowance.kind !== "stop") ceilings?.hold(sessionID, estimate, allowance.maxOutputTokens);
+    return allowance;
   }
 
   /**
@@ -90,6 +119,7 @@ export class GoalTurn {
         store: this.deps.store,
         now: this.deps.now,
         goalID: () => this.running.goalID,
+        settled: () => this.deps.ceilings?.release(this.deps.sessionID),
         charge: (command) =>
           this.deps.lock.run(this.deps.sessionID, async () => {
             const goalID = this.running.goalID;
@@ -122,6 +152,7 @@ export class GoalTurn {
     return this.deps.lock.run(this.deps.sessionID, async () => {
       if (this.ended) return { append: [] };
       this.ended = true;
+      this.deps.ceilings?.release(this.deps.sessionID);
       const runtime = this.deps.memory();
       const turn = this.running;
       if (runtime.turn === turn) runtime.turn = undefined;

@@ -12,6 +12,16 @@ export type LimitName = (typeof LIMIT_NAMES)[number];
 
 export type GoalLimits = { tokens?: number; turns?: number; seconds?: number; costUSD?: number };
 
+/** Spend ceilings hold across all goals of a server, per UTC day and per UTC week (from Monday). */
+export const SPEND_WINDOWS = ["daily", "weekly"] as const;
+export type SpendWindow = (typeof SPEND_WINDOWS)[number];
+
+/**
+ * A spend ceiling a goal ran into: its window, its unit, the ceiling then (raising it above this lets the goal go
+ * on), and when that window turns over (epoch ms).
+ */
+export type CeilingHit = { window: SpendWindow; unit: "tokens" | "costUSD"; allowed: number; resetsAt: number };
+
 /** Who asks for a change. The transition table decides what each may do. */
 export type Actor = "user" | "model" | "runtime";
 
@@ -88,6 +98,8 @@ export type Goal = {
   quietWakes?: number;
   /** The limit that stopped the goal, while it is budget_limited. */
   limit?: LimitName;
+  /** The spend ceiling across goals that stopped it, while it is budget_limited by one: it resumes at `resetsAt`. */
+  ceiling?: CeilingHit;
   limits: GoalLimits;
   usage: GoalUsage;
   /** What the completer offered as proof. */

@@ -1,5 +1,6 @@
 import type {
   Actor,
+  CeilingHit,
   CriterionInput,
   Goal,
   GoalLimits,
@@ -19,7 +20,16 @@ import type { GoalSettingsPatch } from "./goal-settings.js";
 export type GoalHistoryEvent =
   | ({ kind: "created"; objective: string; limits: GoalLimits; criteria?: CriterionInput[] } & GoalSettings)
   /** `wait`: what a goal that started waiting waits for. */
-  | { kind: "status"; from: GoalStatus; to: GoalStatus; reason?: string; limit?: LimitName; wait?: GoalWait }
+  /** `ceiling`: the spend ceiling across goals that stopped it. */
+  | {
+      kind: "status";
+      from: GoalStatus;
+      to: GoalStatus;
+      reason?: string;
+      limit?: LimitName;
+      ceiling?: CeilingHit;
+      wait?: GoalWait;
+    }
   /** `criteria`: the list afterwards (null: all removed). */
   | ({
       kind: "edited";

@@ -1,6 +1,8 @@
 export * from "./accounting.js";
 export * from "./amounts.js";
 export * from "./apply-commands.js";
+export * from "./ceiling-guard.js";
+export * from "./ceiling-transitions.js";
 export * from "./context.js";
 export * from "./continuation.js";
 export * from "./criterion-transitions.js";
@@ -21,6 +23,7 @@ export * from "./ports.js";
 export * from "./progress.js";
 export * from "./result.js";
 export * from "./session-runtime.js";
+export * from "./spend-ceilings.js";
 export * from "./step-allowance.js";
 export * from "./step-reservations.js";
 export * from "./templates.js";

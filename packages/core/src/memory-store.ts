@@ -1,9 +1,10 @@
 import type { Goal, GoalStatus } from "./goal.js";
 import type { GoalHistoryEntry } from "./history.js";
-import type { GoalStore, StepReservation, StoreUpdate } from "./ports.js";
+import type { GoalStore, SpendStore, StepReservation, StoreUpdate } from "./ports.js";
+import { DAY_MS, type DaySpend } from "./spend-ceilings.js";
 
-/** An in-memory GoalStore with the same contract as the SQLite one; for tests and embedding. */
-export function createMemoryGoalStore(): GoalStore {
+/** An in-memory GoalStore (and spend per day) with the same contract as the SQLite one; for tests and embedding. */
+export function createMemoryGoalStore(): GoalStore & SpendStore {
   const goals = new Map<string, Goal>();
   const rows: GoalHistoryEntry[] = [];
   const reserved = new Map<string, StepReservation>();
@@ -46,6 +47,19 @@ export function createMemoryGoalStore(): GoalStore {
     },
     async release(key) {
       reserved.delete(key);
+    },
+    async spendByDay(fromDay) {
+      const days = new Map<number, DaySpend>();
+      for (const row of rows) {
+        if (row.kind !== "charged") continue;
+        const day = Math.floor(row.time / DAY_MS) * DAY_MS;
+        if (day < fromDay) continue;
+        const spent = days.get(day) ?? { day, tokens: 0, costUSD: 0 };
+        spent.tokens += row.charge.tokens;
+        spent.costUSD += row.charge.costUSD ?? 0;
+        days.set(day, spent);
+      }
+      return [...days.values()].sort((a, b) => a.day - b.day);
     },
   };
 }

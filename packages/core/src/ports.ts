@@ -1,6 +1,7 @@
 import type { Goal, GoalStatus, WebhookEvent } from "./goal.js";
 import type { QueuedGoal } from "./goal-queue.js";
 import type { GoalChange, GoalHistoryEntry } from "./history.js";
+import type { DaySpend } from "./spend-ceilings.js";
 
 /** Time enters the engine only through this port (epoch milliseconds), so tests drive a fake clock. */
 export interface Clock {
@@ -133,6 +134,15 @@ export interface WebhookDeliveryStore {
     id: string,
     outcome: Pick<WebhookDelivery, "attempts" | "nextAt" | "state"> & { lastError?: string },
   ): Promise<void>;
+}
+
+/**
+ * Spend across all goals, per UTC day, for the spend ceilings. The store adds each charge to its day in the
+ * charge's own transaction, so the totals never lag the goals.
+ */
+export interface SpendStore {
+  /** Days from `fromDay` (a UTC midnight) on, oldest first; days with no charge are absent. */
+  spendByDay(fromDay: number): Promise<DaySpend[]>;
 }
 
 /** Sessions' queues of next goals. Implemented by @pursuit/store. */

@@ -67,7 +67,10 @@ export function stepAllowance(
       if (turn.limitCrossed && !turn.wrapUpUsed && cap > 0 && (room === undefined || room >= cap)) {
         return { kind: "wrap_up", maxOutputTokens: cap, append: notice };
       }
-      return { kind: "stop", reason: `the goal's ${goal.limit ?? "budget"} limit is reached` };
+      const reason = goal.ceiling
+        ? `the ${goal.ceiling.window} ceiling is reached`
+        : `the goal's ${goal.limit ?? "budget"} limit is reached`;
+      return { kind: "stop", reason };
     }
     case "paused":
       return turn.continuation ? { kind: "stop", reason: "the goal was paused" } : { kind: "run" };

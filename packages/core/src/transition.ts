@@ -1,4 +1,5 @@
 import { addCharge } from "./accounting.js";
+import { type CeilingCommand, ceilingLifted, ceilingReached } from "./ceiling-transitions.js";
 import {
   type CloseCriterionCommand,
   closeCriterion,
@@ -56,6 +57,7 @@ export type GoalCommand =
   | { type: "continue"; turn: number }
   | { type: "verified"; command: string; passed: boolean; exitCode: number | null; output: string; criterion?: number }
   | CloseCriterionCommand
+  | CeilingCommand
   | ({ type: "webhook_attempted"; goalID: string } & Omit<
       Extract<GoalHistoryEvent, { kind: "webhook_attempted" }>,
       "kind"
@@ -111,6 +113,14 @@ export function transition(
       if (!current) return noGoal();
       if (!isRunning(current)) return unchanged(current);
       return ok(withStatus(current, "budget_limited", actor, now, { limit: command.limit }));
+    case "ceiling":
+      if (actor !== "runtime") return refuse("forbidden", "only the runtime applies the spend ceilings");
+      if (!current) return noGoal();
+      return ceilingReached(current, command.hit, now);
+    case "ceiling_lifted":
+      if (actor !== "runtime") return refuse("forbidden", "a person resumes a goal or raises the ceiling");
+      if (!current) return noGoal();
+      return ceilingLifted(current, command.reason, now);
     case "verified": {
       if (actor !== "runtime") return refuse("forbidden", "only the runtime records a verify run");
       if (!current) return noGoal();
@@ -228,10 +238,16 @@ function edit(current: Goal, command: Extract<GoalCommand, { type: "edit" }>, no
   return ok({ goal: reconciled.goal, history: [...history, ...reconciled.history] });
 }
 
-/** After limits change: an active goal over a limit becomes budget_limited; a budget_limited one under all limits resumes. */
+/**
+ * After limits change: an active goal over a limit becomes budget_limited; a budget_limited one under all limits
+ * resumes, unless a spend ceiling holds it (that one goes on when its window turns over).
+ */
 function reconcileLimits(goal: Goal, actor: Actor, now: number): GoalChange & { goal: Goal } {
   const limit = reachedLimit(goal.limits, goal.usage);
   if (isRunning(goal) && limit) return withStatus(goal, "budget_limited", actor, now, { limit });
+  if (goal.status === "budget_limited" && goal.ceiling) {
+    return limit ? withStatus(goal, "budget_limited", actor, now, { limit }) : { goal, history: [] };
+  }
   if (goal.status === "budget_limited" && !limit) {
     return withStatus(goal, "active", actor, now, { reason: "limit raised" });
   }

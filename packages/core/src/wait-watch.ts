@@ -1,3 +1,4 @@
+import { type CeilingGuard, ceilingReview } from "./ceiling-guard.js";
 import { type ContinuationState, initialContinuationState } from "./continuation.js";
 import type { GoalPolicy } from "./engine-types.js";
 import type { Goal } from "./goal.js";
@@ -13,6 +14,7 @@ export type WaitWatchDeps = {
   now: () => number;
   policy: GoalPolicy;
   checks: VerifyRunner | undefined;
+  ceilings?: CeilingGuard | undefined;
   memory: (sessionID: string) => { continuation: ContinuationState };
   /** Applies commands as the runtime; the caller holds the session's lock. */
   applyInLock: (sessionID: string, commands: GoalCommand[]) => Promise<Result<Goal | null, GoalRefusal>>;
@@ -29,8 +31,12 @@ export class WaitWatch {
   async alarm(sessionID: string, signal?: AbortSignalLike): Promise<Goal | undefined> {
     const due = await this.deps.lock.run(sessionID, async () => {
       const goal = await this.deps.store.get(sessionID);
-      if (goal?.status !== "waiting" || !goal.wait) return { goal };
       const now = this.deps.now();
+      if (goal?.status === "budget_limited") {
+        const review = await ceilingReview(goal, this.deps.ceilings, this.deps.policy.wrapUpMaxOutputTokens, now);
+        return { goal: review ? await this.settled(sessionID, [review], goal) : goal };
+      }
+      if (goal?.status !== "waiting" || !goal.wait) return { goal };
       const check = goal.wait.check;
       // A due check runs before a due wake: what it shows decides whether the wait ended quietly.
       if (check && check.nextAt <= now && this.deps.checks) return { goal, check: check.command };

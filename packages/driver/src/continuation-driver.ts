@@ -170,7 +170,8 @@ export class ContinuationDriver {
     if (!this.open || check.signal.aborted || this.timers.has(sessionID)) return;
     // A goal that woke continues only on an idle session (a running turn's end asks again); a waiting one always
     // gets its next alarm.
-    if (goal?.status === "waiting" || (goal?.status === "active" && this.host.facts(sessionID).idle)) {
+    const watched = goal?.status === "waiting" || (goal?.status === "budget_limited" && goal.ceiling !== undefined);
+    if (watched || (goal?.status === "active" && this.host.facts(sessionID).idle)) {
       this.follow(sessionID, await this.engine.sessionIdle(sessionID, this.host.facts(sessionID)));
     }
   }
@@ -213,8 +214,11 @@ export class ContinuationDriver {
       await launch.turn?.catch((error: unknown) => this.notStarted(sessionID, error));
       return;
     }
-    // "Not yet" (the timer fired before the time the engine named) or a backoff that grew meanwhile.
-    if (outcome.decision.kind === "continue" && !this.timers.has(sessionID)) this.schedule(sessionID, outcome.decision);
+    // "Not yet" (the timer fired before the time the engine named) or a backoff that grew meanwhile; or a spend
+    // ceiling stopped the goal, which waits for its window to turn over.
+    if (this.timers.has(sessionID)) return;
+    if (outcome.decision.kind === "continue") this.schedule(sessionID, outcome.decision);
+    else if (outcome.decision.kind === "waiting") this.scheduleAlarm(sessionID, outcome.decision.at);
   }
 
   private async notStarted(sessionID: string, error: unknown): Promise<void> {

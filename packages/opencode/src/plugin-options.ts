@@ -6,7 +6,9 @@ import {
   ok,
   parseDuration,
   type Result,
+  type SpendCeilings,
   validateLimits,
+  validateSpendCeilings,
   validateWebhooks,
   type WebhookTarget,
 } from "@pursuit/core";
@@ -26,6 +28,8 @@ export type PursuitPluginOptions = {
   streamIdleTimeoutMs: number;
   /** Where goal outcomes are POSTed: `[{url, secret?, events?, format?}]`, as in pursuit.json. */
   webhooks: WebhookTarget[];
+  /** Ceilings across all goals of this OpenCode: `{daily?: {tokens?, costUSD?}, weekly?: {...}}`, as in pursuit.json. */
+  spendCeilings: SpendCeilings;
 };
 
 const POLICY_KEYS = [
@@ -42,7 +46,7 @@ const POLICY_KEYS = [
 
 export const DEFAULT_API_PORT = 4097;
 
-const OPTION_KEYS = ["db", "port", "policy", "limits", "streamIdleTimeout", "webhooks"];
+const OPTION_KEYS = ["db", "port", "policy", "limits", "streamIdleTimeout", "webhooks", "spendCeilings"];
 
 export function defaultGoalDatabase(env: NodeJS.ProcessEnv = process.env): string {
   const data = env.XDG_DATA_HOME || join(env.HOME ?? ".", ".local", "share");
@@ -92,6 +96,8 @@ export function parsePluginOptions(
   const webhooks =
     options.webhooks === undefined ? ok([]) : validateWebhooks(options.webhooks, "webhooks", { allowSecret: true });
   if (!webhooks.ok) return err(`opencode-pursuit option ${webhooks.error.message}`);
+  const spendCeilings = validateSpendCeilings(options.spendCeilings);
+  if (!spendCeilings.ok) return err(`opencode-pursuit option ${spendCeilings.error.message}`);
   return ok({
     db: (options.db as string | undefined) ?? defaultGoalDatabase(env),
     port,
@@ -99,6 +105,7 @@ export function parsePluginOptions(
     limits: limits.value,
     streamIdleTimeoutMs: idle.value,
     webhooks: webhooks.value,
+    spendCeilings: spendCeilings.value,
   });
 }
 

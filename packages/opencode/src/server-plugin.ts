@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin";
-import { type Clock, GoalEngine } from "@pursuit/core";
+import { CeilingGuard, type Clock, GoalEngine } from "@pursuit/core";
 import { createShellVerifier, GoalQueueRunner, realTimers, WebhookDeliveries } from "@pursuit/driver";
 import { createId, monotonicIds, openStore } from "@pursuit/store";
 import { opencodeCommandDenied } from "./bash-permission.js";
 import { CompactionContext, type TransformMessage } from "./compaction-context.js";
-import { startGoalApi } from "./goal-api.js";
+import { type GoalApiParts, startGoalApi } from "./goal-api.js";
 import { GoalEventHub } from "./goal-event-hub.js";
 import { type OpencodeControl, OpencodeGoalHost } from "./goal-host.js";
 import { goalToolDefinition, goalTools, RawGoalToolArguments } from "./goal-tools.js";
@@ -36,9 +36,11 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     clock,
     onError: log,
   });
+  const ceilings = new CeilingGuard({ ceilings: options.spendCeilings, spend: store.goals, now: () => clock.now() });
   const engine = new GoalEngine({
     store: store.goals,
     clock,
+    ceilings,
     ids: monotonicIds,
     verify: createShellVerifier({ directoryOf: () => input.directory }),
     // A waiting goal's check: run by the plugin itself (no model call), in the project's directory.
@@ -67,7 +69,8 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
     start: (sessionID, goal) => host.createGoal(sessionID, goal),
     onError: log,
   });
-  const api = options.port === null ? undefined : await startApi(host, queue, input, options.port, goalEvents, log);
+  const served = { host, queue, ceilings, goalEvents, client: input.client };
+  const api = options.port === null ? undefined : await startApi(served, options.port, log);
   if (api && options.db !== ":memory:") {
     // Where `pursuit goal --url` and the SDK find this OpenCode's goal API.
     writeFileSync(
@@ -169,21 +172,18 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
 
 /** The configured port, or any free one when it is taken (several OpenCode servers can run at once). */
 async function startApi(
-  host: OpencodeGoalHost,
-  queue: GoalQueueRunner,
-  input: PluginInput,
+  served: GoalApiParts,
   port: number,
-  goalEvents: GoalEventHub,
   log: (message: string) => void,
 ): Promise<Awaited<ReturnType<typeof startGoalApi>>> {
   try {
-    const api = await startGoalApi(host, queue, input.client, port, goalEvents);
+    const api = await startGoalApi(served, port);
     log(`goal API listening on ${api.url}`);
     return api;
   } catch (error) {
     if (port === 0 || (error as { code?: string }).code !== "EADDRINUSE") throw error;
     log(`port ${port} is taken; the goal API uses a free port instead`);
-    return startApi(host, queue, input, 0, goalEvents, log);
+    return startApi(served, 0, log);
   }
 }
 

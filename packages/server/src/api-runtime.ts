@@ -6,7 +6,7 @@ import type { Runtime } from "@pursuit/agent";
  */
 export type ApiRuntime = Pick<
   Runtime,
-  "sessions" | "prompt" | "promptAsync" | "abort" | "status" | "goals" | "subscribe"
+  "sessions" | "prompt" | "promptAsync" | "abort" | "status" | "goals" | "subscribe" | "spend"
 >;
 
 export type ApiEvent = Parameters<Parameters<Runtime["subscribe"]>[0]>[0];
@@ -18,5 +18,7 @@ export type ApiEvent = Parameters<Parameters<Runtime["subscribe"]>[0]>[0];
 export type GoalApiRuntime = {
   sessions: { get(id: string): Promise<unknown> };
   goals: Runtime["goals"];
+  /** Spend across all goals against the ceilings (GET /spend). */
+  spend: Runtime["spend"];
   subscribe?: (listener: (event: Extract<ApiEvent, { type: `session.goal.${string}` }>) => void) => () => void;
 };

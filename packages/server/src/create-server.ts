@@ -7,6 +7,7 @@ import { registerEventRoute } from "./routes/event-route.js";
 import { registerGoalQueueRoutes } from "./routes/goal-queue-routes.js";
 import { registerGoalRoutes } from "./routes/goal-routes.js";
 import { registerSessionRoutes } from "./routes/session-routes.js";
+import { registerSpendRoute } from "./routes/spend-route.js";
 import { validationHook } from "./validation-hook.js";
 import { registerWebApp } from "./web-app-routes.js";
 
@@ -74,6 +75,7 @@ export function createServer(options: ServerOptions): PursuitServer {
   registerSessionRoutes(app, options.runtime);
   registerGoalRoutes(app, options.runtime);
   registerGoalQueueRoutes(app, options.runtime);
+  registerSpendRoute(app, options.runtime);
   registerEventRoute(app, options.runtime, { heartbeatMs: options.heartbeatMs ?? 10_000, maxQueuedEvents: 10_000 });
   app.doc31("/doc", OPENAPI_INFO);
 
@@ -102,6 +104,7 @@ export function createGoalApi(options: GoalApiOptions): PursuitServer {
   declareSecuritySchemes(app);
   registerGoalRoutes(app, options.runtime);
   registerGoalQueueRoutes(app, options.runtime);
+  registerSpendRoute(app, options.runtime);
   const subscribe = options.runtime.subscribe;
   if (subscribe) {
     registerEventRoute(

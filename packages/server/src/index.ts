@@ -18,3 +18,4 @@ export * from "./schemas/goal-history-schemas.js";
 export * from "./schemas/goal-schemas.js";
 export * from "./schemas/message-schemas.js";
 export * from "./schemas/session-schemas.js";
+export * from "./schemas/spend-schemas.js";

@@ -73,3 +73,32 @@ describe("routes that need no model: events, the document, and a prompt that can
     expect(body.error.message).toMatch(/model/i);
   });
 });
+
+describe("GET /spend", () => {
+  it("answers each window's spend with its configured ceiling, UTC-aligned", async () => {
+    const runtime = await createRuntime({
+      dbPath: ":memory:",
+      directory: process.cwd(),
+      config: { spendCeilings: { daily: { tokens: 2_000_000, costUSD: 20 } } },
+      recover: false,
+    });
+    const server = await createServer({ runtime, password: "" }).serve({ port: 0 });
+    try {
+      const response = await fetch(`${server.url}/spend`);
+      expect(response.status).toBe(200);
+      const { windows } = (await response.json()) as {
+        windows: { window: string; start: number; end: number; spent: unknown; ceiling?: unknown }[];
+      };
+      expect(windows.map((window) => window.window)).toEqual(["daily", "weekly"]);
+      const [daily, weekly] = windows;
+      expect(daily).toMatchObject({ spent: { tokens: 0, costUSD: 0 }, ceiling: { tokens: 2_000_000, costUSD: 20 } });
+      expect(daily!.start % 86_400_000).toBe(0);
+      expect(daily!.end - daily!.start).toBe(86_400_000);
+      expect(new Date(weekly!.start).getUTCDay()).toBe(1);
+      expect(weekly!.ceiling).toBeUndefined();
+    } finally {
+      await server.close();
+      await runtime.close();
+    }
+  });
+});

@@ -1,8 +1,8 @@
-import type { Goal, GoalHistoryEntry } from "@pursuit/core";
+import type { Goal, GoalHistoryEntry, SpendReport } from "@pursuit/core";
 import { BaseResolver, createConfig, lintDocument, Source } from "@redocly/openapi-core";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
-import { type GoalHistoryEntrySchema, type GoalSchema, openApiDocument } from "../src/index.js";
+import { type GoalHistoryEntrySchema, type GoalSchema, openApiDocument, type SpendReportSchema } from "../src/index.js";
 
 type Document = {
   openapi: string;
@@ -55,6 +55,7 @@ describe("the OpenAPI document", () => {
       "put /session/{id}/goal/queue",
       "delete /session/{id}/goal/queue/{queuedID}",
       "get /goal",
+      "get /spend",
     ];
     const actual = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, operation]) => {
@@ -75,6 +76,7 @@ describe("the OpenAPI document", () => {
         "status",
         "reason",
         "limit",
+        "ceiling",
         "limits",
         "usage",
         "evidence",
@@ -118,5 +120,7 @@ describe("the OpenAPI document", () => {
     // A union of intersections: equal means each side is assignable to the other.
     expectTypeOf<z.infer<typeof GoalHistoryEntrySchema>>().toExtend<GoalHistoryEntry>();
     expectTypeOf<GoalHistoryEntry>().toExtend<z.infer<typeof GoalHistoryEntrySchema>>();
+    expectTypeOf<z.infer<typeof SpendReportSchema>>().toExtend<SpendReport>();
+    expectTypeOf<SpendReport>().toExtend<z.infer<typeof SpendReportSchema>>();
   });
 });

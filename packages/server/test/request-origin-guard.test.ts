@@ -92,6 +92,7 @@ describe("the goal API other hosts serve (the OpenCode plugin's)", () => {
     const runtime = {
       sessions: { get: async () => ({ id: "ses_1" }) },
       goals: {} as GoalApiRuntime["goals"],
+      spend: async () => ({ windows: [] }),
     };
     const { app } = createGoalApi({ runtime, password: "" });
     const rebound = await app.request("http://attacker.example/goal");

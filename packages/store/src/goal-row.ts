@@ -13,6 +13,7 @@ export function goalToRow(goal: Goal, version: number): GoalInsert {
     status: goal.status,
     reason: goal.reason ?? null,
     limitReached: goal.limit ?? null,
+    ceiling: goal.ceiling ?? null,
     limitTokens: goal.limits.tokens ?? null,
     limitTurns: goal.limits.turns ?? null,
     limitSeconds: goal.limits.seconds ?? null,
@@ -71,6 +72,7 @@ export function rowToGoal(row: GoalRow): Goal {
   // Optional fields stay absent (not undefined-valued) so a read goal deep-equals the goal written.
   if (row.reason !== null) goal.reason = row.reason;
   if (row.limitReached !== null) goal.limit = row.limitReached;
+  if (row.ceiling !== null) goal.ceiling = row.ceiling;
   if (row.evidence !== null) goal.evidence = row.evidence;
   if (row.verify !== null) goal.verify = row.verify;
   if (row.wait !== null) goal.wait = row.wait;

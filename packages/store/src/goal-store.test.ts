@@ -130,7 +130,7 @@ describe("one goal per session", () => {
         limit_tokens, limit_turns, limit_seconds, limit_cost_usd, usage_tokens, usage_input, usage_cache_read,
         usage_cache_write, usage_output, usage_reasoning, usage_cost_usd, usage_turns, usage_seconds, evidence,
         verify, created_by, time_created, time_updated, time_completed, version, wait, quiet_wakes, max_wait_seconds, wait_for_quota,
-        criteria, webhooks FROM goal
+        criteria, webhooks, ceiling FROM goal
         WHERE id = 'first'`);
     expect(thrownCause(insertSecond)).toMatch(/UNIQUE constraint failed: goal.session_id/);
     expect((await store.goals.get("s1"))?.id).toBe("first");
@@ -230,6 +230,52 @@ describe("charge idempotency", () => {
     await put(store, makeGoal("s1", { id: "g2" }));
     expect(await store.goals.update("s1", chargeGoal("step-a", tokenCharge(4)))).toBe("charged");
     expect((await store.goals.get("s1"))?.usage.tokens).toBe(4);
+  });
+});
+
+describe("spend per day (the spend ceilings)", () => {
+  const day = (iso: string) => Date.parse(iso);
+
+  it("adds every charge to its UTC day, once, across goals and sessions", async () => {
+    const store = await freshStore();
+    await store.goals.update("s1", createGoal(makeGoal("s1", { id: "g1" })));
+    await store.goals.update("s2", createGoal(makeGoal("s2", { id: "g2" })));
+    const priced = { ...tokenCharge(100), costUSD: 0.25 };
+    await store.goals.update("s1", chargeGoal("a", priced, day("2026-12-06T23:59:59Z")));
+    await store.goals.update("s1", chargeGoal("a", priced, day("2026-12-06T23:59:59Z"))); // a duplicate adds nothing
+    await store.goals.update("s2", chargeGoal("b", tokenCharge(40), day("2026-12-06T08:00:00Z")));
+    await store.goals.update("s2", chargeGoal("c", tokenCharge(5), day("2026-12-07T00:00:00Z")));
+    expect(await store.goals.spendByDay(day("2026-12-01T00:00:00Z"))).toEqual([
+      { day: day("2026-12-06T00:00:00Z"), tokens: 140, costUSD: 0.25 },
+      { day: day("2026-12-07T00:00:00Z"), tokens: 5, costUSD: 0 },
+    ]);
+    expect(await store.goals.spendByDay(day("2026-12-07T00:00:00Z"))).toHaveLength(1);
+  });
+
+  it("a charge whose transaction loses is not counted (the spend moves with the goal)", async () => {
+    const store = await freshStore();
+    await store.goals.update("s1", createGoal(makeGoal("s1")));
+    const failing = () =>
+      store.goals.update("s1", (current) => ({
+        result: null,
+        change: {
+          goal: current ?? null,
+          history: [
+            {
+              kind: "charged",
+              key: "k",
+              charge: tokenCharge(9),
+              goalID: "g",
+              sessionID: "s1",
+              actor: "runtime",
+              time: 1,
+            },
+            { kind: "cleared", goalID: "g", sessionID: "other", actor: "user", time: 1 },
+          ],
+        },
+      }));
+    await expect(failing()).rejects.toThrow(/sessionID is other/);
+    expect(await store.goals.spendByDay(0)).toEqual([]);
   });
 });
 

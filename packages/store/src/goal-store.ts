@@ -1,16 +1,19 @@
-import type {
-  Goal,
-  GoalChange,
-  GoalHistoryEntry,
-  GoalStatus,
-  GoalStore,
-  StepReservation,
-  StoreUpdate,
+import {
+  DAY_MS,
+  type DaySpend,
+  type Goal,
+  type GoalChange,
+  type GoalHistoryEntry,
+  type GoalStatus,
+  type GoalStore,
+  type SpendStore,
+  type StepReservation,
+  type StoreUpdate,
 } from "@pursuit/core";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
 import type { StoreDatabase } from "./database.js";
 import { goalToRow, historyToRow, rowToGoal, rowToHistory } from "./goal-row.js";
-import { type GoalRow, goalHistoryTable, goalTable, stepReservationTable } from "./schema.js";
+import { type GoalRow, goalHistoryTable, goalTable, spendDayTable, stepReservationTable } from "./schema.js";
 
 /** How many times `update` re-runs `decide` after losing a race before it gives up. */
 export const GOAL_UPDATE_ATTEMPTS = 8;
@@ -32,8 +35,11 @@ class LostRace extends Error {}
 
 type Attempt<T> = { won: true; result: T } | { won: false };
 
-/** The core's GoalStore on SQLite: goal rows with optimistic versions plus the append-only history. */
-export class SqliteGoalStore implements GoalStore {
+/**
+ * The core's GoalStore on SQLite: goal rows with optimistic versions plus the append-only history, and the spend
+ * per day that every charge adds to in its own transaction.
+ */
+export class SqliteGoalStore implements GoalStore, SpendStore {
   /** Every model step reads and charges a goal: those queries are prepared once (25x cheaper than rebuilding). */
   private readonly hot: HotQueries;
 
@@ -82,6 +88,10 @@ export class SqliteGoalStore implements GoalStore {
 
   async release(key: string): Promise<void> {
     this.hot.settle.run({ key });
+  }
+
+  async spendByDay(fromDay: number): Promise<DaySpend[]> {
+    return this.hot.spendFrom.all({ fromDay });
   }
 
   async update<T>(
@@ -175,6 +185,23 @@ function prepareHotQueries(db: StoreDatabase) {
       .delete(stepReservationTable)
       .where(eq(stepReservationTable.key, sql.placeholder("key")))
       .prepare(),
+    spendFrom: db
+      .select()
+      .from(spendDayTable)
+      .where(gte(spendDayTable.day, sql.placeholder("fromDay")))
+      .orderBy(asc(spendDayTable.day))
+      .prepare(),
+    addSpend: db
+      .insert(spendDayTable)
+      .values({ day: sql.placeholder("day"), tokens: sql.placeholder("tokens"), costUSD: sql.placeholder("costUSD") })
+      .onConflictDoUpdate({
+        target: spendDayTable.day,
+        set: {
+          tokens: sql`${spendDayTable.tokens} + excluded.tokens`,
+          costUSD: sql`${spendDayTable.costUSD} + excluded.cost_usd`,
+        },
+      })
+      .prepare(),
     insertHistory: db
       .insert(goalHistoryTable)
       .values({
@@ -229,8 +256,13 @@ function applyChange(
   for (const entry of change.history) {
     const row = historyToRow(entry);
     hot.insertHistory.run({ ...row, data: JSON.stringify(row.data), chargeKey: row.chargeKey ?? null });
-    // The step's charge settles its reservation, in the same transaction.
-    if (entry.kind === "charged") hot.settle.run({ key: entry.key });
+    // The step's charge settles its reservation and adds to its day's spend, in the same transaction.
+    if (entry.kind === "charged") {
+      hot.settle.run({ key: entry.key });
+      const { tokens, costUSD } = entry.charge;
+      const day = Math.floor(entry.time / DAY_MS) * DAY_MS;
+      if (tokens > 0 || (costUSD ?? 0) > 0) hot.addSpend.run({ day, tokens, costUSD: costUSD ?? 0 });
+    }
   }
 }
 

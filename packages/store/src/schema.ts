@@ -4,6 +4,7 @@
  */
 import type {
   Actor,
+  CeilingHit,
   Criterion,
   GoalHistoryKind,
   GoalStatus,
@@ -27,6 +28,8 @@ export const goalTable = sqliteTable(
     status: text("status").$type<GoalStatus>().notNull(),
     reason: text("reason"),
     limitReached: text("limit_reached").$type<LimitName>(),
+    /** The spend ceiling across goals that stopped the goal (JSON), null otherwise. */
+    ceiling: text("ceiling", { mode: "json" }).$type<CeilingHit>(),
     limitTokens: integer("limit_tokens"),
     limitTurns: integer("limit_turns"),
     limitSeconds: real("limit_seconds"),
@@ -87,6 +90,16 @@ export const goalHistoryTable = sqliteTable(
     uniqueIndex("goal_history_charge_unique").on(table.goalID, table.chargeKey),
   ],
 );
+
+/**
+ * What every goal's charges add up to per UTC day (`day`: its midnight, epoch ms), written in each charge's own
+ * transaction: the spend ceilings read a week's spend from at most eight rows.
+ */
+export const spendDayTable = sqliteTable("spend_day", {
+  day: integer("day").primaryKey(),
+  tokens: integer("tokens").notNull(),
+  costUSD: real("cost_usd").notNull(),
+});
 
 /**
  * Model steps reserved before their request and not yet charged: the estimated input, then the output streamed

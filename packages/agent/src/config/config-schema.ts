@@ -192,6 +192,23 @@ export const WebhookConfigSchema = z
   })
   .strict();
 
+export const SpendCapSchema = z
+  .object({
+    tokens: z.number().int().positive().optional().describe("Tokens charged (as a goal's are) across all goals."),
+    costUSD: z.number().positive().optional().describe("Dollars spent across all goals."),
+  })
+  .strict()
+  .refine((cap) => cap.tokens !== undefined || cap.costUSD !== undefined, {
+    message: 'give "tokens" and/or "costUSD"',
+  });
+
+export const SpendCeilingsSchema = z
+  .object({
+    daily: SpendCapSchema.optional().describe("Per UTC day."),
+    weekly: SpendCapSchema.optional().describe("Per UTC week, from Monday 00:00."),
+  })
+  .strict();
+
 export const PursuitConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -208,6 +225,9 @@ export const PursuitConfigSchema = z
       .array(WebhookConfigSchema)
       .optional()
       .describe("Where goal outcomes are POSTed, for every goal (a goal may add its own)."),
+    spendCeilings: SpendCeilingsSchema.optional().describe(
+      "Ceilings across all goals of the server: a step that would pass one does not start; the goal is budget_limited until the window turns over.",
+    ),
   })
   .strict();
 

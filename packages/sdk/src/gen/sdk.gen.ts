@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { EventSubscribeData, EventSubscribeResponse, EventSubscribeResponses, GoalClearData, GoalClearErrors, GoalClearResponses, GoalContinuationData, GoalContinuationErrors, GoalContinuationResponses, GoalCreateData, GoalCreateErrors, GoalCreateResponses, GoalGetData, GoalGetErrors, GoalGetResponses, GoalHistoryData, GoalHistoryErrors, GoalHistoryResponses, GoalListData, GoalListErrors, GoalListResponses, GoalQueueAddData, GoalQueueAddErrors, GoalQueueAddResponses, GoalQueueDropData, GoalQueueDropErrors, GoalQueueDropResponses, GoalQueueListData, GoalQueueListErrors, GoalQueueListResponses, GoalQueueOrderData, GoalQueueOrderErrors, GoalQueueOrderResponses, GoalUpdateData, GoalUpdateErrors, GoalUpdateResponses, SessionAbortData, SessionAbortErrors, SessionAbortResponses, SessionCreateData, SessionCreateErrors, SessionCreateResponses, SessionDeleteData, SessionDeleteErrors, SessionDeleteResponses, SessionGetData, SessionGetErrors, SessionGetResponses, SessionListData, SessionListResponses, SessionMessagesData, SessionMessagesErrors, SessionMessagesResponses, SessionPromptAsyncData, SessionPromptAsyncErrors, SessionPromptAsyncResponses, SessionPromptData, SessionPromptErrors, SessionPromptResponses, SessionStatusData, SessionStatusResponses } from './types.gen.js';
+import type { EventSubscribeData, EventSubscribeResponse, EventSubscribeResponses, GoalClearData, GoalClearErrors, GoalClearResponses, GoalContinuationData, GoalContinuationErrors, GoalContinuationResponses, GoalCreateData, GoalCreateErrors, GoalCreateResponses, GoalGetData, GoalGetErrors, GoalGetResponses, GoalHistoryData, GoalHistoryErrors, GoalHistoryResponses, GoalListData, GoalListErrors, GoalListResponses, GoalQueueAddData, GoalQueueAddErrors, GoalQueueAddResponses, GoalQueueDropData, GoalQueueDropErrors, GoalQueueDropResponses, GoalQueueListData, GoalQueueListErrors, GoalQueueListResponses, GoalQueueOrderData, GoalQueueOrderErrors, GoalQueueOrderResponses, GoalUpdateData, GoalUpdateErrors, GoalUpdateResponses, SessionAbortData, SessionAbortErrors, SessionAbortResponses, SessionCreateData, SessionCreateErrors, SessionCreateResponses, SessionDeleteData, SessionDeleteErrors, SessionDeleteResponses, SessionGetData, SessionGetErrors, SessionGetResponses, SessionListData, SessionListResponses, SessionMessagesData, SessionMessagesErrors, SessionMessagesResponses, SessionPromptAsyncData, SessionPromptAsyncErrors, SessionPromptAsyncResponses, SessionPromptData, SessionPromptErrors, SessionPromptResponses, SessionStatusData, SessionStatusResponses, SpendGetData, SpendGetErrors, SpendGetResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -223,6 +223,15 @@ export const goalQueueOrder = <ThrowOnError extends boolean = false>(options: Op
 export const goalQueueDrop = <ThrowOnError extends boolean = false>(options: Options<GoalQueueDropData, ThrowOnError>) => (options.client ?? client).delete<GoalQueueDropResponses, GoalQueueDropErrors, ThrowOnError>({
     security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/session/{id}/goal/queue/{queuedID}',
+    ...options
+});
+
+/**
+ * Spend across all goals this UTC day and week, against the configured ceilings
+ */
+export const spendGet = <ThrowOnError extends boolean = false>(options?: Options<SpendGetData, ThrowOnError>) => (options?.client ?? client).get<SpendGetResponses, SpendGetErrors, ThrowOnError>({
+    security: [{ scheme: 'basic', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/spend',
     ...options
 });
 

@@ -197,6 +197,7 @@ export type Goal = {
      */
     waitForQuota?: boolean;
     limit?: LimitName;
+    ceiling?: CeilingHit;
     limits: GoalLimits;
     usage: GoalUsage;
     evidence?: string;
@@ -253,6 +254,27 @@ export type WaitCheck = {
 };
 
 export type LimitName = 'tokens' | 'turns' | 'seconds' | 'costUSD';
+
+/**
+ * The spend ceiling across goals that stopped a goal
+ */
+export type CeilingHit = {
+    window: SpendWindow;
+    unit: 'tokens' | 'costUSD';
+    /**
+     * The ceiling when the goal ran into it
+     */
+    allowed: number;
+    /**
+     * When the window turns over and the goal goes on (epoch ms)
+     */
+    resetsAt: number;
+};
+
+/**
+ * daily: the UTC day; weekly: the UTC week from Monday 00:00
+ */
+export type SpendWindow = 'daily' | 'weekly';
 
 export type GoalLimits = {
     /**
@@ -461,6 +483,7 @@ export type GoalHistoryEntry = {
     to: GoalStatus;
     reason?: string;
     limit?: LimitName;
+    ceiling?: CeilingHit;
     wait?: GoalWait;
 } | {
     goalID: string;
@@ -670,6 +693,39 @@ export type GoalQueueOrder = {
      * Every queued goal's id, in the new order
      */
     ids: Array<string>;
+};
+
+export type SpendReport = {
+    windows: Array<{
+        window: SpendWindow;
+        /**
+         * The window's start (epoch ms, UTC)
+         */
+        start: number;
+        /**
+         * When it turns over (epoch ms, UTC)
+         */
+        end: number;
+        spent: {
+            /**
+             * Tokens charged across all goals
+             */
+            tokens: number;
+            /**
+             * Dollars across all goals (steps of unpriced models count 0)
+             */
+            costUSD: number;
+        };
+        ceiling?: SpendCap;
+    }>;
+};
+
+/**
+ * The configured ceiling; absent: none
+ */
+export type SpendCap = {
+    tokens?: number;
+    costUSD?: number;
 };
 
 export type Event = ({
@@ -1473,6 +1529,31 @@ export type GoalQueueDropResponses = {
 };
 
 export type GoalQueueDropResponse = GoalQueueDropResponses[keyof GoalQueueDropResponses];
+
+export type SpendGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/spend';
+};
+
+export type SpendGetErrors = {
+    /**
+     * A password is configured and the request did not carry it
+     */
+    401: ErrorResponse;
+};
+
+export type SpendGetError = SpendGetErrors[keyof SpendGetErrors];
+
+export type SpendGetResponses = {
+    /**
+     * Each window's spend
+     */
+    200: SpendReport;
+};
+
+export type SpendGetResponse = SpendGetResponses[keyof SpendGetResponses];
 
 export type EventSubscribeData = {
     body?: never;

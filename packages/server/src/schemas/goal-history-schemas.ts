@@ -10,6 +10,7 @@ import {
   LimitNameSchema,
   WebhookEventSchema,
 } from "./goal-schemas.js";
+import { CeilingHitSchema } from "./spend-schemas.js";
 
 /** The goal's append-only history as named OpenAPI components (typed against @pursuit/core's GoalHistoryEntry). */
 export const ChargeSchema = GoalUsageSchema.openapi("Charge");
@@ -36,6 +37,7 @@ export const GoalHistoryEntrySchema = z
       to: GoalStatusSchema,
       reason: z.string().optional(),
       limit: LimitNameSchema.optional(),
+      ceiling: CeilingHitSchema.optional(),
       wait: GoalWaitSchema.optional(),
     }),
     z.object({

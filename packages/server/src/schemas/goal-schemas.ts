@@ -12,6 +12,7 @@ import {
   WEBHOOK_EVENTS,
   WEBHOOK_FORMATS,
 } from "@pursuit/core";
+import { CeilingHitSchema } from "./spend-schemas.js";
 
 /**
  * The goal JSON shape of @pursuit/core, as named OpenAPI components. `goal-schemas.test.ts` proves the inferred
@@ -176,6 +177,7 @@ export const GoalSchema = z
     maxWaitSeconds: maxWait().optional(),
     waitForQuota: waitForQuota().optional(),
     limit: LimitNameSchema.optional(),
+    ceiling: CeilingHitSchema.optional(),
     limits: GoalLimitsSchema,
     usage: GoalUsageSchema,
     evidence: z.string().optional(),

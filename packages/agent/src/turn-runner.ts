@@ -171,6 +171,7 @@ export class TurnRunner {
       const allowance = await goalTurn.allowStep({
         estimatedInputTokens: prepared.newInput.bound,
         promptTokens: prepared.promptTokens,
+        outputCap: model.maxOutputTokens ?? defaultOutputReserve(model.contextWindow),
         ...(model.prices ? { prices: model.prices } : {}),
       });
       if (allowance.kind === "stop") return done("completed");

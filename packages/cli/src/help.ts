@@ -101,6 +101,8 @@ Actions:
   queue drop QUEUED_ID         drop a queued goal
   queue order QUEUED_ID...     reorder the queue (every queued goal's id, in the new order)
   history                      every change, with who made it
+  spend                        what all goals spent today and this week (UTC), against the spend ceilings
+                               (no --session)
 
 Options:
   -s, --session ID     the session

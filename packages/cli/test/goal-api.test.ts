@@ -37,7 +37,11 @@ describe("the goal API of a real `pursuit serve` process, through the generated 
 
   beforeAll(async () => {
     model = await startScriptedModel({ behaviour: talkOnly });
-    project = makeProject(model.url, { agent: { maxStepsPerTurn: 1 } });
+    // A weekly ceiling these tests never come near: `pursuit goal spend` shows spend against it.
+    project = makeProject(model.url, {
+      agent: { maxStepsPerTurn: 1 },
+      spendCeilings: { weekly: { tokens: 9_000_000 } },
+    });
     serve = new PursuitProcess(["serve", "--port", "0", "--db", project.db], {
       cwd: project.directory,
       env: project.env,
@@ -270,6 +274,19 @@ describe("the goal API of a real `pursuit serve` process, through the generated 
     expect(history.stdout).toMatch(/user\s+edited .*"criteria":null/);
     expect((await goal("clear", "--session", id)).code).toBe(0);
   }, 120_000);
+
+  it("shows what all goals spent today and this week against the ceilings: `pursuit goal spend`", async () => {
+    const spend = (...args: string[]) =>
+      runPursuit(["goal", "spend", ...args, "--url", url], { cwd: project.directory, env: project.env });
+    const text = await spend();
+    expect(text.code, text.stderr).toBe(0);
+    const [today, week] = text.stdout.trim().split("\n");
+    expect(today).toMatch(/^Today \(UTC, turns over in \S+\): [\d.]+[km]? tokens, \$0\.00 \(no ceiling\)$/);
+    expect(week).toMatch(/^This week \(UTC, turns over in \S+\): [\d.]+[km]? tokens of 9\.00m, \$0\.00$/);
+    const json = JSON.parse((await spend("--json")).stdout);
+    expect(json.windows[1]).toMatchObject({ window: "weekly", ceiling: { tokens: 9_000_000 } });
+    expect(json.windows[0].spent.tokens).toBeGreaterThan(0);
+  });
 });
 
 describe("reaching the server", () => {

@@ -125,6 +125,29 @@ describe("spend ceilings across goals (engine)", () => {
     expect(await nextA).toEqual({ kind: "run", maxOutputTokens: 7_500 });
   });
 
+  it("a step holds no more output than its host asks for; one that may not wait gets a wrap-up's room", async () => {
+    const { engine } = setup({ daily: { tokens: 10_000 } }, 200);
+    for (const id of ["a", "b", "c"]) await engine.createGoal(id, { objective: id });
+    const turnA = await engine.beginTurn("a", { turnID: "ta", continuation: true });
+    expect(await turnA.allowStep({ estimatedInputTokens: 1_000, outputCap: 4_000 })).toEqual({
+      kind: "run",
+      maxOutputTokens: 9_000,
+    });
+    // a holds 5,000 (1,000 in, at most 4,000 out as its host asks): b has the rest at once.
+    const turnB = await engine.beginTurn("b", { turnID: "tb", continuation: true });
+    expect(await turnB.allowStep({ estimatedInputTokens: 1_000, outputCap: 4_000 })).toEqual({
+      kind: "run",
+      maxOutputTokens: 4_000,
+    });
+    // a and b hold it all: c, which may not wait, gets a wrap-up's room instead of waiting or stopping.
+    const turnC = await engine.beginTurn("c", { turnID: "tc", continuation: true });
+    expect(await turnC.allowStep({ estimatedInputTokens: 1_000 }, { waitForRoom: false })).toEqual({
+      kind: "run",
+      maxOutputTokens: 200,
+    });
+    expect((await engine.getGoal("c"))?.status).toBe("active");
+  });
+
   it("a weekly ceiling still reached at the day's turnover keeps the goal until Monday's", async () => {
     const clock = new FakeClock(Date.parse("2026-12-02T20:00:00Z")); // a Wednesday
     const store = createMemoryGoalStore();

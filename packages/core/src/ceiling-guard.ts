@@ -92,9 +92,14 @@ export class CeilingGuard {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** A step was allowed: until it settles, its worst case counts against every other session's room. */
-  hold(sessionID: string, estimate: StepEstimate, maxOutputTokens: number | undefined): void {
-    if (Object.keys(this.deps.ceilings).length === 0 || maxOutputTokens === undefined) return;
+  /**
+   * A step was allowed: until it settles, its worst case (its input and the output its host may ask for, the
+   * lesser of its allowance and the model's cap) counts against every other session's room.
+   */
+  hold(sessionID: string, estimate: StepEstimate, allowed: number | undefined): void {
+    const caps = [allowed, estimate.outputCap].filter((cap): cap is number => cap !== undefined);
+    if (Object.keys(this.deps.ceilings).length === 0 || caps.length === 0) return;
+    const maxOutputTokens = Math.min(...caps);
     const input = Math.max(0, Math.ceil(estimate.estimatedInputTokens ?? 0));
     const prices = estimate.prices;
     const costUSD = prices ? estimatedInputCostUSD(estimate, prices) + (maxOutputTokens * prices.output) / 1e6 : 0;

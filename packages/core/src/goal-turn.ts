@@ -18,6 +18,13 @@ import type { GoalCommand } from "./transition.js";
 /** A step that must wait for other sessions' steps to settle before it may start (see `allowStep`). */
 const CROWDED = Symbol("crowded");
 
+/**
+ * How a step is allowed. `waitForRoom` (default true): when steps other sessions have in flight hold the room
+ * left under a spend ceiling, wait for them to settle; a host that cannot wait there (its events would queue
+ * behind the wait) passes false, and the step gets a wrap-up's room instead.
+ */
+export type StepOptions = { waitForRoom?: boolean };
+
 /** What a turn needs of its engine, for one session. */
 export type TurnDeps = {
   sessionID: string;
@@ -63,9 +70,10 @@ export class GoalTurn {
    * the crossing), and the step's output is capped by the tokens and dollars left after its estimated input;
    * when that leaves less room than a wrap-up step's cap, the limit counts as reached now.
    */
-  async allowStep(estimate: StepEstimate = {}): Promise<StepAllowance> {
+  async allowStep(estimate: StepEstimate = {}, options: StepOptions = {}): Promise<StepAllowance> {
+    const waitForRoom = options.waitForRoom ?? true;
     for (;;) {
-      const allowance = await this.deps.lock.run(this.deps.sessionID, () => this.decideStep(estimate));
+      const allowance = await this.deps.lock.run(this.deps.sessionID, () => this.decideStep(estimate, waitForRoom));
       if (allowance !== CROWDED) return allowance;
       // Other sessions' steps hold the room under a spend ceiling: wait (outside the lock, so a pause is never
       // held up) until one settles, then decide again.
@@ -73,7 +81,7 @@ export class GoalTurn {
     }
   }
 
-  private async decideStep(estimate: StepEstimate): Promise<StepAllowance | typeof CROWDED> {
+  private async decideStep(estimate: StepEstimate, waitForRoom: boolean): Promise<StepAllowance | typeof CROWDED> {
     const turn = this.running;
     if (!turn.goalID || this.ended) return { kind: "run" };
     let goal = await this.deps.store.get(this.deps.sessionID);
@@ -87,7 +95,8 @@ export class GoalTurn {
     const limit = limitBeforeStep(goal, elapsed, estimate, policy);
     const active = !limit && goal.status === "active";
     const ceiling = active ? await ceilings?.blocking(sessionID, estimate, least) : undefined;
-    if (active && !ceiling && (await ceilings?.crowded(sessionID, estimate, least))) return CROWDED;
+    const crowded = active && !ceiling && (await ceilings?.crowded(sessionID, estimate, least)) === true;
+    if (crowded && waitForRoom) return CROWDED;
     if (limit) {
       const limited = await this.deps.commit([{ type: "limit", limit }], "runtime");
       if (limited.ok && limited.value.goal) goal = limited.value.goal;
@@ -101,7 +110,9 @@ export class GoalTurn {
     }
     // A goal at work stays under each ceiling; a step after its stop (a wrap-up, an answer's end) within 5%.
     const share = goal.status === "active" ? 0 : TOKEN_OVERSHOOT_SHARE;
-    const room = (await ceilings?.rooms(sessionID, estimate, share))?.held;
+    const held = (await ceilings?.rooms(sessionID, estimate, share))?.held;
+    // A step that may not wait gets a wrap-up's room: concurrent steps pass a ceiling by that much at most each.
+    const room = crowded && held ? { ...held, room: Math.max(held.room, Math.max(1, least)) } : held;
     const allowance = boundByCeiling(stepAllowance(goal, turn, policy, estimate, notice), room);
     if (allowance.kind === "wrap_up") turn.wrapUpUsed = true;
     if (allowance.kind !== "stop") ceilings?.hold(sessionID, estimate, allowance.maxOutputTokens);

@@ -16,6 +16,11 @@ export type StepEstimate = {
   promptTokens?: number;
   /** The model's prices: with them a dollar limit bounds the step before it is sent. */
   prices?: ModelPrices;
+  /**
+   * The most output the host asks of the step anyway (the model's own cap): what it holds against the spend
+   * ceilings while in flight is its input and the lesser of this and its allowance.
+   */
+  outputCap?: number;
 };
 
 const PER_MILLION = 1_000_000;

@@ -122,7 +122,7 @@ export class OpencodeGoalHost {
    */
   async beforeModelRequest(sessionID: string, output: ModelRequestParams, prices?: ModelPrices): Promise<void> {
     await this.queue.run(async () => {
-      this.limits.apply(sessionID, await this.turns.stepStarting(sessionID, prices), output);
+      this.limits.apply(sessionID, await this.turns.stepStarting(sessionID, prices, output.maxOutputTokens), output);
       this.streams.streaming(sessionID);
     });
   }

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin";
-import { CeilingGuard, type Clock, GoalEngine } from "@pursuit/core";
+import { CeilingGuard, GoalEngine } from "@pursuit/core";
 import { createShellVerifier, GoalQueueRunner, realTimers, WebhookDeliveries } from "@pursuit/driver";
 import { createId, monotonicIds, openStore } from "@pursuit/store";
 import { opencodeCommandDenied } from "./bash-permission.js";
+import { clockFromEnv } from "./clock-from-env.js";
 import { CompactionContext, type TransformMessage } from "./compaction-context.js";
 import { type GoalApiParts, startGoalApi } from "./goal-api.js";
 import { GoalEventHub } from "./goal-event-hub.js";
@@ -26,7 +27,7 @@ export const pursuitServerPlugin: Plugin = async (input: PluginInput, rawOptions
   const options = parsed.value;
   if (options.db !== ":memory:") mkdirSync(dirname(options.db), { recursive: true });
   const store = await openStore({ path: options.db });
-  const clock: Clock = { now: () => Date.now() };
+  const clock = clockFromEnv();
   const log = (message: string) => console.error(`[opencode-pursuit] ${message}`);
   const goalEvents = new GoalEventHub(log);
   const webhooks = new WebhookDeliveries({

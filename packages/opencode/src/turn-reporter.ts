@@ -62,7 +62,11 @@ export class TurnReporter {
    * stopped, a step reserved for it, from now on charged if OpenCode dies mid-request. A request while another
    * is open is OpenCode retrying: the open one is settled first (cut if it streamed, else released).
    */
-  async stepStarting(sessionID: string, prices: ModelPrices | undefined): Promise<StepAllowance> {
+  async stepStarting(
+    sessionID: string,
+    prices: ModelPrices | undefined,
+    outputCap: number | undefined,
+  ): Promise<StepAllowance> {
     const goalTurn = await this.started(sessionID);
     const session = this.tracker.get(sessionID);
     const turn = session.turn;
@@ -71,11 +75,17 @@ export class TurnReporter {
     const wholePrompt = this.countUnseenPrompt(sessionID, session);
     const estimatedInputTokens = session.newInputTokens;
     session.newInputTokens = 0;
-    const allowance = await goalTurn.allowStep({
-      estimatedInputTokens,
-      promptTokens: session.lastPromptTokens + estimatedInputTokens,
-      ...(prices ? { prices } : {}),
-    });
+    // This runs inside the plugin's one queue of OpenCode events: waiting here for another session's step to
+    // settle would hold up the very event that settles it.
+    const allowance = await goalTurn.allowStep(
+      {
+        estimatedInputTokens,
+        promptTokens: session.lastPromptTokens + estimatedInputTokens,
+        ...(outputCap !== undefined ? { outputCap } : {}),
+        ...(prices ? { prices } : {}),
+      },
+      { waitForRoom: false },
+    );
     // A stopped step still goes out (capped to one token, then aborted: OpenCode cannot skip a request), and
     // the provider bills its input: it is reserved like any other.
     turn.wrapUp = allowance.kind === "wrap_up";

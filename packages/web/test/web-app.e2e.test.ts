@@ -47,7 +47,11 @@ describe("the web app against pursuit serve, in Chromium", () => {
 
   beforeAll(async () => {
     model = await startScriptedModel({ behaviour: files(3), latencyMs: 150 });
-    project = makeProject(model.url, { goal: { backoffBaseMs: 100 } });
+    // Ceilings far above what these tests spend: the Goals page shows spend against them.
+    project = makeProject(model.url, {
+      goal: { backoffBaseMs: 100 },
+      spendCeilings: { daily: { tokens: 5_000_000 }, weekly: { costUSD: 50 } },
+    });
     serve = new PursuitProcess(["serve", "--port", "0", "--db", project.db], {
       cwd: project.directory,
       env: project.env,
@@ -326,6 +330,13 @@ describe("the web app against pursuit serve, in Chromium", () => {
       );
     }
     expect(names).toEqual(["Pursuit", "Goals", "Notify me when goals finish", "New session"]);
+    // What every goal here spent today, against the daily ceiling, numbers written out.
+    const spend = page.getByRole("region", { name: "Spend across goals" });
+    const today = spend.getByRole("progressbar", { name: "Today: tokens against the ceiling" });
+    const text = (await today.getAttribute("aria-valuetext")) ?? "";
+    expect(text).toMatch(/^[\d.]+k? tokens of 5\.00m tokens$/);
+    expect(Number(await today.getAttribute("aria-valuenow"))).toBeGreaterThan(0);
+    await spend.getByText("$0.0000 of $50.00").waitFor();
     expect(await seriousViolations(page)).toEqual([]);
   }, 60_000);
 });

@@ -162,6 +162,7 @@ export class Compactor {
     const allowance = await goalTurn.allowStep({
       estimatedInputTokens: request.newInputTokens + instructionTokens,
       promptTokens: viewTokens + instructionTokens,
+      outputCap: SUMMARY_MAX_OUTPUT_TOKENS,
       ...(model.prices ? { prices: model.prices } : {}),
     });
     if (allowance.kind !== "run") return { kind: "stopped" };

@@ -14,7 +14,9 @@ import {
   goalQueueOrder,
   goalUpdate,
   type QueuedGoal,
+  type SpendReport,
   sessionCreate,
+  spendGet,
 } from "@pursuit/sdk";
 import { criteriaLines } from "../criteria-lines.js";
 import {
@@ -46,7 +48,19 @@ const GOAL_FLAGS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-const ACTIONS = ["show", "set", "pause", "resume", "wake", "clear", "limit", "criteria", "queue", "history"] as const;
+const ACTIONS = [
+  "show",
+  "set",
+  "pause",
+  "resume",
+  "wake",
+  "clear",
+  "limit",
+  "criteria",
+  "queue",
+  "history",
+  "spend",
+] as const;
 type Action = (typeof ACTIONS)[number];
 
 /** What an SDK call returns when `throwOnError` is off. */
@@ -82,6 +96,7 @@ async function perform(action: Action, words: string[], flags: ParsedFlags, clie
   if (!criteria.ok) return io.fail(criteria.error);
   let sessionID = typeof values.session === "string" ? values.session : undefined;
   const json = values.json === true;
+  if (action === "spend") return report(io, await spendGet({ client }), json, spendText);
   if (!sessionID && action !== "set") return io.fail(`--session ID is required for "goal ${action}"`);
   const path = () => ({ id: sessionID as string });
   switch (action) {
@@ -212,6 +227,14 @@ export function goalText(goal: Goal): string {
         : ""),
   ];
   if (goal.limit) lines.push(`  stopped by the ${goal.limit} limit`);
+  if (goal.ceiling) {
+    const { window, unit, allowed, resetsAt } = goal.ceiling;
+    const ceiling = unit === "tokens" ? `${formatTokens(allowed)} tokens` : `$${allowed.toFixed(2)}`;
+    const wait = formatDuration(Math.max(0, resetsAt - Date.now()) / 1000);
+    lines.push(
+      `  stopped by the ${window} spend ceiling across goals (${ceiling}); goes on by itself at ${new Date(resetsAt).toISOString()} (in ${wait}), or when the ceiling is raised`,
+    );
+  }
   if (goal.reason) lines.push(`  reason: ${goal.reason}`);
   if (goal.wait) lines.push(...waitLines(goal.wait));
   if (goal.verify) lines.push(`  verify: ${goal.verify}`);
@@ -220,6 +243,21 @@ export function goalText(goal: Goal): string {
     lines.push(`  webhook: ${webhook.url}${webhook.events ? ` (${webhook.events.join(", ")})` : ""}`);
   if (goal.evidence) lines.push(`  evidence: ${goal.evidence}`);
   return lines.join("\n");
+}
+
+/** `Today (UTC, turns over in 3h05m00s): 1.2m tokens of 2.00m, $4.10 of $20.00`; a window with no ceiling, spend alone. */
+export function spendText(report: SpendReport): string {
+  const names = { daily: "Today", weekly: "This week" } as const;
+  return report.windows
+    .map(({ window, end, spent, ceiling }) => {
+      const of = (limit: number | undefined, format: (n: number) => string) => (limit ? ` of ${format(limit)}` : "");
+      const tokens = `${formatTokens(spent.tokens)} tokens${of(ceiling?.tokens, formatTokens)}`;
+      const dollars = `$${spent.costUSD.toFixed(2)}${of(ceiling?.costUSD, (n) => `$${n.toFixed(2)}`)}`;
+      const turns = formatDuration(Math.max(0, end - Date.now()) / 1000);
+      const noCeiling = ceiling ? "" : " (no ceiling)";
+      return `${names[window]} (UTC, turns over in ${turns}): ${tokens}, ${dollars}${noCeiling}`;
+    })
+    .join("\n");
 }
 
 /** What a waiting goal does by itself, and how a person steps in. */

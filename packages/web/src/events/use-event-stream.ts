@@ -59,6 +59,7 @@ function applyEvent(queries: QueryClient, event: Event): void {
       queries.setQueryData(["goal", event.properties.sessionID], event.properties.goal);
       void queries.invalidateQueries({ queryKey: ["goals"] });
       void queries.invalidateQueries({ queryKey: ["history", event.properties.sessionID] });
+      void queries.invalidateQueries({ queryKey: ["spend"] });
       return;
     case "session.goal.cleared":
       queries.setQueryData(["goal", event.properties.sessionID], null);

@@ -1,5 +1,6 @@
 import type { GoalStatus } from "@pursuit/sdk";
 import { useState } from "react";
+import { SpendCeilings } from "../spend/spend-ceilings.js";
 import { GoalList } from "./goal-list.js";
 import { NewSessionButton } from "./new-session-button.js";
 import { useGoals } from "./use-goals.js";
@@ -35,6 +36,7 @@ export function GoalsPage({ sessions }: { sessions: boolean }) {
           </select>
         </label>
       </div>
+      <SpendCeilings />
       {goals.isPending ? <p>Loading goals…</p> : null}
       {goals.error ? <p role="alert">Could not load the goals: {goals.error.message}</p> : null}
       {goals.data?.length === 0 ? (

@@ -348,3 +348,46 @@ describe("recording a verify run", () => {
     expect(run(undefined, verified, "runtime")).toMatchObject({ ok: false, error: { code: "not_found" } });
   });
 });
+
+describe("spend ceilings across goals", () => {
+  const hit = { window: "daily" as const, unit: "tokens" as const, allowed: 1_000, resetsAt: 86_400_000 };
+  const held = () => expectGoal(run(create(), { type: "ceiling", hit }, "runtime"));
+
+  it("the runtime alone stops a goal at a ceiling, and lets it go on", () => {
+    expect(held()).toMatchObject({ status: "budget_limited", reason: "the daily ceiling is reached", ceiling: hit });
+    expect(held().limit).toBeUndefined();
+    for (const actor of ["user", "model"] as const) {
+      expect(run(create(), { type: "ceiling", hit }, actor)).toMatchObject({ ok: false, error: { code: "forbidden" } });
+      expect(run(held(), { type: "ceiling_lifted", reason: "x" }, actor)).toMatchObject({
+        ok: false,
+        error: { code: "forbidden" },
+      });
+    }
+    const lifted = expectGoal(
+      run(held(), { type: "ceiling_lifted", reason: "the daily ceiling turned over" }, "runtime"),
+    );
+    expect(lifted).toMatchObject({ status: "active", reason: "the daily ceiling turned over" });
+    expect(lifted.ceiling).toBeUndefined();
+  });
+
+  it("a stopped goal takes a later ceiling; the same one again changes nothing; a paused goal none", () => {
+    const weekly = { ...hit, window: "weekly" as const, resetsAt: 7 * 86_400_000 };
+    expect(expectGoal(run(held(), { type: "ceiling", hit: weekly }, "runtime")).ceiling).toEqual(weekly);
+    expect(run(held(), { type: "ceiling", hit }, "runtime")).toMatchObject({ ok: true, value: { history: [] } });
+    const paused = expectGoal(run(create(), { type: "pause" }, "user"));
+    expect(run(paused, { type: "ceiling", hit }, "runtime")).toMatchObject({ ok: true, value: { history: [] } });
+    expect(run(paused, { type: "ceiling_lifted", reason: "x" }, "runtime")).toMatchObject({
+      ok: true,
+      value: { history: [] },
+    });
+  });
+
+  it("editing a stopped goal's limits keeps it stopped, unless a limit of its own is now reached", () => {
+    const raised = expectGoal(run(held(), { type: "edit", limits: { tokens: 5_000 } }, "user"));
+    expect(raised).toMatchObject({ status: "budget_limited", ceiling: hit });
+    const spent = expectGoal(charge(held(), "k", 10));
+    const lowered = expectGoal(run(spent, { type: "edit", limits: { tokens: 10 } }, "user"));
+    expect(lowered).toMatchObject({ status: "budget_limited", limit: "tokens" });
+    expect(lowered.ceiling).toBeUndefined();
+  });
+});

@@ -90,6 +90,25 @@ describe("which goal changes a webhook hears of", () => {
       "runtime",
       [["goal.woke", expect.stringContaining("") as unknown as string]],
     ],
+    [
+      "a spend ceiling reached",
+      active,
+      { type: "ceiling", hit: { window: "daily", unit: "tokens", allowed: 1_000, resetsAt: 2_000_000_000_000 } },
+      "runtime",
+      [["goal.budget_limited", "the daily ceiling is reached"]],
+    ],
+    [
+      "a spend ceiling's window turned over",
+      {
+        ...active,
+        status: "budget_limited",
+        reason: "the daily ceiling is reached",
+        ceiling: { window: "daily", unit: "tokens", allowed: 1_000, resetsAt: 2_000_000_000_000 },
+      },
+      { type: "ceiling_lifted", reason: "the daily ceiling turned over" },
+      "runtime",
+      [["goal.woke", "the daily ceiling turned over"]],
+    ],
   ])("%s", (_name, goal, command, actor, expected) => {
     expect(eventsOf(goal, command, actor)).toEqual(expected);
   });

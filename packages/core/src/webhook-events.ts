@@ -18,8 +18,8 @@ export type WebhookOccurrence = { event: WebhookEvent; goal: Goal; time: number;
 
 /**
  * The webhook events a committed goal change stands for, from its history rows: a move into complete,
- * budget_limited, blocked, paused by the runtime (a person's own pause tells nobody), waiting on a person; waits
- * and wakes too, for those who ask.
+ * budget_limited (a spend ceiling included), blocked, paused by the runtime (a person's own pause tells nobody),
+ * waiting on a person; waits and wakes (a ceiling's turn-over included) too, for those who ask.
  */
 export function webhookOccurrences(goal: Goal | null, history: readonly GoalHistoryEntry[]): WebhookOccurrence[] {
   if (goal === null) return [];
@@ -47,7 +47,10 @@ function eventOf(row: Extract<GoalHistoryEntry, { kind: "status" }>): WebhookEve
     case "waiting":
       return row.wait?.kind === "person" ? "goal.needs_input" : "goal.waiting";
     case "active":
-      return row.from === "waiting" && row.actor === "runtime" ? "goal.woke" : undefined;
+      // The runtime wakes a waiting goal, and one a spend ceiling stopped once the window turns over.
+      return (row.from === "waiting" || row.from === "budget_limited") && row.actor === "runtime"
+        ? "goal.woke"
+        : undefined;
     default:
       return undefined;
   }

@@ -246,6 +246,9 @@ describe("the web app against pursuit serve, in Chromium", () => {
     await page.getByText("Edit objective, limits or criteria").click();
     await page.getByRole("button", { name: "Remove criterion 2" }).click();
     await page.getByRole("button", { name: "Add a criterion" }).click();
+    // Two quick clicks each start from the rows the one before left: the new row is empty.
+    await expect(page.getByLabel("Check for criterion 2 (optional)").inputValue()).resolves.toBe("");
+    expect(await page.getByLabel("Criterion 3", { exact: true }).count()).toBe(0);
     await page.getByLabel("Criterion 2", { exact: true }).fill("added from the page");
     await page.getByRole("button", { name: "Save changes" }).click();
     await page

@@ -1,3 +1,4 @@
+import type { Dispatch, SetStateAction } from "react";
 import { type CriterionRow, emptyCriterionRow } from "./criteria-fields.js";
 import { FieldError } from "./field-error.js";
 import type { FieldErrors } from "./limit-fields.js";
@@ -16,10 +17,12 @@ export function CriteriaInputs({
 }: {
   idPrefix: string;
   rows: CriterionRow[];
-  onChange: (rows: CriterionRow[]) => void;
+  /** Given updates of the rows as they are then (two quick clicks must not both start from the same rows). */
+  onChange: Dispatch<SetStateAction<CriterionRow[]>>;
   errors: FieldErrors;
 }) {
-  const set = (index: number, row: CriterionRow) => onChange(rows.map((old, at) => (at === index ? row : old)));
+  const set = (index: number, patch: Partial<CriterionRow>) =>
+    onChange((current) => current.map((old, at) => (at === index ? { ...old, ...patch } : old)));
   return (
     <fieldset className="criteria-inputs">
       <legend>Acceptance criteria (optional)</legend>
@@ -37,7 +40,7 @@ export function CriteriaInputs({
               placeholder="e.g. the tests pass"
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? `${id}-text-error` : undefined}
-              onChange={(event) => set(index, { ...row, text: event.target.value })}
+              onChange={(event) => set(index, { text: event.target.value })}
             />
             <FieldError id={`${id}-text-error`} message={error} />
             <label htmlFor={`${id}-check`}>{`Check for criterion ${index + 1} (optional)`}</label>
@@ -47,10 +50,10 @@ export function CriteriaInputs({
               placeholder="e.g. npm test"
               aria-invalid={checkError ? true : undefined}
               aria-describedby={checkError ? `${id}-check-error` : undefined}
-              onChange={(event) => set(index, { ...row, check: event.target.value })}
+              onChange={(event) => set(index, { check: event.target.value })}
             />
             <FieldError id={`${id}-check-error`} message={checkError} />
-            <button type="button" onClick={() => onChange(rows.filter((_, at) => at !== index))}>
+            <button type="button" onClick={() => onChange((current) => current.filter((_, at) => at !== index))}>
               {`Remove criterion ${index + 1}`}
             </button>
           </div>
@@ -58,7 +61,7 @@ export function CriteriaInputs({
       })}
       <FieldError id={`${idPrefix}-error`} message={errors.criteria} />
       {rows.length < MAX_CRITERIA ? (
-        <button type="button" onClick={() => onChange([...rows, emptyCriterionRow()])}>
+        <button type="button" onClick={() => onChange((current) => [...current, emptyCriterionRow()])}>
           Add a criterion
         </button>
       ) : null}

@@ -128,7 +128,9 @@ function idleToNextRequest(requests: ModelReport["requests"], sessions: HostRunt
 function startHostRuntime(options: HostRuntimeOptions): ChildProcess {
   const source = readFileSync(new URL("./host-runtime.ts", import.meta.url), "utf8");
   const { code } = transformSync(source, { loader: "ts", format: "esm", target: "node20" });
-  return spawn(process.execPath, ["--input-type=module", "--eval", code, JSON.stringify(options)], {
+  // BENCH_CPU_PROF=DIR writes the host's CPU profile there (open it in Chrome's DevTools, Performance tab).
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  return spawn(process.execPath, [...profile, "--input-type=module", "--eval", code, JSON.stringify(options)], {
     cwd: fileURLToPath(new URL("..", import.meta.url)),
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

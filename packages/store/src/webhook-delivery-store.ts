@@ -19,7 +19,7 @@ export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
       .select()
       .from(webhookDeliveryTable)
       .where(eq(webhookDeliveryTable.state, "pending"))
-      .orderBy(asc(webhookDeliveryTable.nextAt))
+      .orderBy(asc(webhookDeliveryTable.nextAt), asc(webhookDeliveryTable.id))
       .all();
     return rows.map(({ lastError, ...row }) => (lastError === null ? row : { ...row, lastError }));
   }
@@ -41,7 +41,7 @@ export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
       .select()
       .from(webhookDeliveryTable)
       .where(eq(webhookDeliveryTable.sessionID, sessionID))
-      .orderBy(asc(webhookDeliveryTable.createdAt))
+      .orderBy(asc(webhookDeliveryTable.createdAt), asc(webhookDeliveryTable.id))
       .all();
     return rows.map(({ lastError, ...row }) => (lastError === null ? row : { ...row, lastError }));
   }

@@ -12,6 +12,7 @@ export {
 export { openAiErrorBody } from "./openai-error.js";
 export { outputLimit, planResponse } from "./plan-response.js";
 export { pollUntil } from "./poll-until.js";
+export * from "./postgres-cluster.js";
 export {
   type AnalyzableRequest,
   analyzePrefixReuse,

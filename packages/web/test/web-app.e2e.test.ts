@@ -318,7 +318,7 @@ describe("the web app against pursuit serve, in Chromium", () => {
   it("lists every goal on the Goals page with its bars, reachable and labelled by keyboard", async () => {
     page = await browser.newPage();
     await page.goto(`${url}/`);
-    await page.getByRole("heading", { name: "Goals" }).waitFor();
+    await page.getByRole("heading", { name: "Goals", exact: true }).waitFor();
     await page.getByRole("article").first().waitFor();
     expect(await page.getByRole("article").count()).toBeGreaterThanOrEqual(3);
     await page.getByText("Live", { exact: true }).waitFor();

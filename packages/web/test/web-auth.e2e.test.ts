@@ -43,7 +43,7 @@ describe("the web app with a server password", () => {
 
     await field.fill("s3cret");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Goals" }).waitFor();
+    await page.getByRole("heading", { name: "Goals", exact: true }).waitFor();
     await page.getByText("Live", { exact: true }).waitFor();
 
     // A goal set elsewhere appears without a reload: the event stream carries the password too.

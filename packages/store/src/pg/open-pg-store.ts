@@ -1,0 +1,89 @@
+import { fileURLToPath } from "node:url";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import { PgGoalQueueStore } from "./pg-goal-queue-store.js";
+import { PgGoalStore } from "./pg-goal-store.js";
+import { PgWebhookDeliveryStore } from "./pg-webhook-delivery-store.js";
+
+/** The generated PostgreSQL migrations ship in `<package>/drizzle-pg`, two levels above `src/pg/` and `dist/pg/`. */
+export const pgMigrationsFolder: string = fileURLToPath(new URL("../../drizzle-pg/", import.meta.url));
+
+/** The advisory lock replicas take to migrate one at a time (any constant; this one spells "pursuit"). */
+const MIGRATION_LOCK = 0x70757273;
+
+/** Why a PostgreSQL store could not be opened, in words a person can act on (never the password). */
+export class PgStoreOpenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "PgStoreOpenError";
+  }
+}
+
+export type PgStore = {
+  goals: PgGoalStore;
+  webhookDeliveries: PgWebhookDeliveryStore;
+  goalQueue: PgGoalQueueStore;
+  pool: pg.Pool;
+  close(): Promise<void>;
+};
+
+/**
+ * Opens the store on a PostgreSQL database: checks the URL, reaches the server within `connectTimeoutMs` (a bad
+ * host or port is an error at start, not a hang), then applies pending migrations under an advisory lock, so
+ * replicas starting together never race.
+ */
+export async function openPgStore(url: string, options: { connectTimeoutMs?: number } = {}): Promise<PgStore> {
+  const where = describe(url);
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000 });
+  // An idle client the server dropped must not take the process down.
+  pool.on("error", () => {});
+  try {
+    const client = await pool.connect().catch((error: unknown) => {
+      throw new PgStoreOpenError(`cannot reach PostgreSQL at ${where}: ${messageOf(error)}`, { cause: error });
+    });
+    try {
+      await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+      try {
+        await migrate(drizzle(client), { migrationsFolder: pgMigrationsFolder });
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+      }
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+  const db = drizzle(pool);
+  return {
+    goals: new PgGoalStore(db),
+    webhookDeliveries: new PgWebhookDeliveryStore(db),
+    goalQueue: new PgGoalQueueStore(db),
+    pool,
+    close: () => pool.end(),
+  };
+}
+
+/** `host:port/database` of a PostgreSQL URL, refusing anything else. */
+function describe(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new PgStoreOpenError("not a PostgreSQL URL: expected postgres://user[:password]@host[:port]/database");
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    throw new PgStoreOpenError(
+      `not a PostgreSQL URL (${parsed.protocol}): expected postgres://user@host:port/database`,
+    );
+  }
+  return `${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname}`;
+}
+
+function messageOf(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return code && !message.includes(code) ? `${message} (${code})` : message;
+}

@@ -148,6 +148,32 @@ describe("spend ceilings across goals (engine)", () => {
     expect((await engine.getGoal("c"))?.status).toBe("active");
   });
 
+  it("a step that settles between another's look and its wait is not missed", async () => {
+    const { guard } = setup({ daily: { tokens: 10_000 } });
+    guard.hold("a", { estimatedInputTokens: 1_000 }, 9_000);
+    const seen = guard.settlements;
+    guard.release("a"); // before the waiter registers
+    let woke = false;
+    await Promise.race([
+      guard.settledAfter(seen).then(() => {
+        woke = true;
+      }),
+      new Promise((resolve) => setTimeout(resolve, 50)),
+    ]);
+    expect(woke).toBe(true);
+    // With nothing let go since, a wait lasts until the next release.
+    let later = false;
+    const waiting = guard.settledAfter(guard.settlements).then(() => {
+      later = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(later).toBe(false);
+    guard.hold("b", {}, 10);
+    guard.release("b");
+    await waiting;
+    expect(later).toBe(true);
+  });
+
   it("a weekly ceiling still reached at the day's turnover keeps the goal until Monday's", async () => {
     const clock = new FakeClock(Date.parse("2026-12-02T20:00:00Z")); // a Wednesday
     const store = createMemoryGoalStore();

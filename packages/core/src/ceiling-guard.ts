@@ -25,6 +25,7 @@ export type CeilingGuardDeps = { ceilings: SpendCeilings; spend: SpendStore; now
 export class CeilingGuard {
   private readonly holds = new Map<string, SpendAmount>();
   private readonly waiters: (() => void)[] = [];
+  private released = 0;
 
   constructor(private readonly deps: CeilingGuardDeps) {}
 
@@ -79,7 +80,7 @@ export class CeilingGuard {
 
   /**
    * Whether a step of this session must wait for steps in flight elsewhere: what was charged leaves it room,
-   * but their worst case does not. `settled()` says when to look again.
+   * but their worst case does not. `settledAfter` says when to look again.
    */
   async crowded(sessionID: string, estimate: StepEstimate, least: number): Promise<boolean> {
     const rooms = await this.rooms(sessionID, estimate, 0);
@@ -87,8 +88,17 @@ export class CeilingGuard {
     return rooms !== undefined && rooms.charged.room >= floor && rooms.held.room < floor;
   }
 
-  /** Resolves when a step in flight anywhere settles (or a turn ends). */
-  settled(): Promise<void> {
+  /** How many holds were let go so far: what `settledAfter` compares against. */
+  get settlements(): number {
+    return this.released;
+  }
+
+  /**
+   * Resolves once a hold was let go after the `seen` count of `settlements`: at once when one already was (a step
+   * that settled between a caller's look and its wait is never missed), else at the next.
+   */
+  settledAfter(seen: number): Promise<void> {
+    if (this.released !== seen) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
@@ -109,6 +119,7 @@ export class CeilingGuard {
   /** The session's step settled (its charge now counts instead) or its turn ended. */
   release(sessionID: string): void {
     if (!this.holds.delete(sessionID)) return;
+    this.released++;
     for (const wake of this.waiters.splice(0)) wake();
   }
 

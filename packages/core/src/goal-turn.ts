@@ -68,16 +68,19 @@ export class GoalTurn {
   /**
    * Before each model step: no step starts once a limit is reached (except one short wrap-up step right after
    * the crossing), and the step's output is capped by the tokens and dollars left after its estimated input;
-   * when that leaves less room than a wrap-up step's cap, the limit counts as reached now.
+   * when that leaves less room than a wrap-up step's cap, the limit counts as reached now. The spend ceilings
+   * across goals bound it the same way; while steps of other sessions hold the room left under one, it waits for
+   * them (see `StepOptions`).
    */
   async allowStep(estimate: StepEstimate = {}, options: StepOptions = {}): Promise<StepAllowance> {
     const waitForRoom = options.waitForRoom ?? true;
     for (;;) {
+      const seen = this.deps.ceilings?.settlements ?? 0;
       const allowance = await this.deps.lock.run(this.deps.sessionID, () => this.decideStep(estimate, waitForRoom));
       if (allowance !== CROWDED) return allowance;
       // Other sessions' steps hold the room under a spend ceiling: wait (outside the lock, so a pause is never
-      // held up) until one settles, then decide again.
-      await this.deps.ceilings?.settled();
+      // held up) until one settles, then decide again. One that settled while this one decided counts too.
+      await this.deps.ceilings?.settledAfter(seen);
     }
   }
 

@@ -7,10 +7,6 @@ export { type MessagePatch, type NewMessage, SqliteMessageStore } from "./messag
 export { migrationsFolder } from "./migrate.js";
 export { type OpenStoreOptions, openStore, type Store } from "./open-store.js";
 export { defaultDatabasePath, MEMORY_DATABASE } from "./paths.js";
-export { openPgStore, type PgStore, PgStoreOpenError, pgMigrationsFolder } from "./pg/open-pg-store.js";
-export { PgGoalQueueStore } from "./pg/pg-goal-queue-store.js";
-export { PgGoalStore } from "./pg/pg-goal-store.js";
-export { PgWebhookDeliveryStore } from "./pg/pg-webhook-delivery-store.js";
 export * as schema from "./schema.js";
 export {
   type DeletedSessions,

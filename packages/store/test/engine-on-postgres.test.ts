@@ -1,7 +1,7 @@
 import { CeilingGuard, EventLog, FakeClock, GoalEngine, type IdSource, type SpendCeilings } from "@pursuit/core";
 import { type PostgresCluster, startPostgresCluster } from "@pursuit/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openPgStore, type PgStore } from "../src/index.js";
+import { openPgStore, type PgStore } from "../src/pg/index.js";
 
 /** Ids no other replica makes (as the store's real ids are). */
 function replicaIds(replica: number): IdSource {

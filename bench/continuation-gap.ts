@@ -54,7 +54,7 @@ export async function nativeGap(): Promise<number[]> {
   const model = await progressModel("path");
   const root = mkdtempSync(join(tmpdir(), "pursuit-bench-gap-"));
   const runtime = await createRuntime({
-    dbPath: join(root, "pursuit.db"),
+    database: join(root, "pursuit.db"),
     directory: root,
     recover: false,
     config: { model: "bench/scripted", provider: { bench: { type: "openai-compatible", baseURL: model.url } } },

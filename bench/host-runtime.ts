@@ -27,7 +27,7 @@ const now = () => performance.timeOrigin + performance.now();
 
 async function run(options: HostRuntimeOptions): Promise<HostRuntimeReport> {
   const runtime = await createRuntime({
-    dbPath: join(options.root, "pursuit.db"),
+    database: join(options.root, "pursuit.db"),
     directory: options.root,
     recover: false,
     config: { model: "bench/scripted", provider: { bench: { type: "openai-compatible", baseURL: options.modelURL } } },

@@ -33,7 +33,7 @@ export async function runGoal(options: {
   const root = mkdtempSync(join(tmpdir(), "pursuit-bench-goal-"));
   const provider = options.provider?.(model.url) ?? { type: "openai-compatible" as const, baseURL: model.url };
   const runtime = await createRuntime({
-    dbPath: join(root, "pursuit.db"),
+    database: join(root, "pursuit.db"),
     directory: root,
     recover: false,
     config: {

@@ -55,7 +55,7 @@ async function run(mode: Mode): Promise<{
   const model = await startScriptedModel({ behaviour: pollingModel(mode) });
   writeFileSync(join(root, "ci-status"), "pending\n");
   const runtime = await createRuntime({
-    dbPath: join(root, "pursuit.db"),
+    database: join(root, "pursuit.db"),
     directory: root,
     recover: false,
     config: {

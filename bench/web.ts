@@ -24,8 +24,8 @@ const GOALS = 1_000;
 const MESSAGES = 2_000;
 
 /** Goals in every settled state (none active: nothing runs), and one session with a long transcript. */
-async function seed(dbPath: string): Promise<string> {
-  const store = await openStore({ path: dbPath });
+async function seed(database: string): Promise<string> {
+  const store = await openStore({ path: database });
   const engine = new GoalEngine({ store: store.goals, clock: { now: () => Date.now() }, ids: monotonicIds });
   const statuses = ["paused", "complete", "blocked"] as const;
   for (let index = 0; index < GOALS; index++) {
@@ -88,8 +88,8 @@ const describeTasks = (tasks: number[]) =>
 
 export async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), "pursuit-bench-web-"));
-  const dbPath = join(root, "pursuit.db");
-  const longSession = await seed(dbPath);
+  const database = join(root, "pursuit.db");
+  const longSession = await seed(database);
   // Streams each answer in small pieces, slowly, as a provider does.
   const model = await startScriptedModel({
     chunkDelayMs: 15,
@@ -102,7 +102,7 @@ export async function main(): Promise<void> {
           },
   });
   const runtime = await createRuntime({
-    dbPath,
+    database,
     directory: root,
     config: {
       model: "bench/scripted",

@@ -41,7 +41,7 @@ async function withRuntime<T>(
 ): Promise<T> {
   const root = mkdtempSync(join(tmpdir(), "pursuit-bench-webhooks-"));
   const runtime = await createRuntime({
-    dbPath: join(root, "pursuit.db"),
+    database: join(root, "pursuit.db"),
     directory: root,
     recover: false,
     config: {

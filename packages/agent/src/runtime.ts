@@ -23,7 +23,7 @@ import {
   type WebhookRetryPolicy,
   waitingContinuation,
 } from "@pursuit/driver";
-import { createId, monotonicIds, openStore, type Session } from "@pursuit/store";
+import { createId, monotonicIds, openStoreAt, type Session } from "@pursuit/store";
 import type { LanguageModel } from "ai";
 import type { PursuitConfig } from "./config/config-schema.js";
 import { loadConfig } from "./config/load-config.js";
@@ -36,8 +36,11 @@ import { TranscriptWriter } from "./transcript-writer.js";
 import { TurnRunner } from "./turn-runner.js";
 
 export type RuntimeOptions = {
-  /** SQLite file; default from @pursuit/store (XDG data dir). ":memory:" allowed. */
-  dbPath?: string;
+  /**
+   * Where goals and transcripts live: a SQLite file (":memory:" allowed) or a `postgres://` URL; default the
+   * SQLite file of @pursuit/store (XDG data dir).
+   */
+  database?: string;
   /** Loaded configuration; default: loadConfig(directory). */
   config?: PursuitConfig;
   /** Default working directory for new sessions (default: the process's working directory). */
@@ -118,7 +121,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const directory = options.directory ?? process.cwd();
   const config = options.config ?? (await loadConfig(directory, options.env ? { env: options.env } : {}));
   const clock = options.clock ?? systemClock;
-  const store = await openStore({ ...(options.dbPath ? { path: options.dbPath } : {}), now: () => clock.now() });
+  const store = await openStoreAt(options.database, { now: () => clock.now() });
   const bus = new EventBus();
   const goalConfig = config.goal ?? {};
   const { limits: defaultLimits, verifyTimeoutMs, waitCheckTimeoutMs, ...policy } = goalConfig;

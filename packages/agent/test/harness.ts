@@ -36,7 +36,7 @@ export class Harness {
   private constructor(
     readonly root: string,
     readonly workdir: string,
-    readonly dbPath: string,
+    readonly database: string,
     readonly model: ScriptedModel,
     readonly config: PursuitConfig,
     public runtime: Runtime,
@@ -69,16 +69,16 @@ export class Harness {
       // Retries inside a turn wait 50-100 ms first (Retry-After still wins) and give up after 1 s.
       agent: { retry: { windowMs: 1_000, baseDelayMs: 100, maxDelayMs: 400 }, ...options.config?.agent },
     };
-    const dbPath = join(root, "pursuit.db");
+    const database = join(root, "pursuit.db");
     const runtime = await createRuntime({
-      dbPath,
+      database,
       config,
       directory: workdir,
       ...(options.env ? { env: options.env } : {}),
       ...(options.webhookRetry ? { webhookRetry: options.webhookRetry } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     });
-    return new Harness(root, workdir, dbPath, model, config, runtime, options.webhookRetry);
+    return new Harness(root, workdir, database, model, config, runtime, options.webhookRetry);
   }
 
   private listen(): void {
@@ -91,7 +91,7 @@ export class Harness {
     await this.runtime.close();
     await beforeReopen?.();
     this.runtime = await createRuntime({
-      dbPath: this.dbPath,
+      database: this.database,
       config: this.config,
       directory: this.workdir,
       ...(this.webhookRetry ? { webhookRetry: this.webhookRetry } : {}),

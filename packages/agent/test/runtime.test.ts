@@ -95,7 +95,7 @@ describe("runtime API", () => {
 
   it("reports a missing model as a session error that says how to configure one", async () => {
     const root = mkdtempSync(join(tmpdir(), "pursuit-nomodel-"));
-    const runtime = await createRuntime({ dbPath: ":memory:", config: {}, directory: root });
+    const runtime = await createRuntime({ database: ":memory:", config: {}, directory: root });
     try {
       const errors: string[] = [];
       runtime.subscribe((event) => {
@@ -131,7 +131,7 @@ describe("runtime API", () => {
         }),
       }),
     });
-    const runtime = await createRuntime({ dbPath: ":memory:", config: {}, directory: root, model: () => model });
+    const runtime = await createRuntime({ database: ":memory:", config: {}, directory: root, model: () => model });
     try {
       const session = await runtime.sessions.create();
       const answer = await runtime.prompt(session.id, { text: "hi" });

@@ -73,7 +73,7 @@ describe("webhooks on goal outcomes, in the native host", () => {
     await pollUntil("two attempts each", () => (receiver && receiver.received.length >= 4 ? true : undefined));
     await harness.restart(async () => {
       receiver?.setAnswer(() => 200);
-      const store = await openStore({ path: harness?.dbPath });
+      const store = await openStore({ path: harness?.database });
       const pending = await store.webhookDeliveries.pending();
       store.close();
       expect(pending).toHaveLength(2);

@@ -41,7 +41,8 @@ Options:
       --no-quota-wait  when the provider's usage quota runs out, block the goal instead of waiting for the reset
   -m, --model P/M      the model as provider/model (default: "model" in pursuit.json)
       --dir PATH       the project directory the agent works in (default: the current one)
-      --db PATH        the SQLite database (default: $XDG_DATA_HOME/pursuit/pursuit.db)
+      --db PATH|URL    the SQLite database file, or a postgres:// URL
+                       (default: $PURSUIT_DATABASE_URL, else $XDG_DATA_HOME/pursuit/pursuit.db)
   -s, --session ID     continue this session (its goal resumes; limits given here are applied first)
       --json           write every event as a JSON line on stdout (the summary goes to stderr)
       --demo           use the scripted demonstration model instead of a real one
@@ -63,7 +64,7 @@ The default goal asks for notes-1.md, notes-2.md and notes-3.md in a fresh tempo
 Takes the same options as pursuit run.
 `;
 
-export const SERVE_HELP = `Usage: pursuit serve [--port 4096] [--hostname 127.0.0.1] [--db PATH] [--dir PATH]
+export const SERVE_HELP = `Usage: pursuit serve [--port 4096] [--hostname 127.0.0.1] [--db PATH|URL] [--dir PATH]
 
 Starts the HTTP API: sessions, messages, goals, the SSE event stream (GET /event) and the OpenAPI 3.1
 document (GET /doc). Active goals resume on start. Prints its URL.
@@ -72,7 +73,8 @@ Options:
       --port N          port (default 4096; 0 picks a free one)
       --hostname HOST   address to bind (default 127.0.0.1). Any non-loopback address needs
                         PURSUIT_SERVER_PASSWORD set; clients then send it as Basic or Bearer auth.
-      --db PATH         the SQLite database (default: $XDG_DATA_HOME/pursuit/pursuit.db)
+      --db PATH|URL     the SQLite database file, or a postgres:// URL to share one database between
+                        replicas (default: $PURSUIT_DATABASE_URL, else $XDG_DATA_HOME/pursuit/pursuit.db)
       --dir PATH        default directory of new sessions (default: the current one)
   -m, --model P/M       the default model (default: "model" in pursuit.json)
   -h, --help            this help

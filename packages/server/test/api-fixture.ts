@@ -19,7 +19,7 @@ export async function startApi(options: { behaviour: Behaviour; password?: strin
   const directory = mkdtempSync(join(tmpdir(), "pursuit-server-test-"));
   const model = await startScriptedModel({ behaviour: options.behaviour });
   const runtime = await createRuntime({
-    dbPath: join(directory, "pursuit.db"),
+    database: join(directory, "pursuit.db"),
     directory,
     config: { model: "local/scripted", provider: { local: { type: "openai-compatible", baseURL: model.url } } },
   });

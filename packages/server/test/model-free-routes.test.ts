@@ -35,7 +35,7 @@ describe("routes that need no model: events, the document, and a prompt that can
 
   beforeAll(async () => {
     // No model is needed: these routes only stream events and describe the API.
-    runtime = await createRuntime({ dbPath: ":memory:", directory: process.cwd(), config: {}, recover: false });
+    runtime = await createRuntime({ database: ":memory:", directory: process.cwd(), config: {}, recover: false });
     server = await createServer({ runtime, password: "", heartbeatMs: 100 }).serve({ port: 0 });
   });
   afterAll(async () => {
@@ -77,7 +77,7 @@ describe("routes that need no model: events, the document, and a prompt that can
 describe("GET /spend", () => {
   it("answers each window's spend with its configured ceiling, UTC-aligned", async () => {
     const runtime = await createRuntime({
-      dbPath: ":memory:",
+      database: ":memory:",
       directory: process.cwd(),
       config: { spendCeilings: { daily: { tokens: 2_000_000, costUSD: 20 } } },
       recover: false,

@@ -6,7 +6,7 @@ import { chargeGoal, createGoal, makeGoal, tokenCharge } from "../test/fixtures/
 import { tempDirs } from "../test/fixtures/temp-dirs.js";
 import { GOAL_UPDATE_ATTEMPTS, GoalStoreConflictError } from "./goal-store.js";
 import { migrationsFolder } from "./migrate.js";
-import { openStore, type Store } from "./open-store.js";
+import { openStore, type SqliteStore as Store } from "./open-store.js";
 
 const dirs = tempDirs();
 const open: Store[] = [];

@@ -1,30 +1,11 @@
 import type { StoreDatabase } from "./database.js";
 import { createId } from "./ids.js";
 import { type MessageQueries, prepareMessageQueries } from "./message-queries.js";
-import type { MessageRow, PartRow } from "./schema.js";
+import type { MessageRow } from "./schema.js";
+import type { MessagePatch, MessageStore, NewMessage } from "./store.js";
 import { StoreNotFoundError } from "./store-errors.js";
-import type {
-  MessageData,
-  MessageRole,
-  PartData,
-  StoredMessage,
-  StoredMessageWithParts,
-  StoredPart,
-} from "./transcript.js";
-
-export type NewMessage = {
-  /** Defaults to a fresh sortable `msg_` id. */
-  id?: string;
-  sessionID: string;
-  role: MessageRole;
-  data?: MessageData;
-  /** Parts written with the message, in order, in the same transaction. */
-  parts?: PartData[];
-  completed?: number;
-};
-
-/** `data` replaces the stored message data as a whole; `completed` sets the completion time. */
-export type MessagePatch = { data?: MessageData; completed?: number };
+import type { PartData, StoredMessage, StoredMessageWithParts, StoredPart } from "./transcript.js";
+import { rowToMessage, rowToPart } from "./transcript-rows.js";
 
 /** A message's identity, as the part writers need it. */
 type MessageKey = { id: string; sessionID: string };
@@ -34,7 +15,7 @@ type MessageKey = { id: string; sessionID: string };
  * writers from several processes still get a strict order; a session's transcript is two index scans.
  * The queries of the model loop's hot path are prepared once (see message-queries.ts).
  */
-export class SqliteMessageStore {
+export class SqliteMessageStore implements MessageStore {
   private readonly hot: MessageQueries;
 
   constructor(
@@ -191,28 +172,4 @@ export class SqliteMessageStore {
     });
     return part;
   }
-}
-
-function rowToMessage(row: MessageRow): StoredMessage {
-  const message: StoredMessage = {
-    id: row.id,
-    sessionID: row.sessionID,
-    role: row.role,
-    seq: row.seq,
-    data: row.data,
-    time: { created: row.timeCreated },
-  };
-  if (row.timeCompleted !== null) message.time.completed = row.timeCompleted;
-  return message;
-}
-
-function rowToPart(row: PartRow): StoredPart {
-  return {
-    id: row.id,
-    messageID: row.messageID,
-    sessionID: row.sessionID,
-    seq: row.seq,
-    data: row.data,
-    time: { created: row.timeCreated, updated: row.timeUpdated },
-  };
 }

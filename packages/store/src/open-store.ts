@@ -5,6 +5,7 @@ import { SqliteGoalStore } from "./goal-store.js";
 import { SqliteMessageStore } from "./message-store.js";
 import { defaultDatabasePath } from "./paths.js";
 import { SqliteSessionStore } from "./session-store.js";
+import type { Store } from "./store.js";
 import { SqliteWebhookDeliveryStore } from "./webhook-delivery-store.js";
 
 export type OpenStoreOptions = {
@@ -16,7 +17,8 @@ export type OpenStoreOptions = {
   now?: () => number;
 };
 
-export type Store = {
+/** The stores on a SQLite file, with what only SQLite has. */
+export type SqliteStore = Store & {
   readonly path: string;
   readonly driver: StoreDriver;
   readonly goals: SqliteGoalStore;
@@ -26,15 +28,15 @@ export type Store = {
   readonly goalQueue: SqliteGoalQueueStore;
   /** The drizzle database, for queries the stores do not cover (and for tests). */
   readonly db: StoreDatabase;
-  close(): void;
 };
 
 /** Opens (creating and migrating if needed) the SQLite database and returns the stores over it. */
-export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(options: OpenStoreOptions = {}): Promise<SqliteStore> {
   const connection: Connection = await openConnection(options.path ?? defaultDatabasePath(), options.driver);
   const now = options.now ?? Date.now;
   let closed = false;
   return {
+    location: connection.path,
     path: connection.path,
     driver: connection.driver,
     goals: new SqliteGoalStore(connection.db),
@@ -43,7 +45,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     webhookDeliveries: new SqliteWebhookDeliveryStore(connection.db),
     goalQueue: new SqliteGoalQueueStore(connection.db),
     db: connection.db,
-    close() {
+    async close() {
       if (closed) return;
       closed = true;
       connection.close();

@@ -3,32 +3,13 @@ import { desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { StoreDatabase } from "./database.js";
 import { historyToRow } from "./goal-row.js";
 import { createId } from "./ids.js";
-import { goalHistoryTable, goalTable, type SessionRow, sessionTable } from "./schema.js";
+import { goalHistoryTable, goalTable, sessionTable } from "./schema.js";
+import type { DeletedSessions, NewSession, SessionFilter, SessionPatch, SessionStore } from "./store.js";
 import { StoreNotFoundError } from "./store-errors.js";
 import type { Session } from "./transcript.js";
+import { rowToSession } from "./transcript-rows.js";
 
-export type NewSession = {
-  /** Defaults to a fresh sortable `ses_` id. */
-  id?: string;
-  title?: string;
-  directory: string;
-  parentID?: string;
-  metadata?: Record<string, unknown>;
-};
-
-export type SessionPatch = { title?: string; metadata?: Record<string, unknown> };
-
-/** `parentID: null` lists only top-level sessions; a string lists that session's children. */
-export type SessionFilter = { parentID?: string | null; limit?: number };
-
-export type DeletedSessions = {
-  /** The session and every descendant session, all deleted with their messages. */
-  sessionIDs: string[];
-  /** Sessions whose goal was deleted with them (each got a `cleared` history row). */
-  clearedGoalSessionIDs: string[];
-};
-
-export class SqliteSessionStore {
+export class SqliteSessionStore implements SessionStore {
   /** Every goal request and turn start looks its session up: that query is prepared once. */
   private readonly sessionByID;
 
@@ -155,16 +136,4 @@ export class SqliteSessionStore {
 
 export function sessionExists(db: StoreDatabase, id: string): boolean {
   return db.select({ id: sessionTable.id }).from(sessionTable).where(eq(sessionTable.id, id)).get() !== undefined;
-}
-
-function rowToSession(row: SessionRow): Session {
-  const session: Session = {
-    id: row.id,
-    title: row.title,
-    directory: row.directory,
-    metadata: row.metadata,
-    time: { created: row.timeCreated, updated: row.timeUpdated },
-  };
-  if (row.parentID !== null) session.parentID = row.parentID;
-  return session;
 }

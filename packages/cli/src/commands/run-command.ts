@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { createRuntime, type PursuitConfig, type Runtime, type RuntimeEvent } from "@pursuit/agent";
 import { type Goal, validateObjective } from "@pursuit/core";
+import { databaseLocation, databaseOpenError } from "../database-location.js";
 import {
   CRITERIA_FLAGS,
   type CriterionFlag,
@@ -114,16 +115,22 @@ export async function runCommand(args: string[], io: Io, options: { demo?: boole
     if (problem) return io.fail(problem);
   }
 
-  const dbPath =
-    typeof values.db === "string" ? resolve(io.cwd, values.db) : demo ? `${directory}/.pursuit.db` : undefined;
+  const database = databaseLocation(values.db, io, demo ? `${directory}/.pursuit.db` : undefined);
   // recover: false, so only this command's session runs, not every active goal in a shared database.
-  const runtime = await createRuntime({
-    ...(dbPath ? { dbPath } : {}),
-    directory,
-    config,
-    recover: false,
-    env: io.env,
-  });
+  let runtime: Runtime;
+  try {
+    runtime = await createRuntime({
+      ...(database ? { database } : {}),
+      directory,
+      config,
+      recover: false,
+      env: io.env,
+    });
+  } catch (error) {
+    const problem = databaseOpenError(error);
+    if (problem) return io.fail(problem);
+    throw error;
+  }
   try {
     return await drive(runtime, plan, io);
   } finally {

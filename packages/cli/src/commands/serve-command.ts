@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { createRuntime } from "@pursuit/agent";
 import { BindRefusedError, checkBind, createServer, DEFAULT_HOSTNAME, DEFAULT_PORT } from "@pursuit/server";
 import { webAppDirectory } from "@pursuit/web";
+import { databaseLocation, databaseOpenError } from "../database-location.js";
 import { parseFlags } from "../flags.js";
 import { SERVE_HELP } from "../help.js";
 import type { Io } from "../io.js";
@@ -44,12 +45,15 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   const problem = modelProblem(config.value, io.env);
   if (problem) io.err(`warning: goals cannot run until a model is configured.\n${problem}\n\n`);
 
-  const runtime = await createRuntime({
-    ...(typeof values.db === "string" ? { dbPath: resolve(io.cwd, values.db) } : {}),
-    directory,
-    config: config.value,
-    env: io.env,
-  });
+  const database = databaseLocation(values.db, io);
+  let runtime: Awaited<ReturnType<typeof createRuntime>>;
+  try {
+    runtime = await createRuntime({ ...(database ? { database } : {}), directory, config: config.value, env: io.env });
+  } catch (error) {
+    const problem = databaseOpenError(error);
+    if (problem) return io.fail(problem);
+    throw error;
+  }
   let server: Awaited<ReturnType<ReturnType<typeof createServer>["serve"]>>;
   try {
     server = await createServer({ runtime, password, webApp: webAppDirectory }).serve({ port, hostname });

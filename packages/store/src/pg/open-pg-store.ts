@@ -2,8 +2,11 @@ import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import type { Store } from "../store.js";
 import { PgGoalQueueStore } from "./pg-goal-queue-store.js";
 import { PgGoalStore } from "./pg-goal-store.js";
+import { PgMessageStore } from "./pg-message-store.js";
+import { PgSessionStore } from "./pg-session-store.js";
 import { PgWebhookDeliveryStore } from "./pg-webhook-delivery-store.js";
 
 /** The generated PostgreSQL migrations ship in `<package>/drizzle-pg`, two levels above `src/pg/` and `dist/pg/`. */
@@ -20,12 +23,21 @@ export class PgStoreOpenError extends Error {
   }
 }
 
-export type PgStore = {
-  goals: PgGoalStore;
-  webhookDeliveries: PgWebhookDeliveryStore;
-  goalQueue: PgGoalQueueStore;
-  pool: pg.Pool;
-  close(): Promise<void>;
+/** The stores on a PostgreSQL database, with the pool under them. */
+export type PgStore = Store & {
+  readonly goals: PgGoalStore;
+  readonly sessions: PgSessionStore;
+  readonly messages: PgMessageStore;
+  readonly webhookDeliveries: PgWebhookDeliveryStore;
+  readonly goalQueue: PgGoalQueueStore;
+  readonly pool: pg.Pool;
+};
+
+export type OpenPgStoreOptions = {
+  /** How long reaching the server may take before start-up fails. Default 5 s. */
+  connectTimeoutMs?: number;
+  /** Clock for session, message and part times (goal times come from the goals themselves). */
+  now?: () => number;
 };
 
 /**
@@ -33,7 +45,7 @@ export type PgStore = {
  * host or port is an error at start, not a hang), then applies pending migrations under an advisory lock, so
  * replicas starting together never race.
  */
-export async function openPgStore(url: string, options: { connectTimeoutMs?: number } = {}): Promise<PgStore> {
+export async function openPgStore(url: string, options: OpenPgStoreOptions = {}): Promise<PgStore> {
   const where = describe(url);
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000 });
   // An idle client the server dropped must not take the process down.
@@ -57,12 +69,20 @@ export async function openPgStore(url: string, options: { connectTimeoutMs?: num
     throw error;
   }
   const db = drizzle(pool);
+  const now = options.now ?? Date.now;
+  let closed: Promise<void> | undefined;
   return {
+    location: where,
     goals: new PgGoalStore(db),
+    sessions: new PgSessionStore(db, now),
+    messages: new PgMessageStore(db, now),
     webhookDeliveries: new PgWebhookDeliveryStore(db),
     goalQueue: new PgGoalQueueStore(db),
     pool,
-    close: () => pool.end(),
+    close() {
+      closed ??= pool.end();
+      return closed;
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { goalToRow, historyToRow, rowToGoal, rowToHistory } from "../goal-row.js";
 import { GOAL_UPDATE_ATTEMPTS, GoalStoreConflictError } from "../goal-store.js";
+import { isUniqueViolation } from "./pg-errors.js";
 import { goalHistoryTable, goalTable, type PgGoalRow, spendDayTable, stepReservationTable } from "./pg-schema.js";
 
 export type PgDatabase = NodePgDatabase<Record<string, never>>;
@@ -203,10 +204,4 @@ async function insertFresh(tx: Transaction, goal: Goal): Promise<void> {
     .onConflictDoNothing({ target: goalTable.sessionID })
     .returning({ id: goalTable.id });
   if (inserted.length === 0) throw new LostRace();
-}
-
-/** Two writers inserting the same charge key or session at once: the loser retries and sees the winner's row. */
-function isUniqueViolation(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: string }; code?: string } | undefined) ?? {};
-  return cause.code === "23505" || cause.cause?.code === "23505";
 }

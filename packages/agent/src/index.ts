@@ -31,6 +31,7 @@ export { INTERRUPTED_TOOL_OUTPUT, toModelMessages } from "./message-conversion.j
 export { toStepUsage } from "./model-loop/usage.js";
 export { DEFAULT_BASH_DENY, PermissionPolicy } from "./permissions.js";
 export { INJECTED_MODEL_REF, type ModelError, ModelResolver, parseModelRef, type ResolvedModel } from "./providers.js";
+export { DEFAULT_LEASE_TTL_MS, type ReplicaOptions } from "./replicas/session-leases.js";
 export {
   createRuntime,
   DEFAULT_MAX_STEPS_PER_TURN,

@@ -30,6 +30,7 @@ import { loadConfig } from "./config/load-config.js";
 import { EventBus, type MessageWithParts, type RuntimeEvent, type SessionStatus } from "./events.js";
 import { DEFAULT_BASH_DENY, PermissionPolicy } from "./permissions.js";
 import { ModelResolver } from "./providers.js";
+import { LeaseKeeper, type ReplicaOptions, replicaName } from "./replicas/session-leases.js";
 import { SessionManager, SessionNotFoundError } from "./session-manager.js";
 import { ToolRegistry } from "./tools/tool-registry.js";
 import { TranscriptWriter } from "./transcript-writer.js";
@@ -41,6 +42,8 @@ export type RuntimeOptions = {
    * SQLite file of @pursuit/store (XDG data dir).
    */
   database?: string;
+  /** On a database replicas share (PostgreSQL): how this replica leases sessions. */
+  replica?: ReplicaOptions;
   /** Loaded configuration; default: loadConfig(directory). */
   config?: PursuitConfig;
   /** Default working directory for new sessions (default: the process's working directory). */
@@ -205,7 +208,26 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     onGoalCreated: async (sessionID, goal) => manager?.titleFromGoal(sessionID, goal),
     onRetry: (sessionID, notice) => manager?.retrying(sessionID, notice),
   });
-  const sessions = new SessionManager({ store, engine, bus, writer, runner, clock });
+  const keeper: LeaseKeeper | undefined = store.leases
+    ? new LeaseKeeper({
+        store: store.leases,
+        holder: replicaName(),
+        ...(options.replica?.leaseTtlMs ? { ttlMs: options.replica.leaseTtlMs } : {}),
+        ...(options.replica?.workspaceRoots ? { workspaceRoots: options.replica.workspaceRoots } : {}),
+        taken: (sessionID): Promise<void> => sessions.takeOver(sessionID),
+        lost: (sessionID) => sessions.handOver(sessionID),
+        onError: (message) => console.error(`pursuit: ${message}`),
+      })
+    : undefined;
+  const sessions = new SessionManager({
+    store,
+    engine,
+    bus,
+    writer,
+    runner,
+    clock,
+    ...(keeper ? { leases: keeper } : {}),
+  });
   manager = sessions;
 
   const missing = (sessionID: string): { ok: false; error: GoalRefusal } =>
@@ -299,15 +321,18 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       closed ??= (async () => {
         await queue.settled();
         await sessions.close();
+        await keeper?.close();
         await webhooks.close();
-        store.close();
+        await store.close();
       })();
       return closed;
     },
   };
 
   await webhooks.start();
-  if (options.recover !== false) await sessions.recover();
+  // Replicas take the sessions no live replica holds (all of them, for the first to start); one process, all.
+  if (keeper) await keeper.start({ adopt: options.recover !== false });
+  else if (options.recover !== false) await sessions.recover();
   return runtime;
 }
 

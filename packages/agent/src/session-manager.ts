@@ -1,8 +1,9 @@
 import type { Clock, ContextMessage, Goal, GoalEngine } from "@pursuit/core";
 import { ContinuationDriver, type GoalContinuation, type RetryNotice } from "@pursuit/driver";
-import { createId, type Session, type Store } from "@pursuit/store";
+import { createId, LeaseLostError, type Session, type Store } from "@pursuit/store";
 import type { EventBus, MessageWithParts, SessionStatus } from "./events.js";
 import { INTERRUPTED_TOOL_OUTPUT } from "./message-conversion.js";
+import { type SessionLeases, soleDriver } from "./replicas/session-leases.js";
 import { newSessionState, type PromptWaiter, type SessionState, type TurnHandle } from "./session-state.js";
 import type { TranscriptWriter } from "./transcript-writer.js";
 import type { TurnResult, TurnRunner } from "./turn-runner.js";
@@ -31,6 +32,8 @@ export type SessionManagerDeps = {
   writer: TranscriptWriter;
   runner: TurnRunner;
   clock: Clock;
+  /** Which sessions this process may drive. Default: all of them (the only process on its database). */
+  leases?: SessionLeases;
 };
 
 const TITLE_LENGTH = 80;
@@ -43,9 +46,11 @@ export class SessionManager {
   private readonly states = new Map<string, SessionState>();
   private readonly inFlight = new Set<Promise<unknown>>();
   readonly driver: ContinuationDriver;
+  private readonly leases: SessionLeases;
   private open = true;
 
   constructor(private readonly deps: SessionManagerDeps) {
+    this.leases = deps.leases ?? soleDriver;
     this.driver = new ContinuationDriver(deps.engine, deps.clock, {
       // Nothing ever waits on a person in this host: it asks no permissions or questions.
       facts: (sessionID) => {
@@ -113,12 +118,16 @@ export class SessionManager {
     const answered = new Promise<MessageWithParts | undefined>((resolve) => {
       waiter = { resolve };
     });
-    if (state.busy) {
-      state.pendingWaiters.push(waiter);
-    } else {
-      const turn = this.launch(state, { continuation: false });
-      turn.waiters.push(waiter);
-    }
+    // The lease is taken (if need be) before the turn starts; the session may have become busy meanwhile.
+    const turn = state.busy
+      ? undefined
+      : await this.leases.drive(sessionID, state.directory, async () =>
+          state.busy ? undefined : this.launch(state, { continuation: false }),
+        );
+    if (turn) turn.waiters.push(waiter);
+    else if (state.busy) state.pendingWaiters.push(waiter);
+    // Another replica drives the session: the message is stored for its next turn, answered there.
+    else waiter.resolve(undefined);
     return { answered };
   }
 
@@ -148,7 +157,7 @@ export class SessionManager {
     if (!state) return;
     if (goal?.status === "active" || goal?.status === "waiting") {
       // An active goal continues; a waiting one has its alarm set again (its wait may have changed).
-      if (!state.busy) await this.track(this.driver.sessionIdle(sessionID));
+      if (!state.busy) await this.track(this.whenDriven(state, () => this.driver.sessionIdle(sessionID)));
     } else {
       this.driver.cancel(sessionID);
       // A continuation waiting to retry a failed request stops waiting: nothing more is sent for this goal.
@@ -173,6 +182,40 @@ export class SessionManager {
       const state = await this.load(goal.sessionID);
       if (state) await this.track(this.driver.sessionIdle(goal.sessionID));
     }
+  }
+
+  /**
+   * This replica just took the session's lease (at start, or after its holder died): the steps the previous
+   * holder left reserved are charged, and its live goal goes on here. Runs under the new lease.
+   */
+  async takeOver(sessionID: string): Promise<void> {
+    if (!this.open) return;
+    const state = await this.load(sessionID);
+    if (!state || state.busy) return;
+    // What this process knew of the session while another drove it (a person's goal set here) is stale.
+    this.deps.engine.forget(sessionID);
+    const goals = await this.deps.engine.recover([sessionID]);
+    if (goals.length > 0) await this.track(this.driver.sessionIdle(sessionID));
+  }
+
+  /**
+   * This replica lost the session's lease (it froze past it, or could not reach the database): it stops driving
+   * the session at once, leaving the goal as it is for the replica that takes it, and forgets what it knew.
+   */
+  handOver(sessionID: string): void {
+    this.driver.cancel(sessionID);
+    const state = this.states.get(sessionID);
+    const turn = state?.turn;
+    if (turn) {
+      turn.stop = "handed_over";
+      turn.controller.abort();
+    }
+    void this.track(
+      (turn?.done ?? Promise.resolve()).then(() => {
+        if (this.states.get(sessionID) === state) this.states.delete(sessionID);
+        this.deps.engine.forget(sessionID);
+      }),
+    );
   }
 
   async delete(sessionID: string): Promise<{ deleted: Session[]; clearedGoals: string[] }> {
@@ -211,6 +254,11 @@ export class SessionManager {
     }
     await Promise.all(turns);
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Work that drives the session (a continuation's decision, a wait's alarm), under its lease if it is held here. */
+  private async whenDriven(state: SessionState, work: () => Promise<void>): Promise<void> {
+    await this.leases.drive(state.id, state.directory, work);
   }
 
   private async track<T>(work: Promise<T>): Promise<T> {
@@ -257,7 +305,9 @@ export class SessionManager {
       }
       result = await this.deps.runner.run(state, turn, state.model ? { modelRef: state.model } : {});
     } catch (error) {
-      this.reportError(state.id, error);
+      // Another replica took the session over mid-turn: its writes were refused, and that replica goes on.
+      if (error instanceof LeaseLostError) turn.stop = "handed_over";
+      else this.reportError(state.id, error);
     }
     state.turn = undefined;
     try {
@@ -277,7 +327,7 @@ export class SessionManager {
         ? await this.deps.store.messages.getMessage(result.lastAssistantID).catch(() => undefined)
         : undefined;
     for (const waiter of turn.waiters) waiter.resolve(last);
-    if (turn.stop === "shutdown" || turn.stop === "deleted") {
+    if (turn.stop === "shutdown" || turn.stop === "deleted" || turn.stop === "handed_over") {
       for (const waiter of state.pendingWaiters.splice(0)) waiter.resolve(last);
       state.busy = false;
       state.status = { type: "idle" };

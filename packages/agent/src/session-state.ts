@@ -5,8 +5,8 @@ import type { MessageWithParts, SessionStatus } from "./events.js";
 /** A prompt() caller waiting for the turn that answers its message. */
 export type PromptWaiter = { resolve: (message: MessageWithParts | undefined) => void };
 
-/** Why a running turn was told to stop. */
-export type StopReason = "user" | "shutdown" | "deleted";
+/** Why a running turn was told to stop (`handed_over`: this replica lost the session's lease to another). */
+export type StopReason = "user" | "shutdown" | "deleted" | "handed_over";
 
 export type TurnHandle = {
   id: string;

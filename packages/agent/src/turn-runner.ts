@@ -105,8 +105,8 @@ export class TurnRunner {
     }
     if (turn.stop === "user") result = { ...result, outcome: "aborted" };
     let end: TurnEnd;
-    if (turn.stop === "shutdown" || turn.stop === "deleted") {
-      // The host is going away, not the user: the goal stays active and resumes on the next start.
+    if (turn.stop === "shutdown" || turn.stop === "deleted" || turn.stop === "handed_over") {
+      // The host is going away (or another replica took over), not the user: the goal stays active and resumes.
       end = { outcome: "error", error: "the runtime stopped during the turn" };
     } else {
       end = {

@@ -76,6 +76,10 @@ Options:
       --db PATH|URL     the SQLite database file, or a postgres:// URL to share one database between
                         replicas (default: $PURSUIT_DATABASE_URL, else $XDG_DATA_HOME/pursuit/pursuit.db)
       --dir PATH        default directory of new sessions (default: the current one)
+      --workspace-root PATH
+                        on a shared database: drive only sessions under PATH (repeatable; default: any)
+      --lease-ttl 10s   on a shared database: how long a replica's hold on a session lasts unrenewed
+                        (a dead replica's goals go on elsewhere after about this long)
   -m, --model P/M       the default model (default: "model" in pursuit.json)
   -h, --help            this help
 `;

@@ -333,25 +333,29 @@ export class GoalEngine {
   /**
    * After a restart: steps a dead process reserved but never charged are charged (estimated, never twice);
    * then the live goals (active or waiting) of sessions not yet known here, to be offered a continuation or
-   * to have their waits watched again.
+   * to have their waits watched again. `sessions` narrows both to those sessions (a replica recovers only the
+   * sessions it just took the lease of: the others' reservations are live elsewhere).
    */
-  async recover(): Promise<Goal[]> {
+  async recover(sessions?: readonly string[]): Promise<Goal[]> {
+    const mine = (sessionID: string) => sessions === undefined || sessions.includes(sessionID);
     await settleLeftovers({
       store: this.store,
       lock: this.lock,
-      // Sessions whose turn started here already: their reservations are live.
-      busy: (sessionID) => this.sessions.get(sessionID)?.turn !== undefined,
+      // Sessions whose turn started here already, or another process drives: their reservations are live.
+      busy: (sessionID) => !mine(sessionID) || this.sessions.get(sessionID)?.turn !== undefined,
       commit: (sessionID, command, goalID) => this.commit(sessionID, [command], "runtime", goalID),
     });
-    const limited = await this.store.list({ status: "budget_limited" });
-    const live = [
-      ...(await this.store.list({ status: "active" })),
-      ...(await this.store.list({ status: "waiting" })),
-      // Goals a spend ceiling stopped go on by themselves when its window turns over (or it was raised meanwhile).
-      ...limited.filter((goal) => goal.ceiling !== undefined),
-    ];
+    const live = sessions
+      ? (await Promise.all(sessions.map((sessionID) => this.store.get(sessionID)))).filter(
+          (goal): goal is Goal => goal !== undefined && goesOnByItself(goal),
+        )
+      : [
+          ...(await this.store.list({ status: "active" })),
+          ...(await this.store.list({ status: "waiting" })),
+          ...(await this.store.list({ status: "budget_limited" })).filter(goesOnByItself),
+        ];
     // Only sessions this engine has not seen yet: a turn that started before recovery keeps its state.
-    const recovered = live.filter((goal) => !this.sessions.has(goal.sessionID));
+    const recovered = live.filter((goal) => mine(goal.sessionID) && !this.sessions.has(goal.sessionID));
     for (const goal of recovered) this.sessions.set(goal.sessionID, newSessionRuntime());
     return recovered;
   }
@@ -360,4 +364,16 @@ export class GoalEngine {
   forget(sessionID: string): void {
     this.sessions.delete(sessionID);
   }
+}
+
+/**
+ * A goal that continues without anyone acting: active, waiting, or stopped by a spend ceiling (it goes on when the
+ * ceiling's window turns over, or at once when it was raised meanwhile).
+ */
+function goesOnByItself(goal: Goal): boolean {
+  return (
+    goal.status === "active" ||
+    goal.status === "waiting" ||
+    (goal.status === "budget_limited" && goal.ceiling !== undefined)
+  );
 }

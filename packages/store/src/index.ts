@@ -1,5 +1,6 @@
 export { type Connection, openConnection, runtimeDriver } from "./connection.js";
 export type { StoreDatabase, StoreDriver } from "./database.js";
+export { activeFence, anyFence, type Fence, LeaseLostError, runFenced } from "./fence.js";
 export { SqliteGoalQueueStore } from "./goal-queue-store.js";
 export { GOAL_UPDATE_ATTEMPTS, GoalStoreConflictError, SqliteGoalStore } from "./goal-store.js";
 export { createId, monotonicIds } from "./ids.js";
@@ -12,10 +13,14 @@ export * as schema from "./schema.js";
 export { SqliteSessionStore } from "./session-store.js";
 export type {
   DeletedSessions,
+  EventChannel,
+  Lease,
+  LeaseStore,
   MessagePatch,
   MessageStore,
   NewMessage,
   NewSession,
+  OrphanedSession,
   RuntimeGoalStore,
   RuntimeWebhookDeliveryStore,
   SessionFilter,

@@ -98,6 +98,8 @@ export type Store = {
   readonly messages: MessageStore;
   readonly webhookDeliveries: RuntimeWebhookDeliveryStore;
   readonly goalQueue: GoalQueueStore;
+  /** Session leases, where replicas share the database (PostgreSQL); absent on SQLite, where one process drives. */
+  readonly leases?: LeaseStore;
   close(): Promise<void>;
 };
 
@@ -117,4 +119,11 @@ export interface LeaseStore {
   release(sessionID: string, holder: string): Promise<void>;
   /** Sessions with a live goal (active, waiting, or stopped by a spend ceiling) and no live lease. */
   orphaned(): Promise<OrphanedSession[]>;
+}
+
+/** Events shared between replicas of one database: each hears the others' (not its own), in the order sent. */
+export interface EventChannel {
+  publish(event: unknown): Promise<void>;
+  subscribe(listener: (event: unknown) => void): () => void;
+  close(): Promise<void>;
 }

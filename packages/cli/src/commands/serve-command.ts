@@ -8,12 +8,15 @@ import { parseFlags } from "../flags.js";
 import { SERVE_HELP } from "../help.js";
 import type { Io } from "../io.js";
 import { modelProblem, resolveConfig } from "../model-setup.js";
+import { replicaOptions } from "../replica-flags.js";
 
 const SERVE_FLAGS = {
   port: { type: "string", short: "p" },
   hostname: { type: "string" },
   db: { type: "string" },
   dir: { type: "string" },
+  "workspace-root": { type: "string", multiple: true },
+  "lease-ttl": { type: "string" },
   model: { type: "string", short: "m" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -46,9 +49,17 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   if (problem) io.err(`warning: goals cannot run until a model is configured.\n${problem}\n\n`);
 
   const database = databaseLocation(values.db, io);
+  const replica = replicaOptions(values, io.cwd);
+  if (!replica.ok) return io.fail(replica.error);
   let runtime: Awaited<ReturnType<typeof createRuntime>>;
   try {
-    runtime = await createRuntime({ ...(database ? { database } : {}), directory, config: config.value, env: io.env });
+    runtime = await createRuntime({
+      ...(database ? { database } : {}),
+      replica: replica.value,
+      directory,
+      config: config.value,
+      env: io.env,
+    });
   } catch (error) {
     const problem = databaseOpenError(error);
     if (problem) return io.fail(problem);

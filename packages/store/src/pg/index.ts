@@ -8,6 +8,7 @@ export {
 } from "./open-pg-store.js";
 export { PgGoalQueueStore } from "./pg-goal-queue-store.js";
 export { PgGoalStore } from "./pg-goal-store.js";
+export { PgLeaseStore } from "./pg-lease-store.js";
 export { PgMessageStore } from "./pg-message-store.js";
 export { PgSessionStore } from "./pg-session-store.js";
 export { PgWebhookDeliveryStore } from "./pg-webhook-delivery-store.js";

@@ -5,6 +5,7 @@ import pg from "pg";
 import type { Store } from "../store.js";
 import { PgGoalQueueStore } from "./pg-goal-queue-store.js";
 import { PgGoalStore } from "./pg-goal-store.js";
+import { PgLeaseStore } from "./pg-lease-store.js";
 import { PgMessageStore } from "./pg-message-store.js";
 import { PgSessionStore } from "./pg-session-store.js";
 import { PgWebhookDeliveryStore } from "./pg-webhook-delivery-store.js";
@@ -30,6 +31,7 @@ export type PgStore = Store & {
   readonly messages: PgMessageStore;
   readonly webhookDeliveries: PgWebhookDeliveryStore;
   readonly goalQueue: PgGoalQueueStore;
+  readonly leases: PgLeaseStore;
   readonly pool: pg.Pool;
 };
 
@@ -78,6 +80,7 @@ export async function openPgStore(url: string, options: OpenPgStoreOptions = {})
     messages: new PgMessageStore(db, now),
     webhookDeliveries: new PgWebhookDeliveryStore(db),
     goalQueue: new PgGoalQueueStore(db),
+    leases: new PgLeaseStore(db),
     pool,
     close() {
       closed ??= pool.end();

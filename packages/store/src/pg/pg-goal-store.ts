@@ -15,6 +15,7 @@ import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { goalToRow, historyToRow, rowToGoal, rowToHistory } from "../goal-row.js";
 import { GOAL_UPDATE_ATTEMPTS, GoalStoreConflictError } from "../goal-store.js";
 import { isUniqueViolation } from "./pg-errors.js";
+import { checkFence, fencedWrite } from "./pg-fence.js";
 import { goalHistoryTable, goalTable, type PgGoalRow, spendDayTable, stepReservationTable } from "./pg-schema.js";
 
 export type PgDatabase = NodePgDatabase<Record<string, never>>;
@@ -57,7 +58,9 @@ export class PgGoalStore implements GoalStore, SpendStore {
   }
 
   async reserve(reservation: StepReservation): Promise<void> {
-    await this.db.insert(stepReservationTable).values(reservation).onConflictDoNothing();
+    await fencedWrite(this.db, reservation.sessionID, (db) =>
+      db.insert(stepReservationTable).values(reservation).onConflictDoNothing(),
+    );
   }
 
   async checkpoint(key: string, outputTokens: number): Promise<void> {
@@ -95,6 +98,7 @@ export class PgGoalStore implements GoalStore, SpendStore {
     sessionID: string,
     decide: (current: Goal | undefined, charged: (key: string) => boolean) => StoreUpdate<T>,
   ): Promise<T> {
+    await checkFence(tx, sessionID);
     const [row] = await tx.select().from(goalTable).where(eq(goalTable.sessionID, sessionID)).for("update");
     const current = row ? rowToGoal(row) : undefined;
     const { change, result } = await decideWithCharges(tx, current, decide);

@@ -1,9 +1,11 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { anyFence } from "../fence.js";
 import { createId } from "../ids.js";
 import type { MessagePatch, MessageStore, NewMessage } from "../store.js";
 import { StoreNotFoundError } from "../store-errors.js";
 import type { PartData, StoredMessage, StoredMessageWithParts, StoredPart } from "../transcript.js";
 import { rowToMessage, rowToPart } from "../transcript-rows.js";
+import { checkFence } from "./pg-fence.js";
 import type { PgDatabase } from "./pg-goal-store.js";
 import { messageTable, partTable, sessionTable } from "./pg-schema.js";
 
@@ -31,6 +33,7 @@ export class PgMessageStore implements MessageStore {
         .where(eq(sessionTable.id, sessionID))
         .returning({ id: sessionTable.id });
       if (touched.length === 0) throw new StoreNotFoundError("session", sessionID, "sessionID");
+      await checkFence(tx, sessionID);
       const [last] = await tx
         .select({ seq: sql<number | null>`max(${messageTable.seq})` })
         .from(messageTable)
@@ -81,11 +84,23 @@ export class PgMessageStore implements MessageStore {
   }
 
   async updatePart(id: string, data: PartData): Promise<StoredPart> {
-    const [row] = await this.db
-      .update(partTable)
-      .set({ data, timeUpdated: this.now() })
-      .where(and(eq(partTable.id, id), eq(partTable.type, data.type)))
-      .returning();
+    const time = this.now();
+    const setPart = async (db: PgDatabase | Transaction) => {
+      const [row] = await db
+        .update(partTable)
+        .set({ data, timeUpdated: time })
+        .where(and(eq(partTable.id, id), eq(partTable.type, data.type)))
+        .returning();
+      return row;
+    };
+    // Under a fence, the part's session must still be this replica's; the throw rolls the update back.
+    const row = anyFence()
+      ? await this.db.transaction(async (tx) => {
+          const updated = await setPart(tx);
+          if (updated) await checkFence(tx, updated.sessionID);
+          return updated;
+        })
+      : await setPart(this.db);
     if (row) return rowToPart(row);
     const [existing] = await this.db.select({ type: partTable.type }).from(partTable).where(eq(partTable.id, id));
     if (!existing) throw new StoreNotFoundError("part", id, "id");
@@ -146,6 +161,7 @@ async function lockMessage(tx: Transaction, messageID: string): Promise<MessageK
     .from(sessionTable)
     .where(eq(sessionTable.id, message.sessionID))
     .for("update");
+  await checkFence(tx, message.sessionID);
   return message;
 }
 

@@ -192,3 +192,16 @@ export const partTable = pgTable(
 
 export type PgGoalRow = typeof goalTable.$inferSelect;
 export type PgGoalHistoryRow = typeof goalHistoryTable.$inferSelect;
+
+/**
+ * Which replica drives a session, until when (the database's clock), and the fencing token of that hold. Only
+ * replicas sharing PostgreSQL lease sessions, so SQLite has no such table.
+ */
+export const sessionLeaseTable = pgTable("session_lease", {
+  sessionID: text("session_id")
+    .primaryKey()
+    .references(() => sessionTable.id, { onDelete: "cascade" }),
+  holder: text("holder").notNull(),
+  token: bigint("token", { mode: "number" }).notNull(),
+  expiresAt: millis("expires_at").notNull(),
+});

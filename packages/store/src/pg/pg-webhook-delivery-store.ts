@@ -1,5 +1,6 @@
 import type { WebhookDelivery, WebhookDeliveryStore } from "@pursuit/core";
 import { asc, eq, sql } from "drizzle-orm";
+import { fencedWrite } from "./pg-fence.js";
 import type { PgDatabase } from "./pg-goal-store.js";
 import { webhookDeliveryTable } from "./pg-schema.js";
 
@@ -11,7 +12,9 @@ export class PgWebhookDeliveryStore implements WebhookDeliveryStore {
   constructor(private readonly db: PgDatabase) {}
 
   async add(delivery: WebhookDelivery): Promise<void> {
-    await this.db.insert(webhookDeliveryTable).values({ ...delivery, lastError: delivery.lastError ?? null });
+    await fencedWrite(this.db, delivery.sessionID, (db) =>
+      db.insert(webhookDeliveryTable).values({ ...delivery, lastError: delivery.lastError ?? null }),
+    );
   }
 
   async pending(): Promise<WebhookDelivery[]> {

@@ -10,7 +10,14 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createRuntime } from "@pursuit/agent";
 
-export type HostRuntimeOptions = { root: string; modelURL: string; sessions: number; turns: number };
+export type HostRuntimeOptions = {
+  root: string;
+  modelURL: string;
+  sessions: number;
+  turns: number;
+  /** A postgres:// URL to run on instead of a SQLite file in `root`. */
+  database?: string;
+};
 
 export type HostRuntimeReport = {
   wallSeconds: number;
@@ -27,7 +34,7 @@ const now = () => performance.timeOrigin + performance.now();
 
 async function run(options: HostRuntimeOptions): Promise<HostRuntimeReport> {
   const runtime = await createRuntime({
-    database: join(options.root, "pursuit.db"),
+    database: options.database ?? join(options.root, "pursuit.db"),
     directory: options.root,
     recover: false,
     config: { model: "bench/scripted", provider: { bench: { type: "openai-compatible", baseURL: options.modelURL } } },

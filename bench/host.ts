@@ -30,9 +30,12 @@ type ModelReport = {
   };
 };
 
+/** The figures of one run, for comparisons (bench/replicas.ts). */
+export type HostFigures = { cpuPerTurnMs: number; p50Ms: number; p99Ms: number; turnsPerSecond: number };
+
 export async function main(
-  options: { sessions?: number; turns?: number; latencyMs?: number; gaps?: boolean } = {},
-): Promise<void> {
+  options: { sessions?: number; turns?: number; latencyMs?: number; gaps?: boolean; database?: string } = {},
+): Promise<HostFigures> {
   const sessionCount = options.sessions ?? 100;
   const turns = options.turns ?? 10;
   const latencyMs = options.latencyMs ?? 50;
@@ -41,7 +44,13 @@ export async function main(
   let host: ChildProcess | undefined;
   try {
     const { url } = await nextMessage<{ url: string }>(child);
-    host = startHostRuntime({ root, modelURL: url, sessions: sessionCount, turns });
+    host = startHostRuntime({
+      root,
+      modelURL: url,
+      sessions: sessionCount,
+      turns,
+      ...(options.database ? { database: options.database } : {}),
+    });
     await nextMessage<"ready">(host);
     child.send("cpu");
     const modelCpuStart = (await nextMessage<{ cpuMs: number }>(child)).cpuMs;
@@ -55,23 +64,33 @@ export async function main(
     const delays = idleToNextRequest(report.requests, run.sessions);
     const totalTurns = sessionCount * turns;
     const peakRssMB = run.peakRssBytes / 1024 / 1024;
-    printTable(`host: ${sessionCount} goal sessions x ${turns} continuation turns, model latency ${latencyMs} ms`, [
-      ["model requests", String(report.requests.length)],
-      ["wall time", `${run.wallSeconds.toFixed(2)} s`],
-      ["turns per second", (totalTurns / run.wallSeconds).toFixed(1)],
-      ["host CPU per turn (model excluded)", `${(run.cpuMs / totalTurns).toFixed(2)} ms`],
-      ["host event-loop busy time per turn", `${(run.loopActiveMs / totalTurns).toFixed(2)} ms`],
-      ["model process CPU per turn (for reference)", `${(modelCpuMs / totalTurns).toFixed(2)} ms`],
-      ["idle -> next request, p50", `${percentile(delays, 0.5).toFixed(2)} ms`],
-      ["idle -> next request, p99", `${percentile(delays, 0.99).toFixed(2)} ms`],
-      ["idle -> next request, samples", String(delays.length)],
-      ["peak RSS (host process, built dist)", `${peakRssMB.toFixed(0)} MB`],
-      ["prefix reuse (min / mean)", `${report.reuse.minReuse} / ${report.reuse.meanReuse?.toFixed(4)}`],
-      ["failed steps", run.errors.map(([message, count]) => `${count}x ${message}`).join("; ") || "0"],
-      ["request pairs that broke the cache", `${report.reuse.brokenPairs} of ${report.reuse.pairs}`],
-    ]);
+    const where = options.database ? "PostgreSQL" : "SQLite";
+    printTable(
+      `host on ${where}: ${sessionCount} goal sessions x ${turns} continuation turns, model latency ${latencyMs} ms`,
+      [
+        ["model requests", String(report.requests.length)],
+        ["wall time", `${run.wallSeconds.toFixed(2)} s`],
+        ["turns per second", (totalTurns / run.wallSeconds).toFixed(1)],
+        ["host CPU per turn (model excluded)", `${(run.cpuMs / totalTurns).toFixed(2)} ms`],
+        ["host event-loop busy time per turn", `${(run.loopActiveMs / totalTurns).toFixed(2)} ms`],
+        ["model process CPU per turn (for reference)", `${(modelCpuMs / totalTurns).toFixed(2)} ms`],
+        ["idle -> next request, p50", `${percentile(delays, 0.5).toFixed(2)} ms`],
+        ["idle -> next request, p99", `${percentile(delays, 0.99).toFixed(2)} ms`],
+        ["idle -> next request, samples", String(delays.length)],
+        ["peak RSS (host process, built dist)", `${peakRssMB.toFixed(0)} MB`],
+        ["prefix reuse (min / mean)", `${report.reuse.minReuse} / ${report.reuse.meanReuse?.toFixed(4)}`],
+        ["failed steps", run.errors.map(([message, count]) => `${count}x ${message}`).join("; ") || "0"],
+        ["request pairs that broke the cache", `${report.reuse.brokenPairs} of ${report.reuse.pairs}`],
+      ],
+    );
     const cpuPerTurn = run.cpuMs / totalTurns;
-    if (options.gaps === false) return;
+    const figures: HostFigures = {
+      cpuPerTurnMs: cpuPerTurn,
+      p50Ms: percentile(delays, 0.5),
+      p99Ms: percentile(delays, 0.99),
+      turnsPerSecond: totalTurns / run.wallSeconds,
+    };
+    if (options.gaps === false) return figures;
     const native = percentile(await nativeGap(), 0.5);
     const opencode = await opencodeGaps();
     const target = (value: number, limit: number, unit: string) =>
@@ -87,6 +106,7 @@ export async function main(
         `${percentile(opencode.promptAtIdle, 0.5).toFixed(1)} ms (OpenCode's own share)`,
       ],
     ]);
+    return figures;
   } finally {
     if (host?.connected) host.disconnect();
     child.disconnect();

@@ -1,5 +1,5 @@
 /** `npm run bench`: runs every benchmark in turn (or the ones named: `npm run bench -- engine host`). */
-const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
+const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<unknown> }>> = {
   engine: () => import("./engine.js"),
   host: () => import("./host.js"),
   api: () => import("./api.js"),
@@ -12,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   opencode: () => import("./opencode-startup.js"),
   waiting: () => import("./waiting.js"),
   webhooks: () => import("./webhooks.js"),
+  replicas: () => import("./replicas.js"),
 };
 
 const wanted = process.argv.slice(2);

@@ -30,6 +30,7 @@ import { loadConfig } from "./config/load-config.js";
 import { EventBus, type MessageWithParts, type RuntimeEvent, type SessionStatus } from "./events.js";
 import { DEFAULT_BASH_DENY, PermissionPolicy } from "./permissions.js";
 import { ModelResolver } from "./providers.js";
+import { EventRelay } from "./replicas/event-relay.js";
 import { LeaseKeeper, type ReplicaOptions, replicaName } from "./replicas/session-leases.js";
 import { SessionManager, SessionNotFoundError } from "./session-manager.js";
 import { ToolRegistry } from "./tools/tool-registry.js";
@@ -208,10 +209,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     onGoalCreated: async (sessionID, goal) => manager?.titleFromGoal(sessionID, goal),
     onRetry: (sessionID, notice) => manager?.retrying(sessionID, notice),
   });
+  const replica = replicaName();
   const keeper: LeaseKeeper | undefined = store.leases
     ? new LeaseKeeper({
         store: store.leases,
-        holder: replicaName(),
+        holder: replica,
         ...(options.replica?.leaseTtlMs ? { ttlMs: options.replica.leaseTtlMs } : {}),
         ...(options.replica?.workspaceRoots ? { workspaceRoots: options.replica.workspaceRoots } : {}),
         taken: (sessionID): Promise<void> => sessions.takeOver(sessionID),
@@ -229,6 +231,13 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     ...(keeper ? { leases: keeper } : {}),
   });
   manager = sessions;
+  const onReplicaError = (message: string) => console.error(`pursuit: ${message}`);
+  const relay = store.openEvents
+    ? new EventRelay(await store.openEvents(replica, onReplicaError), bus, (event) => {
+        sessions.heard(event).catch((error: unknown) => onReplicaError(`acting on another replica's event: ${error}`));
+      })
+    : undefined;
+  relay?.start();
 
   const missing = (sessionID: string): { ok: false; error: GoalRefusal } =>
     err({ code: "not_found", message: `session ${sessionID} does not exist`, field: "sessionID" });
@@ -322,6 +331,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
         await queue.settled();
         await sessions.close();
         await keeper?.close();
+        await relay?.close();
         await webhooks.close();
         await store.close();
       })();

@@ -1,7 +1,7 @@
 import type { Clock, ContextMessage, Goal, GoalEngine } from "@pursuit/core";
 import { ContinuationDriver, type GoalContinuation, type RetryNotice } from "@pursuit/driver";
 import { createId, LeaseLostError, type Session, type Store } from "@pursuit/store";
-import type { EventBus, MessageWithParts, SessionStatus } from "./events.js";
+import type { EventBus, MessageWithParts, RuntimeEvent, SessionStatus } from "./events.js";
 import { INTERRUPTED_TOOL_OUTPUT } from "./message-conversion.js";
 import { type SessionLeases, soleDriver } from "./replicas/session-leases.js";
 import { newSessionState, type PromptWaiter, type SessionState, type TurnHandle } from "./session-state.js";
@@ -126,8 +126,7 @@ export class SessionManager {
         );
     if (turn) turn.waiters.push(waiter);
     else if (state.busy) state.pendingWaiters.push(waiter);
-    // Another replica drives the session: the message is stored for its next turn, answered there.
-    else waiter.resolve(undefined);
+    else this.answeredElsewhere(sessionID, waiter);
     return { answered };
   }
 
@@ -254,6 +253,57 @@ export class SessionManager {
     }
     await Promise.all(turns);
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Another replica drives the session: it hears of the message (see `heard`) and answers it; its session going
+   * idle reaches this replica too, and the answer is read from the shared transcript then.
+   */
+  private answeredElsewhere(sessionID: string, waiter: PromptWaiter): void {
+    const stop = this.deps.bus.subscribe((event) => {
+      if (event.type !== "session.idle" || event.properties.sessionID !== sessionID) return;
+      stop();
+      this.deps.store.messages.listMessages(sessionID).then(
+        (messages) => waiter.resolve(messages.findLast((message) => message.role === "assistant")),
+        () => waiter.resolve(undefined),
+      );
+    });
+  }
+
+  /**
+   * What another replica took in for a session this one drives: a person's goal change (a pause wins any race
+   * with a continuation here, as the goal row is read under its lock before each step) or a person's prompt,
+   * which a turn here answers.
+   */
+  async heard(event: RuntimeEvent): Promise<void> {
+    switch (event.type) {
+      case "session.goal.updated":
+        if (this.leases.holds(event.properties.sessionID)) {
+          await this.goalChanged(event.properties.sessionID, event.properties.goal);
+        }
+        return;
+      case "session.goal.cleared":
+        if (this.leases.holds(event.properties.sessionID)) await this.goalChanged(event.properties.sessionID, null);
+        return;
+      case "message.updated": {
+        const { info } = event.properties;
+        if (info.role !== "user" || info.data.synthetic || !this.leases.holds(info.sessionID)) return;
+        const state = await this.load(info.sessionID);
+        if (!state || !this.open) return;
+        // The person's own replica waits for the answer; here the message only needs a turn that sees it.
+        const answeredThere: PromptWaiter = { resolve: () => {} };
+        if (state.busy) state.pendingWaiters.push(answeredThere);
+        else {
+          await this.leases.drive(state.id, state.directory, async () => {
+            if (state.busy) state.pendingWaiters.push(answeredThere);
+            else this.launch(state, { continuation: false });
+          });
+        }
+        return;
+      }
+      default:
+        return;
+    }
   }
 
   /** Work that drives the session (a continuation's decision, a wait's alarm), under its lease if it is held here. */

@@ -1,4 +1,17 @@
-import { createPursuitClient, goalCreate, goalGet, goalHistory, sessionCreate, sessionStatus } from "@pursuit/sdk";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import {
+  createPursuitClient,
+  events,
+  goalCreate,
+  goalGet,
+  goalHistory,
+  goalUpdate,
+  sessionCreate,
+  sessionMessages,
+  sessionPromptAsync,
+  sessionStatus,
+} from "@pursuit/sdk";
 import {
   type BehaviourFunction,
   billedTokens,
@@ -157,4 +170,145 @@ describe("pursuit serve replicas on one PostgreSQL database", () => {
     expect(charged / billed).toBeLessThanOrEqual(1.1);
     console.log(`replicas: charged ${charged} tokens (${estimated} estimated) of ${billed} billed`);
   }, 240_000);
+
+  it("takes a pause, a prompt and a new limit through one replica to the one driving the session, live on both", async () => {
+    const database = cluster.createDatabase("replicas_cross");
+    const driver = await replica(database);
+    const id = (await sessionCreate({ client: driver.client, body: {}, throwOnError: true })).data.id;
+    const objective = "Write parts across replicas";
+    await goalCreate({
+      client: driver.client,
+      path: { id },
+      body: { objective, limits: { turns: 200 } },
+      throwOnError: true,
+    });
+    const other = await replica(database);
+    const ofSession = (request: RecordedRequest) => request.raw.includes(objective);
+
+    // An SSE client on the other replica sees the driving replica's goal events, in order.
+    const seen: number[] = [];
+    const stream = events(other.client);
+    const reading = (async () => {
+      for await (const event of stream) {
+        if (event.type === "session.goal.updated" && event.properties.sessionID === id) {
+          seen.push(event.properties.goal.usage.turns);
+          if (seen.length >= 4 && (seen.at(-1) ?? 0) >= 3) return;
+        }
+      }
+    })();
+    await until(
+      "the other replica's stream to show three turns",
+      async () => ((seen.at(-1) ?? 0) >= 3 ? true : undefined),
+      30_000,
+    );
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    await reading;
+
+    // A pause through the other replica: no request for the session starts after it returns.
+    await goalUpdate({ client: other.client, path: { id }, body: { status: "paused" }, throwOnError: true });
+    const pausedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(model.requestsAfter(pausedAt).filter(ofSession)).toEqual([]);
+    expect((await goalGet({ client: driver.client, path: { id } })).data?.status).toBe("paused");
+
+    // A prompt through the other replica reaches the session, answered by the driving one.
+    const asked = Date.now();
+    await sessionPromptAsync({
+      client: other.client,
+      path: { id },
+      body: { text: "Also note the marker 7f3a." },
+      throwOnError: true,
+    });
+    await model.waitUntil(
+      () => model.requestsAfter(asked).some((request) => request.raw.includes("marker 7f3a")),
+      10_000,
+      "the prompt",
+    );
+
+    // A new limit and a resume through the other replica: the driving replica goes on up to it.
+    const turns = (await goalGet({ client: other.client, path: { id } })).data?.usage.turns ?? 0;
+    await goalUpdate({
+      client: other.client,
+      path: { id },
+      body: { status: "active", limits: { turns: turns + 3 } },
+      throwOnError: true,
+    });
+    const ended = await until(
+      "the goal to reach its new limit",
+      async () => {
+        const goal = (await goalGet({ client: other.client, path: { id } })).data;
+        return goal?.status === "budget_limited" ? goal : undefined;
+      },
+      30_000,
+    );
+    expect(ended.usage.turns).toBe(turns + 3);
+    expect(overlappingRequests(model.requests)).toEqual([]);
+  }, 120_000);
+
+  it("refuses every write of a replica frozen past its lease once another took over, and charges its step once", async () => {
+    // A slow model, so that the frozen replica has a request in flight.
+    const slow = await startScriptedModel({ behaviour: endlessWork, latencyMs: 800 });
+    const slowProject = makeProject(slow.url, { agent: { maxStepsPerTurn: 1 } });
+    try {
+      const database = cluster.createDatabase("replicas_frozen");
+      const start = async () => {
+        const child = new PursuitProcess(["serve", "--port", "0", "--db", database, "--lease-ttl", "2s"], {
+          cwd: slowProject.directory,
+          env: slowProject.env,
+        });
+        started.push(child);
+        const [, url = ""] = await child.waitFor(/listening on (http:\/\/[\d.]+:\d+)/);
+        return { child, client: createPursuitClient({ baseUrl: url }) };
+      };
+      const frozen = await start();
+      const id = (await sessionCreate({ client: frozen.client, body: {}, throwOnError: true })).data.id;
+      await goalCreate({
+        client: frozen.client,
+        path: { id },
+        body: { objective: "Write parts while frozen", limits: { turns: 200 } },
+        throwOnError: true,
+      });
+      const taker = await start();
+      // Freeze the driving replica while a request of the session is in flight.
+      const inFlight = await slow.waitUntil(
+        () => slow.requests.find((request) => request.index >= 1 && request.respondedAt === undefined),
+        20_000,
+        "a request in flight",
+      );
+      frozen.child.kill("SIGSTOP");
+      const tookOver = await slow.waitUntil(
+        () => slow.requests.find((request) => request.index > inFlight.index),
+        15_000,
+        "the other replica's first request",
+      );
+      frozen.child.kill("SIGCONT");
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+      // The frozen replica's answer arrived after the takeover: its write never ran and none of its rows landed.
+      const lateFile = `part-${inFlight.index}.txt`;
+      expect(existsSync(join(slowProject.directory, lateFile))).toBe(false);
+      const messages = (await sessionMessages({ client: taker.client, path: { id }, throwOnError: true })).data;
+      const paths = messages.flatMap((message) =>
+        message.parts.flatMap(({ data }) =>
+          data.type === "tool" ? [String((data.state.input as { path?: string }).path)] : [],
+        ),
+      );
+      expect(paths).not.toContain(lateFile);
+      expect(paths.length).toBeGreaterThan(0);
+      const history = (await goalHistory({ client: taker.client, path: { id }, throwOnError: true })).data;
+      const keys = history.flatMap((row) => (row.kind === "charged" ? [row.key] : []));
+      expect(new Set(keys).size).toBe(keys.length);
+      // The step it left reserved was charged once, estimated, by the replica that took over.
+      expect(history.some((row) => row.kind === "charged" && row.estimated === true)).toBe(true);
+      expect(tookOver.time).toBeGreaterThan(inFlight.time);
+      // Woken, it is still up, and it no longer drives the session.
+      expect(frozen.child.child.exitCode).toBeNull();
+      const after = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(overlappingRequests(slow.requestsAfter(after))).toEqual([]);
+    } finally {
+      await slow.close();
+      slowProject.cleanup();
+    }
+  }, 120_000);
 });

@@ -100,6 +100,8 @@ export type Store = {
   readonly goalQueue: GoalQueueStore;
   /** Session leases, where replicas share the database (PostgreSQL); absent on SQLite, where one process drives. */
   readonly leases?: LeaseStore;
+  /** Opens the channel replicas share events on, where they share the database (PostgreSQL). */
+  openEvents?(origin: string, onError: (message: string) => void): Promise<EventChannel>;
   close(): Promise<void>;
 };
 

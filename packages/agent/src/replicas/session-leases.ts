@@ -9,6 +9,8 @@ import { createId, type Lease, LeaseLostError, type LeaseStore, runFenced } from
 export interface SessionLeases {
   /** Runs `work` under the session's lease, taking the lease first if it is free; undefined when another holds it. */
   drive<T>(sessionID: string, directory: string, work: () => Promise<T>): Promise<T | undefined>;
+  /** Whether this process drives the session now. */
+  holds(sessionID: string): boolean;
   /** Lets every lease go (a graceful stop), so other replicas take the sessions at once. */
   close(): Promise<void>;
 }
@@ -16,6 +18,7 @@ export interface SessionLeases {
 /** The only process on its database: it drives every session, unfenced. */
 export const soleDriver: SessionLeases = {
   drive: (_sessionID, _directory, work) => work(),
+  holds: () => true,
   close: async () => {},
 };
 

@@ -6,6 +6,7 @@ export {
   PgStoreOpenError,
   pgMigrationsFolder,
 } from "./open-pg-store.js";
+export { PgEventChannel } from "./pg-event-channel.js";
 export { PgGoalQueueStore } from "./pg-goal-queue-store.js";
 export { PgGoalStore } from "./pg-goal-store.js";
 export { PgLeaseStore } from "./pg-lease-store.js";

@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import type { Store } from "../store.js";
+import { PgEventChannel } from "./pg-event-channel.js";
 import { PgGoalQueueStore } from "./pg-goal-queue-store.js";
 import { PgGoalStore } from "./pg-goal-store.js";
 import { PgLeaseStore } from "./pg-lease-store.js";
@@ -81,6 +82,11 @@ export async function openPgStore(url: string, options: OpenPgStoreOptions = {})
     webhookDeliveries: new PgWebhookDeliveryStore(db),
     goalQueue: new PgGoalQueueStore(db),
     leases: new PgLeaseStore(db),
+    async openEvents(origin, onError) {
+      const channel = new PgEventChannel(url, origin, onError);
+      await channel.open();
+      return channel;
+    },
     pool,
     close() {
       closed ??= pool.end();

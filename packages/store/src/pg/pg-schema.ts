@@ -205,3 +205,9 @@ export const sessionLeaseTable = pgTable("session_lease", {
   token: bigint("token", { mode: "number" }).notNull(),
   expiresAt: millis("expires_at").notNull(),
 });
+
+/** Events too large for a NOTIFY payload, on their way to the other replicas (pg-event-channel.ts). */
+export const relayedEventTable = pgTable("relayed_event", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  payload: text("payload").notNull(),
+});

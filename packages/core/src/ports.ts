@@ -129,6 +129,11 @@ export interface WebhookDeliveryStore {
   add(delivery: WebhookDelivery): Promise<void>;
   /** Deliveries still to make, soonest first. */
   pending(): Promise<WebhookDelivery[]>;
+  /**
+   * Takes a due delivery for one attempt: true when it was pending and due at `now` (its next attempt moves to
+   * `until`, so no other process sharing the database makes it meanwhile), false when another process took it.
+   */
+  claim(id: string, now: number, until: number): Promise<boolean>;
   /** After an attempt: the count, when the next is due, and whether it is done. */
   attempted(
     id: string,

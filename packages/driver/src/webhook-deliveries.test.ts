@@ -17,6 +17,12 @@ function memoryDeliveries(): WebhookDeliveryStore & { all: Map<string, WebhookDe
     all,
     add: async (delivery) => void all.set(delivery.id, delivery),
     pending: async () => [...all.values()].filter((one) => one.state === "pending").sort((a, b) => a.nextAt - b.nextAt),
+    claim: async (id, now, until) => {
+      const delivery = all.get(id);
+      if (delivery?.state !== "pending" || delivery.nextAt > now) return false;
+      all.set(id, { ...delivery, nextAt: until });
+      return true;
+    },
     attempted: async (id, outcome) => {
       const delivery = all.get(id);
       if (delivery) all.set(id, { ...delivery, ...outcome });

@@ -59,6 +59,9 @@ export type WebhookDeliveriesOptions = {
  * with backoff on failure (no answer, or not 2xx) for up to an hour, and picked up again after a restart by
  * `start`. Every attempt lands in the goal's history.
  */
+/** Past an attempt's timeout, before a claimed delivery is due again for another process. */
+const CLAIM_SLACK_MS = 5_000;
+
 export class WebhookDeliveries {
   private readonly policy: WebhookRetryPolicy;
   private readonly clock: Clock;
@@ -174,6 +177,26 @@ export class WebhookDeliveries {
   private async attempt(delivery: WebhookDelivery): Promise<void> {
     const controller = new AbortController();
     this.inFlight.set(delivery.id, controller);
+    // Another process on the same database (a replica) may hold it too: only the one that claims it attempts it.
+    const now = this.clock.now();
+    let claimed: boolean;
+    try {
+      claimed = await this.options.store.claim(delivery.id, now, now + this.policy.timeoutMs + CLAIM_SLACK_MS);
+    } catch (error) {
+      // The database is out of reach: try again later, as after a failed attempt.
+      this.options.onError?.(`webhook delivery ${delivery.id} could not be claimed: ${String(error)}`);
+      this.inFlight.delete(delivery.id);
+      this.pending.set(delivery.id, { ...delivery, nextAt: now + this.policy.firstRetryMs });
+      this.schedule();
+      return;
+    }
+    // Another process took it: it makes the attempt and records it.
+    if (!claimed) {
+      this.inFlight.delete(delivery.id);
+      this.pending.delete(delivery.id);
+      this.schedule();
+      return;
+    }
     const timeout = setTimeout(() => controller.abort(new Error("no answer")), this.policy.timeoutMs);
     let outcome: { delivered: boolean; status?: number; error?: string };
     try {

@@ -1,5 +1,5 @@
 import type { WebhookDelivery, WebhookDeliveryStore } from "@pursuit/core";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { StoreDatabase } from "./database.js";
 import { webhookDeliveryTable } from "./schema.js";
 
@@ -22,6 +22,22 @@ export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
       .orderBy(asc(webhookDeliveryTable.nextAt), asc(webhookDeliveryTable.id))
       .all();
     return rows.map(({ lastError, ...row }) => (lastError === null ? row : { ...row, lastError }));
+  }
+
+  async claim(id: string, now: number, until: number): Promise<boolean> {
+    const claimed = this.db
+      .update(webhookDeliveryTable)
+      .set({ nextAt: until })
+      .where(
+        and(
+          eq(webhookDeliveryTable.id, id),
+          eq(webhookDeliveryTable.state, "pending"),
+          lte(webhookDeliveryTable.nextAt, now),
+        ),
+      )
+      .returning({ id: webhookDeliveryTable.id })
+      .all();
+    return claimed.length > 0;
   }
 
   async attempted(

@@ -67,4 +67,21 @@ describe.each(backends)("on $name", (backend) => {
       { id: "d1", state: "delivered", attempts: 2, lastError: "HTTP 500" },
     ]);
   });
+
+  it("lets one of two stores on a database claim a due delivery, and another once the claim ran out", async () => {
+    const store = await backend.open();
+    const replica = await store.openAnother();
+    await store.webhookDeliveries.add(delivery("d1", 10, 1));
+    expect(await store.webhookDeliveries.claim("d1", 5, 100)).toBe(false);
+    const claims = await Promise.all([
+      store.webhookDeliveries.claim("d1", 10, 100),
+      replica.webhookDeliveries.claim("d1", 10, 100),
+    ]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await replica.webhookDeliveries.claim("d1", 50, 150)).toBe(false);
+    // The claimer died mid-attempt: once the claim runs out, the delivery is due again, for anyone.
+    expect(await replica.webhookDeliveries.claim("d1", 100, 200)).toBe(true);
+    await replica.webhookDeliveries.attempted("d1", { attempts: 1, nextAt: 200, state: "delivered" });
+    expect(await store.webhookDeliveries.claim("d1", 300, 400)).toBe(false);
+  });
 });

@@ -9,7 +9,8 @@ const MAX_NOTIFY_BYTES = 7_000;
 const KEEP_RELAYED = 1_000;
 const RECONNECT_MS = 500;
 
-type Notice = { origin: string; event?: unknown; relayed?: number };
+/** One notification: a run of events in order, or the id of one too large to notify. */
+type Notice = { origin: string; events?: unknown[]; relayed?: number };
 
 /**
  * Events shared by the replicas of one PostgreSQL database through LISTEN/NOTIFY (no second broker): each
@@ -20,7 +21,8 @@ export class PgEventChannel implements EventChannel {
   private readonly listeners = new Set<(event: unknown) => void>();
   private publisher: pg.Client | undefined;
   private listener: pg.Client | undefined;
-  private publishing: Promise<void> = Promise.resolve();
+  private readonly queue: unknown[] = [];
+  private publishing: Promise<void> | undefined;
   private closed = false;
   private reconnect: NodeJS.Timeout | undefined;
 
@@ -42,13 +44,16 @@ export class PgEventChannel implements EventChannel {
     return () => this.listeners.delete(listener);
   }
 
-  /** Queues the event behind the ones published before it, so every replica hears them in this order. */
+  /**
+   * Queues the event behind the ones published before it, so every replica hears them in this order. Events
+   * queued while a batch is being sent go out together in the next one (a turn makes dozens of events; each
+   * its own round trip would slow the replica down).
+   */
   publish(event: unknown): Promise<void> {
-    this.publishing = this.publishing
-      .then(() => this.send(event))
-      .catch((error: unknown) => {
-        this.onError(`an event could not be shared with the other replicas: ${(error as Error).message}`);
-      });
+    this.queue.push(event);
+    this.publishing ??= this.drain().finally(() => {
+      this.publishing = undefined;
+    });
     return this.publishing;
   }
 
@@ -59,24 +64,58 @@ export class PgEventChannel implements EventChannel {
     await Promise.allSettled([this.publisher?.end(), this.listener?.end()]);
   }
 
-  private async send(event: unknown): Promise<void> {
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      try {
+        await this.send(batch);
+      } catch (error) {
+        this.onError(
+          `${batch.length} event(s) could not be shared with the other replicas: ${(error as Error).message}`,
+        );
+      }
+    }
+  }
+
+  /** The batch as few notifications as fit, in one query; an event too large alone goes through the table. */
+  private async send(batch: unknown[]): Promise<void> {
     const publisher = this.publisher;
     if (!publisher || this.closed) return;
-    const payload = JSON.stringify({ origin: this.origin, event } satisfies Notice);
-    if (Buffer.byteLength(payload) <= MAX_NOTIFY_BYTES) {
-      await publisher.query("SELECT pg_notify($1, $2)", [CHANNEL, payload]);
-      return;
+    const payloads: string[] = [];
+    let run: string[] = [];
+    let runBytes = 0;
+    const endRun = () => {
+      if (run.length > 0) payloads.push(`{"origin":${JSON.stringify(this.origin)},"events":[${run.join(",")}]}`);
+      run = [];
+      runBytes = 0;
+    };
+    for (const event of batch) {
+      const json = JSON.stringify(event);
+      const bytes = Buffer.byteLength(json);
+      if (bytes > MAX_NOTIFY_BYTES - 200) {
+        endRun();
+        payloads.push(
+          JSON.stringify({ origin: this.origin, relayed: await this.relay(publisher, json) } satisfies Notice),
+        );
+        continue;
+      }
+      if (runBytes + bytes > MAX_NOTIFY_BYTES - 200) endRun();
+      run.push(json);
+      runBytes += bytes + 1;
     }
+    endRun();
+    const calls = payloads.map((_, index) => `pg_notify($1, $${index + 2})`).join(", ");
+    await publisher.query(`SELECT ${calls}`, [CHANNEL, ...payloads]);
+  }
+
+  private async relay(publisher: pg.Client, json: string): Promise<number> {
     const { rows } = await publisher.query<{ id: string }>(
       "INSERT INTO relayed_event (payload) VALUES ($1) RETURNING id",
-      [JSON.stringify(event)],
+      [json],
     );
     const id = Number(rows[0]?.id);
-    await publisher.query("SELECT pg_notify($1, $2)", [
-      CHANNEL,
-      JSON.stringify({ origin: this.origin, relayed: id } satisfies Notice),
-    ]);
     if (id % 100 === 0) await publisher.query("DELETE FROM relayed_event WHERE id < $1", [id - KEEP_RELAYED]);
+    return id;
   }
 
   private async connect(): Promise<pg.Client> {
@@ -103,15 +142,15 @@ export class PgEventChannel implements EventChannel {
     try {
       const notice = JSON.parse(payload) as Notice;
       if (notice.origin === this.origin) return;
-      let event = notice.event;
+      let events = notice.events ?? [];
       if (notice.relayed !== undefined) {
         const { rows } = await client.query<{ payload: string }>("SELECT payload FROM relayed_event WHERE id = $1", [
           notice.relayed,
         ]);
         if (!rows[0]) throw new Error(`relayed event ${notice.relayed} is gone`);
-        event = JSON.parse(rows[0].payload);
+        events = [JSON.parse(rows[0].payload)];
       }
-      for (const listener of this.listeners) listener(event);
+      for (const event of events) for (const listener of this.listeners) listener(event);
     } catch (error) {
       this.onError(`an event from another replica could not be read: ${(error as Error).message}`);
     }

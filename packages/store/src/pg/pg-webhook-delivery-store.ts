@@ -1,5 +1,5 @@
 import type { WebhookDelivery, WebhookDeliveryStore } from "@pursuit/core";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
 import { fencedWrite } from "./pg-fence.js";
 import type { PgDatabase } from "./pg-goal-store.js";
 import { webhookDeliveryTable } from "./pg-schema.js";
@@ -24,6 +24,21 @@ export class PgWebhookDeliveryStore implements WebhookDeliveryStore {
       .where(eq(webhookDeliveryTable.state, "pending"))
       .orderBy(asc(webhookDeliveryTable.nextAt), asc(webhookDeliveryTable.id));
     return rows.map(toDelivery);
+  }
+
+  async claim(id: string, now: number, until: number): Promise<boolean> {
+    const claimed = await this.db
+      .update(webhookDeliveryTable)
+      .set({ nextAt: until })
+      .where(
+        and(
+          eq(webhookDeliveryTable.id, id),
+          eq(webhookDeliveryTable.state, "pending"),
+          lte(webhookDeliveryTable.nextAt, now),
+        ),
+      )
+      .returning({ id: webhookDeliveryTable.id });
+    return claimed.length > 0;
   }
 
   async attempted(

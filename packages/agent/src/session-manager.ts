@@ -47,6 +47,8 @@ export class SessionManager {
   private readonly inFlight = new Set<Promise<unknown>>();
   readonly driver: ContinuationDriver;
   private readonly leases: SessionLeases;
+  /** Sessions whose lease was lost, until their last turn here has ended and their state is dropped. */
+  private readonly handingOver = new Map<string, Promise<void>>();
   private open = true;
 
   constructor(private readonly deps: SessionManagerDeps) {
@@ -188,9 +190,13 @@ export class SessionManager {
    * holder left reserved are charged, and its live goal goes on here. Runs under the new lease.
    */
   async takeOver(sessionID: string): Promise<void> {
+    // Taken back soon after losing it (this replica stalled past its lease): the old turn ends first.
+    await this.handingOver.get(sessionID);
     if (!this.open) return;
     const state = await this.load(sessionID);
-    if (!state || state.busy) return;
+    if (!state) return;
+    await state.turn?.done;
+    if (state.busy) return;
     // What this process knew of the session while another drove it (a person's goal set here) is stale.
     this.deps.engine.forget(sessionID);
     const goals = await this.deps.engine.recover([sessionID]);
@@ -209,12 +215,13 @@ export class SessionManager {
       turn.stop = "handed_over";
       turn.controller.abort();
     }
-    void this.track(
-      (turn?.done ?? Promise.resolve()).then(() => {
-        if (this.states.get(sessionID) === state) this.states.delete(sessionID);
-        this.deps.engine.forget(sessionID);
-      }),
-    );
+    const handedOver = (turn?.done ?? Promise.resolve()).then(() => {
+      if (this.states.get(sessionID) === state) this.states.delete(sessionID);
+      this.deps.engine.forget(sessionID);
+      if (this.handingOver.get(sessionID) === handedOver) this.handingOver.delete(sessionID);
+    });
+    this.handingOver.set(sessionID, handedOver);
+    void this.track(handedOver);
   }
 
   async delete(sessionID: string): Promise<{ deleted: Session[]; clearedGoals: string[] }> {

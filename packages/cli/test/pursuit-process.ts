@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { BehaviourFunction } from "@pursuit/testkit";
 
 const CLI_SOURCE = resolve(fileURLToPath(import.meta.url), "../../src/cli.ts");
 // tsx's loader by absolute URL: the child runs in temp directories where a bare "tsx" would not resolve.
@@ -84,6 +85,23 @@ export class PursuitProcess {
     for (const wake of this.waiters.splice(0)) wake();
   }
 }
+
+/** Starts `pursuit serve` on a free port (kept in `started`, for the test to stop) and waits until it listens. */
+export async function startServe(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; started: PursuitProcess[] },
+): Promise<{ child: PursuitProcess; url: string }> {
+  const child = new PursuitProcess(["serve", "--port", "0", ...args], options);
+  options.started.push(child);
+  const [, url = ""] = await child.waitFor(/listening on (http:\/\/[\d.]+:\d+)/);
+  return { child, url };
+}
+
+/** A scripted model's behaviour: a new file written on every request, steady progress that never finishes. */
+export const endlessWrites: BehaviourFunction = (_request, context) => ({
+  text: `Part ${context.index}.`,
+  toolCalls: [{ name: "write", arguments: { path: `part-${context.index}.txt`, content: "y".repeat(300) } }],
+});
 
 /** Runs `pursuit ...` to completion. */
 export async function runPursuit(args: string[], options: { cwd: string; env?: Record<string, string> }) {

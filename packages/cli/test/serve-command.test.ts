@@ -8,39 +8,20 @@ import {
   sessionCreate,
   sessionStatus,
 } from "@pursuit/sdk";
-import {
-  type BehaviourFunction,
-  billedTokens,
-  type ScriptedModel,
-  startScriptedModel,
-  pollUntil as until,
-} from "@pursuit/testkit";
+import { billedTokens, type ScriptedModel, startScriptedModel, pollUntil as until } from "@pursuit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeProject, PursuitProcess, runPursuit } from "./pursuit-process.js";
-
-/** Writes a new file on every request: steady progress that never finishes on its own. */
-const endlessWork: BehaviourFunction = (_request, context) => ({
-  text: `Part ${context.index}.`,
-  toolCalls: [{ name: "write", arguments: { path: `part-${context.index}.txt`, content: "y".repeat(300) } }],
-});
+import { endlessWrites, makeProject, type PursuitProcess, runPursuit, startServe } from "./pursuit-process.js";
 
 describe("pursuit serve", () => {
   let model: ScriptedModel;
   let project: ReturnType<typeof makeProject>;
   const started: PursuitProcess[] = [];
 
-  const serve = async (args: string[] = [], env: Record<string, string> = {}) => {
-    const child = new PursuitProcess(["serve", "--port", "0", "--db", project.db, ...args], {
-      cwd: project.directory,
-      env: { ...project.env, ...env },
-    });
-    started.push(child);
-    const [, url = ""] = await child.waitFor(/listening on (http:\/\/[\d.]+:\d+)/);
-    return { child, url };
-  };
+  const serve = (args: string[] = [], env: Record<string, string> = {}) =>
+    startServe(["--db", project.db, ...args], { cwd: project.directory, env: { ...project.env, ...env }, started });
 
   beforeAll(async () => {
-    model = await startScriptedModel({ behaviour: endlessWork, latencyMs: 150 });
+    model = await startScriptedModel({ behaviour: endlessWrites, latencyMs: 150 });
     project = makeProject(model.url, { agent: { maxStepsPerTurn: 1 } });
   });
   afterAll(async () => {

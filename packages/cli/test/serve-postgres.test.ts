@@ -8,7 +8,6 @@ import {
   sessionStatus,
 } from "@pursuit/sdk";
 import {
-  type BehaviourFunction,
   billedTokens,
   type PostgresCluster,
   type ScriptedModel,
@@ -17,13 +16,7 @@ import {
   pollUntil as until,
 } from "@pursuit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeProject, PursuitProcess, runPursuit } from "./pursuit-process.js";
-
-/** Writes a new file on every request: steady progress that never finishes on its own. */
-const endlessWork: BehaviourFunction = (_request, context) => ({
-  text: `Part ${context.index}.`,
-  toolCalls: [{ name: "write", arguments: { path: `part-${context.index}.txt`, content: "y".repeat(300) } }],
-});
+import { endlessWrites, makeProject, type PursuitProcess, runPursuit, startServe } from "./pursuit-process.js";
 
 describe("pursuit serve on PostgreSQL", () => {
   let cluster: PostgresCluster;
@@ -31,19 +24,12 @@ describe("pursuit serve on PostgreSQL", () => {
   let project: ReturnType<typeof makeProject>;
   const started: PursuitProcess[] = [];
 
-  const serve = async (args: string[], env: Record<string, string> = {}) => {
-    const child = new PursuitProcess(["serve", "--port", "0", ...args], {
-      cwd: project.directory,
-      env: { ...project.env, ...env },
-    });
-    started.push(child);
-    const [, url = ""] = await child.waitFor(/listening on (http:\/\/[\d.]+:\d+)/);
-    return { child, url };
-  };
+  const serve = (args: string[], env: Record<string, string> = {}) =>
+    startServe(args, { cwd: project.directory, env: { ...project.env, ...env }, started });
 
   beforeAll(async () => {
     cluster = await startPostgresCluster();
-    model = await startScriptedModel({ behaviour: endlessWork, latencyMs: 100 });
+    model = await startScriptedModel({ behaviour: endlessWrites, latencyMs: 100 });
     project = makeProject(model.url, { agent: { maxStepsPerTurn: 1 } });
   }, 60_000);
   afterAll(async () => {

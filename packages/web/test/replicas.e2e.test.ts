@@ -1,21 +1,9 @@
 import { createPursuitClient, goalCreate, goalGet, sessionCreate } from "@pursuit/sdk";
-import {
-  type BehaviourFunction,
-  type PostgresCluster,
-  type ScriptedModel,
-  startPostgresCluster,
-  startScriptedModel,
-} from "@pursuit/testkit";
+import { type PostgresCluster, type ScriptedModel, startPostgresCluster, startScriptedModel } from "@pursuit/testkit";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeProject, PursuitProcess } from "../../cli/test/pursuit-process.js";
+import { endlessWrites, makeProject, PursuitProcess } from "../../cli/test/pursuit-process.js";
 import { launchChromium, seriousViolations } from "./browser.js";
-
-/** Writes a new file on every request: steady progress that never finishes on its own. */
-const endlessWork: BehaviourFunction = (_request, context) => ({
-  text: `Part ${context.index}.`,
-  toolCalls: [{ name: "write", arguments: { path: `part-${context.index}.txt`, content: "y".repeat(200) } }],
-});
 
 describe("the web app served by one replica, live for a goal another replica drives (Chromium)", () => {
   let cluster: PostgresCluster;
@@ -35,7 +23,7 @@ describe("the web app served by one replica, live for a goal another replica dri
 
   beforeAll(async () => {
     cluster = await startPostgresCluster();
-    model = await startScriptedModel({ behaviour: endlessWork, latencyMs: 150 });
+    model = await startScriptedModel({ behaviour: endlessWrites, latencyMs: 150 });
     project = makeProject(model.url, { agent: { maxStepsPerTurn: 1 } });
     browser = await launchChromium();
   }, 120_000);

@@ -97,6 +97,11 @@ export class LeaseKeeper implements SessionLeases {
     await Promise.allSettled(sessions.map((sessionID) => this.options.store.release(sessionID, this.options.holder)));
   }
 
+  private async giveUp(sessionID: string): Promise<void> {
+    this.held.delete(sessionID);
+    await this.options.store.release(sessionID, this.options.holder).catch(() => {});
+  }
+
   private reachable(directory: string): boolean {
     const roots = this.options.workspaceRoots;
     if (!roots || roots.length === 0) return true;
@@ -169,6 +174,8 @@ export class LeaseKeeper implements SessionLeases {
         if (!(error instanceof LeaseLostError)) {
           this.options.onError(`taking session ${orphan.sessionID} failed: ${(error as Error).message}`);
         }
+        // Not driving it: let another replica (or this one, on a later look) take it rather than hold it idle.
+        await this.giveUp(orphan.sessionID);
       }
     }
   }

@@ -22,6 +22,8 @@ export class PgEventChannel implements EventChannel {
   private publisher: pg.Client | undefined;
   private listener: pg.Client | undefined;
   private readonly queue: unknown[] = [];
+  /** How this replica's own notifications begin (see `send`). */
+  private readonly ownPrefix: string;
   private publishing: Promise<void> | undefined;
   private closed = false;
   private reconnect: NodeJS.Timeout | undefined;
@@ -31,7 +33,9 @@ export class PgEventChannel implements EventChannel {
     /** This replica's name: its own notifications come back to it and are skipped. */
     private readonly origin: string,
     private readonly onError: (message: string) => void,
-  ) {}
+  ) {
+    this.ownPrefix = `{"origin":${JSON.stringify(origin)},`;
+  }
 
   /** Connects the listening and the publishing connection; events are heard from then on. */
   async open(): Promise<void> {
@@ -85,7 +89,7 @@ export class PgEventChannel implements EventChannel {
     let run: string[] = [];
     let runBytes = 0;
     const endRun = () => {
-      if (run.length > 0) payloads.push(`{"origin":${JSON.stringify(this.origin)},"events":[${run.join(",")}]}`);
+      if (run.length > 0) payloads.push(`${this.ownPrefix}"events":[${run.join(",")}]}`);
       run = [];
       runBytes = 0;
     };
@@ -139,6 +143,8 @@ export class PgEventChannel implements EventChannel {
   }
 
   private async heard(payload: string, client: pg.Client): Promise<void> {
+    // Every replica hears its own notifications too: skipped before the (costly) parse.
+    if (payload.startsWith(this.ownPrefix)) return;
     try {
       const notice = JSON.parse(payload) as Notice;
       if (notice.origin === this.origin) return;

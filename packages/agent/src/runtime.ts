@@ -31,6 +31,7 @@ import { EventBus, type MessageWithParts, type RuntimeEvent, type SessionStatus 
 import { DEFAULT_BASH_DENY, PermissionPolicy } from "./permissions.js";
 import { ModelResolver } from "./providers.js";
 import { EventRelay } from "./replicas/event-relay.js";
+import { actOnRemoteEvent } from "./replicas/remote-events.js";
 import { LeaseKeeper, type ReplicaOptions, replicaName } from "./replicas/session-leases.js";
 import { SessionManager, SessionNotFoundError } from "./session-manager.js";
 import { ToolRegistry } from "./tools/tool-registry.js";
@@ -234,7 +235,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const onReplicaError = (message: string) => console.error(`pursuit: ${message}`);
   const relay = store.openEvents
     ? new EventRelay(await store.openEvents(replica, onReplicaError), bus, (event) => {
-        sessions.heard(event).catch((error: unknown) => onReplicaError(`acting on another replica's event: ${error}`));
+        actOnRemoteEvent(event, sessions).catch((error: unknown) =>
+          onReplicaError(`acting on another replica's event: ${error}`),
+        );
       })
     : undefined;
   relay?.start();

@@ -1,8 +1,9 @@
 import type { Clock, ContextMessage, Goal, GoalEngine } from "@pursuit/core";
 import { ContinuationDriver, type GoalContinuation, type RetryNotice } from "@pursuit/driver";
 import { createId, LeaseLostError, type Session, type Store } from "@pursuit/store";
-import type { EventBus, MessageWithParts, RuntimeEvent, SessionStatus } from "./events.js";
-import { INTERRUPTED_TOOL_OUTPUT } from "./message-conversion.js";
+import type { EventBus, MessageWithParts, SessionStatus } from "./events.js";
+import { markInterruptedTools } from "./interrupted-tools.js";
+import { answeredElsewhere } from "./replicas/remote-events.js";
 import { type SessionLeases, soleDriver } from "./replicas/session-leases.js";
 import { newSessionState, type PromptWaiter, type SessionState, type TurnHandle } from "./session-state.js";
 import type { TranscriptWriter } from "./transcript-writer.js";
@@ -128,7 +129,8 @@ export class SessionManager {
         );
     if (turn) turn.waiters.push(waiter);
     else if (state.busy) state.pendingWaiters.push(waiter);
-    else this.answeredElsewhere(sessionID, waiter);
+    // Another replica drives the session: it hears of the message and answers it; its going idle reaches here.
+    else void answeredElsewhere(this.deps.bus, this.deps.store, sessionID).then(waiter.resolve);
     return { answered };
   }
 
@@ -137,9 +139,7 @@ export class SessionManager {
     const state = await this.load(sessionID);
     if (!state) return false;
     this.driver.cancel(sessionID);
-    if (!state.turn) {
-      await this.deps.engine.aborted(sessionID);
-    }
+    if (!state.turn) await this.deps.engine.aborted(sessionID);
     // A continuation may have started while the pause waited for the engine's lock: stop it too. A turn that
     // answers a prompt sent meanwhile is the person's own, and runs.
     let turn = state.turn;
@@ -262,54 +262,25 @@ export class SessionManager {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  /**
-   * Another replica drives the session: it hears of the message (see `heard`) and answers it; its session going
-   * idle reaches this replica too, and the answer is read from the shared transcript then.
-   */
-  private answeredElsewhere(sessionID: string, waiter: PromptWaiter): void {
-    const stop = this.deps.bus.subscribe((event) => {
-      if (event.type !== "session.idle" || event.properties.sessionID !== sessionID) return;
-      stop();
-      this.deps.store.messages.listMessages(sessionID).then(
-        (messages) => waiter.resolve(messages.findLast((message) => message.role === "assistant")),
-        () => waiter.resolve(undefined),
-      );
-    });
+  /** Whether this process drives the session now (always, when it is the only one on its database). */
+  holds(sessionID: string): boolean {
+    return this.leases.holds(sessionID);
   }
 
   /**
-   * What another replica took in for a session this one drives: a person's goal change (a pause wins any race
-   * with a continuation here, as the goal row is read under its lock before each step) or a person's prompt,
-   * which a turn here answers.
+   * A person's message another replica stored for a session this one drives: a turn here answers it (the
+   * person's replica waits for that answer itself).
    */
-  async heard(event: RuntimeEvent): Promise<void> {
-    switch (event.type) {
-      case "session.goal.updated":
-        if (this.leases.holds(event.properties.sessionID)) {
-          await this.goalChanged(event.properties.sessionID, event.properties.goal);
-        }
-        return;
-      case "session.goal.cleared":
-        if (this.leases.holds(event.properties.sessionID)) await this.goalChanged(event.properties.sessionID, null);
-        return;
-      case "message.updated": {
-        const { info } = event.properties;
-        if (info.role !== "user" || info.data.synthetic || !this.leases.holds(info.sessionID)) return;
-        const state = await this.load(info.sessionID);
-        if (!state || !this.open) return;
-        // The person's own replica waits for the answer; here the message only needs a turn that sees it.
-        const answeredThere: PromptWaiter = { resolve: () => {} };
+  async promptStored(sessionID: string): Promise<void> {
+    const state = await this.load(sessionID);
+    if (!state || !this.open) return;
+    const answeredThere: PromptWaiter = { resolve: () => {} };
+    if (state.busy) state.pendingWaiters.push(answeredThere);
+    else {
+      await this.leases.drive(state.id, state.directory, async () => {
         if (state.busy) state.pendingWaiters.push(answeredThere);
-        else {
-          await this.leases.drive(state.id, state.directory, async () => {
-            if (state.busy) state.pendingWaiters.push(answeredThere);
-            else this.launch(state, { continuation: false });
-          });
-        }
-        return;
-      }
-      default:
-        return;
+        else this.launch(state, { continuation: false });
+      });
     }
   }
 
@@ -354,7 +325,11 @@ export class SessionManager {
   private async drive(state: SessionState, turn: TurnHandle, context?: ContextMessage): Promise<void> {
     let result: TurnResult = { outcome: "error" };
     try {
-      await this.repair(state);
+      // Tool calls a previous process (or replica) left unfinished are marked interrupted, once per process.
+      if (!state.repaired) {
+        state.repaired = true;
+        await markInterruptedTools(this.deps.store, this.deps.writer, this.deps.clock, state.id);
+      }
       if (context) await this.deps.writer.appendContext(state.id, [context]);
       if (state.model === undefined) {
         const session = await this.deps.store.sessions.getSession(state.id);
@@ -421,28 +396,5 @@ export class SessionManager {
     if (!session || session.metadata.model === model) return;
     const info = await this.deps.store.sessions.updateSession(sessionID, { metadata: { ...session.metadata, model } });
     this.deps.bus.emit({ type: "session.updated", properties: { info } });
-  }
-
-  /** Tool calls a previous process left unfinished are marked interrupted, once per session and process. */
-  private async repair(state: SessionState): Promise<void> {
-    if (state.repaired) return;
-    state.repaired = true;
-    const messages = await this.deps.store.messages.listMessages(state.id);
-    for (const message of messages) {
-      for (const part of message.parts) {
-        const data = part.data;
-        if (data.type !== "tool" || (data.state.status !== "pending" && data.state.status !== "running")) continue;
-        const now = this.deps.clock.now();
-        await this.deps.writer.updatePart(part, {
-          ...data,
-          state: {
-            status: "error",
-            input: data.state.input,
-            error: INTERRUPTED_TOOL_OUTPUT,
-            time: { start: now, end: now },
-          },
-        });
-      }
-    }
   }
 }

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { createId, type Lease, LeaseLostError, type LeaseStore, runFenced } from "@pursuit/store";
+import { createId, type Lease, LeaseLostError, type LeaseStore, type OrphanedSession, runFenced } from "@pursuit/store";
 
 /**
  * Who may drive a session (run its turns, decide its continuations, wait on its checks). One process on SQLite
@@ -38,6 +38,9 @@ export type LeaseKeeperOptions = {
 };
 
 export const DEFAULT_LEASE_TTL_MS = 10_000;
+
+/** How many orphaned sessions a replica takes at once. */
+const ADOPT_AT_ONCE = 8;
 
 /** How a replica on a shared database leases sessions. */
 export type ReplicaOptions = {
@@ -161,22 +164,26 @@ export class LeaseKeeper implements SessionLeases {
       this.options.onError(`looking for sessions to take failed: ${(error as Error).message}`);
       return;
     }
-    for (const orphan of orphans) {
-      if (this.closed) return;
-      if (this.held.has(orphan.sessionID)) continue;
-      const lease = await this.take(orphan.sessionID, orphan.directory);
-      if (!lease) continue;
-      try {
-        await runFenced({ sessionID: orphan.sessionID, holder: lease.holder, token: lease.token }, () =>
-          this.options.taken(orphan.sessionID),
-        );
-      } catch (error) {
-        if (!(error instanceof LeaseLostError)) {
-          this.options.onError(`taking session ${orphan.sessionID} failed: ${(error as Error).message}`);
-        }
-        // Not driving it: let another replica (or this one, on a later look) take it rather than hold it idle.
-        await this.giveUp(orphan.sessionID);
+    // A few at a time: a dead replica's sessions go on together, without a burst of every one at once.
+    for (let start = 0; start < orphans.length && !this.closed; start += ADOPT_AT_ONCE) {
+      await Promise.all(orphans.slice(start, start + ADOPT_AT_ONCE).map((orphan) => this.adoptOne(orphan)));
+    }
+  }
+
+  private async adoptOne(orphan: OrphanedSession): Promise<void> {
+    if (this.closed || this.held.has(orphan.sessionID)) return;
+    const lease = await this.take(orphan.sessionID, orphan.directory);
+    if (!lease) return;
+    try {
+      await runFenced({ sessionID: orphan.sessionID, holder: lease.holder, token: lease.token }, () =>
+        this.options.taken(orphan.sessionID),
+      );
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) {
+        this.options.onError(`taking session ${orphan.sessionID} failed: ${(error as Error).message}`);
       }
+      // Not driving it: let another replica (or this one, on a later look) take it rather than hold it idle.
+      await this.giveUp(orphan.sessionID);
     }
   }
 }

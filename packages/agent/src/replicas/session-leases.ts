@@ -64,6 +64,8 @@ export class LeaseKeeper implements SessionLeases {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private adopting = true;
+  /** When the leases held were last renewed (this process's clock; only durations are compared). */
+  private renewedAt = Date.now();
   private ticking: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LeaseKeeperOptions) {
@@ -113,8 +115,12 @@ export class LeaseKeeper implements SessionLeases {
 
   private async take(sessionID: string, directory: string): Promise<Lease | undefined> {
     if (this.closed || !this.reachable(directory)) return undefined;
+    const askedAt = Date.now();
     const lease = await this.options.store.acquire(sessionID, this.options.holder, this.ttlMs);
-    if (lease) this.held.set(sessionID, lease);
+    if (!lease) return undefined;
+    // The first lease held starts the clock; with others held, the older renewal counts (the safer side).
+    if (this.held.size === 0) this.renewedAt = askedAt;
+    this.held.set(sessionID, lease);
     return lease;
   }
 
@@ -134,14 +140,15 @@ export class LeaseKeeper implements SessionLeases {
   private async renew(): Promise<void> {
     const sessions = [...this.held.keys()];
     if (sessions.length === 0) return;
-    const startedAt = Date.now();
+    const askedAt = Date.now();
     let renewed: Lease[];
     try {
       renewed = await this.options.store.renew(this.options.holder, sessions, this.ttlMs);
+      this.renewedAt = askedAt;
     } catch (error) {
       this.options.onError(`renewing ${sessions.length} lease(s) failed: ${(error as Error).message}`);
-      // Past two thirds of the lifetime without a renewal, another replica may take them soon: stop first.
-      if (Date.now() - startedAt >= this.ttlMs / 3) renewed = [];
+      // Two thirds of the lifetime since the last renewal: another replica may take them soon, so stop first.
+      if (Date.now() - this.renewedAt >= (this.ttlMs * 2) / 3) renewed = [];
       else return;
     }
     const kept = new Map(renewed.map((lease) => [lease.sessionID, lease]));
@@ -155,7 +162,7 @@ export class LeaseKeeper implements SessionLeases {
     }
   }
 
-  /** Takes sessions whose live goal no replica drives (their replica died), one at a time. */
+  /** Takes sessions whose live goal no replica drives (their replica died), a few at a time. */
   private async adopt(): Promise<void> {
     let orphans: Awaited<ReturnType<LeaseStore["orphaned"]>>;
     try {
